@@ -1,0 +1,152 @@
+package credential
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/piprate/json-gold/ld"
+)
+
+// Canonicalizer turns a JSON-LD document into RDFC-1.0 (URDNA2015)
+// canonical N-Quads, loading contexts only from the embedded set. It is the
+// one seam between the credential code and the canonicalization algorithm,
+// so a faster implementation can replace json-gold without touching
+// callers. Implementations must be safe for concurrent use.
+type Canonicalizer interface {
+	Canonicalize(doc map[string]any) ([]byte, error)
+}
+
+// JSONGold canonicalizes with github.com/piprate/json-gold.
+type JSONGold struct{}
+
+// Canonicalize implements Canonicalizer.
+func (JSONGold) Canonicalize(doc map[string]any) ([]byte, error) {
+	opts := ld.NewJsonLdOptions("")
+	opts.Format = "application/n-quads"
+	opts.Algorithm = ld.AlgorithmURDNA2015
+	opts.DocumentLoader = Loader{}
+	out, err := ld.NewJsonLdProcessor().Normalize(doc, opts)
+	if err != nil {
+		var uc *UnknownContextError
+		if errors.As(err, &uc) {
+			return nil, uc
+		}
+		return nil, fmt.Errorf("canonicalize: %w", err)
+	}
+	s, ok := out.(string)
+	if !ok {
+		return nil, fmt.Errorf("canonicalize: unexpected output %T", out)
+	}
+	return []byte(s), nil
+}
+
+// Default is the canonicalizer used when none is given.
+var Default Canonicalizer = JSONGold{}
+
+// FallbackVocab is the vocabulary added for hashing, so that a term no
+// context defines shows up instead of vanishing (blockcerts.md §2 step 2).
+const FallbackVocab = "http://fallback.org/"
+
+// UnmappedError lists the properties or types no context defines.
+type UnmappedError struct{ Fields []string }
+
+func (e *UnmappedError) Error() string {
+	return "terms not defined by any context: " + strings.Join(e.Fields, ", ")
+}
+
+// HashInput prepares a credential for hashing, as blockcerts.md §2 steps 1
+// and 2 say: a shallow copy without the proofs after the first keep ones
+// (keep = 0 removes "proof"), and the fallback @vocab added to @context
+// unless a context object already has an @vocab.
+func HashInput(doc map[string]any, keep int) (map[string]any, error) {
+	c := make(map[string]any, len(doc))
+	for k, v := range doc {
+		c[k] = v
+	}
+	delete(c, "proof")
+	if keep > 0 {
+		proofs, ok := doc["proof"].([]any)
+		if !ok || len(proofs) < keep {
+			return nil, fmt.Errorf("proof: expected an array of at least %d proofs", keep)
+		}
+		if keep == 1 {
+			c["proof"] = proofs[0]
+		} else {
+			c["proof"] = append([]any(nil), proofs[:keep]...)
+		}
+	}
+	var ctx []any
+	switch v := doc["@context"].(type) {
+	case []any:
+		ctx = append(ctx, v...)
+	case nil:
+		return nil, errors.New("@context: missing")
+	default:
+		ctx = append(ctx, v)
+	}
+	hasVocab := false
+	for _, e := range ctx {
+		if m, ok := e.(map[string]any); ok {
+			if _, ok := m["@vocab"]; ok {
+				hasVocab = true
+			}
+		}
+	}
+	if !hasVocab {
+		ctx = append(ctx, map[string]any{"@vocab": FallbackVocab})
+	}
+	c["@context"] = ctx
+	return c, nil
+}
+
+// TargetHash computes the Blockcerts target hash of a credential
+// (blockcerts.md §2): without its proofs past the first keep ones, with the
+// fallback vocabulary, canonicalized, checked for unmapped terms (an
+// *UnmappedError naming them), SHA-256.
+func TargetHash(c Canonicalizer, doc map[string]any, keep int) ([32]byte, error) {
+	in, err := HashInput(doc, keep)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	nq, err := c.Canonicalize(in)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	if err := Unmapped(nq); err != nil {
+		return [32]byte{}, err
+	}
+	return sha256.Sum256(nq), nil
+}
+
+// Unmapped returns an *UnmappedError when canonical N-Quads hold an IRI of
+// the fallback vocabulary (blockcerts.md §2 step 4).
+func Unmapped(nquads []byte) error {
+	marker := []byte("<" + FallbackVocab)
+	if !bytes.Contains(nquads, marker) {
+		return nil
+	}
+	seen := map[string]bool{}
+	for rest := nquads; ; {
+		i := bytes.Index(rest, marker)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(marker):]
+		j := bytes.IndexByte(rest, '>')
+		if j < 0 {
+			break
+		}
+		seen[string(rest[:j])] = true
+		rest = rest[j:]
+	}
+	fields := make([]string, 0, len(seen))
+	for f := range seen {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	return &UnmappedError{Fields: fields}
+}

@@ -1,0 +1,149 @@
+package transcript
+
+import (
+	"math/big"
+	"strconv"
+)
+
+// Scale names the grade-point scale an average is on.
+type Scale string
+
+const (
+	FourPoint   Scale = "4-point"
+	TwelvePoint Scale = "12-point"
+)
+
+// AveragePlaces is the number of decimals a transcript shows for averages.
+const AveragePlaces = 3
+
+// Result is what the registry computes from a record: grade points per
+// course, TGA per term, CGA, credits.
+type Result struct {
+	Terms []TermResult
+	// CGA is the credit-weighted average over all terms; nil when no course
+	// counts in averages.
+	CGA *big.Rat
+	// CGAScale is FourPoint unless every term is on the 12-point scale.
+	CGAScale Scale
+	// CreditsEarned counts the credits of courses whose grade earns credit.
+	CreditsEarned *big.Rat
+	// CreditsInAverage counts the credits of courses whose grade counts in
+	// averages.
+	CreditsInAverage *big.Rat
+}
+
+// TermResult is one term's figures.
+type TermResult struct {
+	Scale   Scale
+	Points  []*big.Rat // per course, nil when the grade is not in averages
+	TGA     *big.Rat   // nil when no course counts in averages
+	Credits *big.Rat   // credits earned in the term
+}
+
+// Compute works out the averages of a valid record. Grades must all be in
+// the scheme (Validate checks this).
+//
+// TGA is computed over the courses of one term on that term's scale; CGA
+// over all terms, credit-weighted. Terms before the scheme's first 4-point
+// term are on the 12-point scale; a CGA over terms of both scales uses the
+// 4-point value of each letter (the transcript key's letter-for-letter
+// conversion table).
+func (s *Scheme) Compute(r *Record) Result {
+	res := Result{CreditsEarned: new(big.Rat), CreditsInAverage: new(big.Rat), CGAScale: TwelvePoint}
+	for _, t := range r.Terms {
+		if !s.twelvePoint(t.Term) {
+			res.CGAScale = FourPoint
+		}
+	}
+	cgaSum, cgaCred := new(big.Rat), new(big.Rat)
+	for _, t := range r.Terms {
+		tr := TermResult{Scale: FourPoint, Credits: new(big.Rat), Points: make([]*big.Rat, len(t.Courses))}
+		if s.twelvePoint(t.Term) {
+			tr.Scale = TwelvePoint
+		}
+		sum, cred := new(big.Rat), new(big.Rat)
+		for i, c := range t.Courses {
+			g, _ := s.Lookup(c.Grade)
+			cr := c.Credits.Rat()
+			if g.Earns {
+				tr.Credits.Add(tr.Credits, cr)
+			}
+			if !g.Counts() {
+				continue
+			}
+			p := ratOf(*g.Points)
+			if tr.Scale == TwelvePoint {
+				p = ratOf(*g.Points12)
+			}
+			tr.Points[i] = p
+			sum.Add(sum, new(big.Rat).Mul(p, cr))
+			cred.Add(cred, cr)
+
+			cp := ratOf(*g.Points)
+			if res.CGAScale == TwelvePoint {
+				cp = ratOf(*g.Points12)
+			}
+			cgaSum.Add(cgaSum, new(big.Rat).Mul(cp, cr))
+			cgaCred.Add(cgaCred, cr)
+		}
+		if cred.Sign() > 0 {
+			tr.TGA = new(big.Rat).Quo(sum, cred)
+		}
+		res.CreditsEarned.Add(res.CreditsEarned, tr.Credits)
+		res.Terms = append(res.Terms, tr)
+	}
+	res.CreditsInAverage = cgaCred
+	if cgaCred.Sign() > 0 {
+		res.CGA = new(big.Rat).Quo(cgaSum, cgaCred)
+	}
+	return res
+}
+
+func ratOf(f float64) *big.Rat {
+	r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'f', -1, 64))
+	return r
+}
+
+// Truncate formats a non-negative value with exactly places decimals,
+// dropping further digits. Averages are shown this way, and a stated
+// average is compared this way: 3.30625 shows as 3.306 (to three places)
+// and as 3.30 (to two), so a stated 3.306 matches it and a stated 3.31 does
+// not (design.md, "Grading").
+func Truncate(v *big.Rat, places int) string {
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil)
+	n := new(big.Int).Mul(v.Num(), scale)
+	n.Quo(n, v.Denom()) // truncates toward zero
+	s := n.String()
+	if places == 0 {
+		return s
+	}
+	for len(s) <= places {
+		s = "0" + s
+	}
+	return s[:len(s)-places] + "." + s[len(s)-places:]
+}
+
+// FormatAverage shows an average as the transcript does ("3.524"), or ""
+// when there is none.
+func FormatAverage(v *big.Rat) string {
+	if v == nil {
+		return ""
+	}
+	return Truncate(v, AveragePlaces)
+}
+
+// FormatNumber shows credits or grade points without trailing zeros
+// ("3", "1.5", "4.3").
+func FormatNumber(v *big.Rat) string {
+	if v == nil {
+		return ""
+	}
+	s := v.FloatString(4)
+	for s[len(s)-1] == '0' {
+		s = s[:len(s)-1]
+	}
+	if s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}

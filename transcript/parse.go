@@ -1,0 +1,313 @@
+package transcript
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// DefaultMaxBatchBytes caps the size of a batch file (about 8,000
+// transcripts of 40 courses). Larger exports are split into several batches.
+const DefaultMaxBatchBytes = 32 << 20
+
+// ReadFile reads and validates a batch file, choosing the format by its
+// extension (.json or .csv).
+func (s *Scheme) ReadFile(path string, maxBytes int64) (*Batch, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	name := filepath.Base(path)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return s.ReadJSON(name, f, maxBytes)
+	case ".csv":
+		id := strings.TrimSuffix(name, filepath.Ext(name))
+		return s.ReadCSV(name, id, f, maxBytes)
+	}
+	return nil, &InvalidError{Problems: []Problem{{File: name, Message: "expected a .json or .csv batch file"}}}
+}
+
+func readCapped(file string, r io.Reader, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = DefaultMaxBatchBytes
+	}
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if int64(len(b)) > max {
+		return nil, &InvalidError{Problems: []Problem{{File: file, Message: fmt.Sprintf(
+			"file is larger than the %d MiB a batch may have; split the export into several batches", max>>20)}}}
+	}
+	return b, nil
+}
+
+// ReadJSON reads and validates a JSON batch (design.md, "Batch input").
+// Unknown fields are errors, so that a misspelt field is not silently
+// ignored.
+func (s *Scheme) ReadJSON(file string, r io.Reader, maxBytes int64) (*Batch, error) {
+	data, err := readCapped(file, r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	ps := &problems{file: file}
+	var top struct {
+		Batch   string            `json:"batch"`
+		Records []json.RawMessage `json:"records"`
+	}
+	if err := strictUnmarshal(data, &top); err != nil {
+		ps.add(Problem{Message: jsonMessage(data, err, 0)})
+		return nil, ps.err()
+	}
+	b := &Batch{ID: top.Batch, Records: make([]Record, len(top.Records))}
+	var bad []bool
+	for i, raw := range top.Records {
+		if err := strictUnmarshal(raw, &b.Records[i]); err != nil {
+			var probe struct {
+				StudentID string `json:"studentId"`
+			}
+			_ = json.Unmarshal(raw, &probe) // best effort, for the message only
+			off := int64(bytes.Index(data, raw))
+			ps.add(Problem{Record: i + 1, StudentID: probe.StudentID, Message: jsonMessage(data, err, off)})
+			if bad == nil {
+				bad = make([]bool, len(top.Records))
+			}
+			bad[i] = true
+		}
+	}
+	if bad != nil {
+		// Validate the records that decoded, so every problem shows at once.
+		ok := &Batch{ID: b.ID}
+		idx := []int{}
+		for i := range b.Records {
+			if !bad[i] {
+				ok.Records = append(ok.Records, b.Records[i])
+				idx = append(idx, i)
+			}
+		}
+		sub := &problems{file: file}
+		s.validate(sub, ok, nil)
+		for _, p := range sub.list {
+			if p.Record > 0 {
+				p.Record = idx[p.Record-1] + 1
+			}
+			ps.add(p)
+		}
+		return nil, ps.err()
+	}
+	s.validate(ps, b, nil)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func strictUnmarshal(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// jsonMessage turns a decode error into words with a line and column.
+func jsonMessage(data []byte, err error, base int64) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		l, c := lineCol(data, base+se.Offset)
+		return fmt.Sprintf("malformed JSON at line %d, column %d: %v", l, c, se)
+	case errors.As(err, &te):
+		l, c := lineCol(data, base+te.Offset)
+		field := te.Field
+		if field == "" {
+			field = "value"
+		}
+		return fmt.Sprintf("%s: expected %s, got JSON %s (line %d, column %d)", field, jsonKind(te.Type.String()), te.Value, l, c)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + " (see design.md, \"Batch input\")"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: the file ends early"
+	}
+	if strings.Contains(err.Error(), "decimal number") {
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func jsonKind(goType string) string {
+	switch goType {
+	case "string":
+		return "a string"
+	case "[]transcript.Term", "[]transcript.Course", "[]json.RawMessage":
+		return "an array"
+	}
+	return "an object"
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// CSVColumns are the required columns of a CSV batch; CSVOptional may
+// follow in any order.
+var (
+	CSVColumns  = []string{"studentId", "name", "nameLocal", "email", "programCode", "programName", "level", "term", "courseCode", "courseTitle", "credits", "grade"}
+	CSVOptional = []string{"admitted", "degree", "major", "classification", "conferred", "statedCga"}
+)
+
+// ReadCSV reads and validates a CSV batch: one row per course, rows of one
+// student grouped by studentId in the order of their first row, terms in
+// file order (design.md, "Batch input"). The batch id is given (the file's
+// name, for the CLI).
+func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Batch, error) {
+	data, err := readCapped(file, r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	ps := &problems{file: file}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err != nil {
+		ps.add(Problem{Line: 1, Message: "expected a header row: " + csvMessage(err)})
+		return nil, ps.err()
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if _, dup := col[h]; dup {
+			ps.add(Problem{Line: 1, Field: h, Message: "column appears twice"})
+		}
+		if !contains(CSVColumns, h) && !contains(CSVOptional, h) {
+			ps.add(Problem{Line: 1, Field: h, Message: "unknown column; expected " + strings.Join(append(append([]string{}, CSVColumns...), CSVOptional...), ",")})
+		}
+		col[h] = i
+	}
+	for _, c := range CSVColumns {
+		if _, ok := col[c]; !ok {
+			ps.add(Problem{Line: 1, Field: c, Message: "required column missing"})
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	get := func(row []string, name string) string {
+		if i, ok := col[name]; ok && i < len(row) {
+			return row[i]
+		}
+		return ""
+	}
+
+	b := &Batch{ID: batchID}
+	var lines []int
+	index := map[string]int{}     // studentId -> record index
+	termIdx := []map[string]int{} // per record: term -> index
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			ps.add(Problem{Line: line, Message: "malformed CSV: " + csvMessage(err)})
+			if _, ok := err.(*csv.ParseError); ok && len(row) == 0 {
+				break // the reader cannot go on past a quoting error
+			}
+			continue
+		}
+		id := get(row, "studentId")
+		ri, ok := index[id]
+		if !ok {
+			ri = len(b.Records)
+			index[id] = ri
+			rec := Record{
+				StudentID: id, Name: get(row, "name"), NameLocal: get(row, "nameLocal"), Email: get(row, "email"),
+				Program: Program{Code: get(row, "programCode"), Name: get(row, "programName"), Level: get(row, "level"), Admitted: get(row, "admitted")},
+			}
+			if d := get(row, "degree"); d != "" || get(row, "conferred") != "" {
+				rec.Award = &Award{Degree: d, Major: get(row, "major"), Classification: get(row, "classification"), Conferred: get(row, "conferred")}
+			}
+			if v := get(row, "statedCga"); v != "" {
+				d, ok := ParseDecimal(v)
+				if !ok {
+					ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: "statedCga", Message: fmt.Sprintf("expected a decimal number, got %q", clip(v))})
+				} else {
+					rec.Stated = &Stated{CGA: &d}
+				}
+			}
+			b.Records = append(b.Records, rec)
+			lines = append(lines, line)
+			termIdx = append(termIdx, map[string]int{})
+		} else {
+			// Student-level columns must agree on every row of a student.
+			rec := &b.Records[ri]
+			for _, f := range []struct{ name, want string }{
+				{"name", rec.Name}, {"nameLocal", rec.NameLocal}, {"email", rec.Email},
+				{"programCode", rec.Program.Code}, {"programName", rec.Program.Name}, {"level", rec.Program.Level},
+			} {
+				if got := get(row, f.name); got != f.want {
+					ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: f.name,
+						Message: fmt.Sprintf("differs from this student's first row (line %d): %q vs %q", lines[ri], clip(got), clip(f.want))})
+				}
+			}
+		}
+		rec := &b.Records[ri]
+		term := get(row, "term")
+		ti, ok := termIdx[ri][term]
+		if !ok {
+			ti = len(rec.Terms)
+			termIdx[ri][term] = ti
+			rec.Terms = append(rec.Terms, Term{Term: term})
+		}
+		c := Course{Code: get(row, "courseCode"), Title: get(row, "courseTitle"), Grade: get(row, "grade")}
+		if v := get(row, "credits"); v != "" {
+			d, ok := ParseDecimal(v)
+			if !ok {
+				ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: "credits", Message: fmt.Sprintf("expected a decimal number, got %q", clip(v))})
+				d = DecimalOf(0)
+			}
+			c.Credits = d
+		}
+		rec.Terms[ti].Courses = append(rec.Terms[ti].Courses, c)
+	}
+	s.validate(ps, b, lines)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func csvMessage(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	if err == io.EOF {
+		return "the file is empty"
+	}
+	return err.Error()
+}
