@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/verifier"
+)
+
+// VerifyOptions are the flags of 'etranscript verify'.
+type VerifyOptions struct {
+	JSON            bool
+	AllowTestChains bool
+}
+
+// NewVerifier returns the verifier the command line uses: it may reach
+// loopback and private addresses (it runs on the user's own machine), and
+// it answers this data directory's own issuer profile locally.
+func NewVerifier(dir string, allowTestChains bool) *verifier.Verifier {
+	local := verifier.Local{Docs: map[string][]byte{}, Next: verifier.NewHTTPFetcher(true, 0)}
+	if cfg, err := config.Load(dir); err == nil {
+		if p, err := Profile(dir); err == nil {
+			local.Docs[cfg.ProfileURL()] = p
+		}
+	}
+	return &verifier.Verifier{Fetcher: local, AllowTestChains: allowTestChains}
+}
+
+// Verify verifies each file and prints one result per file. The returned
+// error carries the worst exit status.
+func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts VerifyOptions, w io.Writer) error {
+	codes := []int{}
+	for _, f := range files {
+		r := verifyFile(ctx, v, f)
+		codes = append(codes, verifier.ExitCode(r.Status))
+		if opts.JSON {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%s\n", b)
+		} else {
+			printResult(w, r)
+		}
+	}
+	if c := verifier.WorstExit(codes...); c != 0 {
+		return &ExitError{Code: c}
+	}
+	return nil
+}
+
+func verifyFile(ctx context.Context, v *verifier.Verifier, f string) *verifier.Result {
+	fail := func(msg string) *verifier.Result {
+		return &verifier.Result{File: f, Status: verifier.Rejected, Checks: []verifier.Check{{ID: verifier.CheckFormat, Status: verifier.Failed, Message: msg}}}
+	}
+	if strings.EqualFold(filepath.Ext(f), ".pdf") {
+		r := &verifier.Result{File: f, Status: verifier.Indeterminate, Checks: []verifier.Check{{ID: "pdf_signature", Status: verifier.Unknown, Message: "PDF transcripts cannot be verified by this build; verify the credential's .json file"}}}
+		return r
+	}
+	fh, err := os.Open(f)
+	if err != nil {
+		return fail("cannot read the file: " + err.Error())
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, credential.DefaultLimits.MaxBytes+1))
+	if err != nil {
+		return fail("cannot read the file: " + err.Error())
+	}
+	r := v.VerifyJSON(ctx, data)
+	r.File = f
+	return r
+}
+
+var words = map[verifier.Status]string{
+	verifier.Passed:  "passed ",
+	verifier.Failed:  "FAILED ",
+	verifier.Skipped: "skipped",
+	verifier.Unknown: "UNKNOWN",
+}
+
+var verdicts = map[verifier.Verdict]string{
+	verifier.Verified:      "VERIFIED",
+	verifier.Rejected:      "FAILED: do not trust this transcript",
+	verifier.Indeterminate: "NOT VERIFIED: some checks could not be made",
+}
+
+func printResult(w io.Writer, r *verifier.Result) {
+	fmt.Fprintf(w, "%s: %s\n", r.File, verdicts[r.Status])
+	if c := r.Credential; c != nil && c.ID != "" {
+		fmt.Fprintf(w, "  credential %s", c.ID)
+		if c.Subject != "" {
+			fmt.Fprintf(w, " for %s", c.Subject)
+		}
+		if c.Issued != "" {
+			fmt.Fprintf(w, ", issued %s", c.Issued)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, c := range r.Checks {
+		fmt.Fprintf(w, "  %s  %-16s %s\n", words[c.Status], c.ID, c.Message)
+	}
+}

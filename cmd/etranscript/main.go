@@ -1,0 +1,143 @@
+// Command etranscript issues and verifies tamper-proof electronic
+// transcripts (Blockcerts v3 credentials). Each subcommand parses its flags
+// and calls one function of package cli; see design.md for the contract.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/etranscript/etranscript/cli"
+	"github.com/etranscript/etranscript/config"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := root().ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		var ee *cli.ExitError
+		if !errors.As(err, &ee) {
+			fmt.Fprintln(os.Stderr, "etranscript:", err)
+		}
+		os.Exit(cli.ExitCode(err))
+	}
+}
+
+func root() *cobra.Command {
+	var data string
+	dir := func() string { return config.DataDir(data) }
+	rc := &cobra.Command{
+		Use:           "etranscript",
+		Short:         "Issue and verify tamper-proof electronic transcripts (Blockcerts v3)",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	rc.PersistentFlags().StringVar(&data, "data", "", "data directory (default ./etranscript-data, or $ETRANSCRIPT_DATA)")
+	rc.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.Usage(err) })
+
+	var cfg config.Config
+	initCmd := &cobra.Command{
+		Use:   "init --name NAME --url URL",
+		Short: "Create the issuer's keys and configuration",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			pass, err := passphrase(true)
+			if err != nil {
+				return err
+			}
+			return cli.Init(dir(), &cfg, pass, c.OutOrStdout())
+		},
+	}
+	initCmd.Flags().StringVar(&cfg.Name, "name", "", "the issuing institution's name")
+	initCmd.Flags().StringVar(&cfg.URL, "url", "", "public base URL of the issuer's site")
+	initCmd.Flags().StringVar(&cfg.Email, "email", "", "contact address published in the issuer profile")
+
+	keysCmd := &cobra.Command{Use: "keys", Short: "Issuer keys and profile"}
+	keysCmd.AddCommand(&cobra.Command{
+		Use:   "profile",
+		Short: "Print the issuer profile JSON",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			b, err := cli.Profile(dir())
+			if err != nil {
+				return err
+			}
+			_, err = c.OutOrStdout().Write(b)
+			return err
+		},
+	})
+
+	var io cli.IssueOptions
+	issueCmd := &cobra.Command{
+		Use:   "issue BATCH",
+		Short: "Issue a batch file (.json or .csv)",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if term.IsTerminal(int(os.Stderr.Fd())) {
+				io.Progress = func(done, total int) { fmt.Fprintf(os.Stderr, "\rissuing %d/%d", done, total) }
+				defer fmt.Fprintln(os.Stderr)
+			}
+			return cli.Issue(c.Context(), dir(), args[0], io, c.OutOrStdout())
+		},
+	}
+	issueCmd.Flags().StringVar(&io.Out, "out", "", "directory for the credentials (default DATA/issued/BATCH)")
+	issueCmd.Flags().StringVar(&io.Chain, "chain", "dev", "chain to anchor on (mocknet: test chain, nothing anchored)")
+	issueCmd.Flags().BoolVar(&io.NoMail, "no-mail", false, "do not email recipients")
+	issueCmd.Flags().BoolVar(&io.NoPDF, "no-pdf", false, "do not render PDFs")
+
+	var vo cli.VerifyOptions
+	verifyCmd := &cobra.Command{
+		Use:   "verify [--json] [--allow-test-chains] FILE...",
+		Short: "Verify credentials (.json)",
+		Args:  usageArgs(cobra.MinimumNArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			v := cli.NewVerifier(dir(), vo.AllowTestChains)
+			return cli.Verify(c.Context(), v, args, vo, c.OutOrStdout())
+		},
+	}
+	verifyCmd.Flags().BoolVar(&vo.JSON, "json", false, "print one JSON result per file (JSON Lines)")
+	verifyCmd.Flags().BoolVar(&vo.AllowTestChains, "allow-test-chains", false, "accept mocknet test credentials (their anchor is not checked)")
+
+	rc.AddCommand(initCmd, keysCmd, issueCmd, verifyCmd)
+	return rc
+}
+
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error { return cli.Usage(check(c, args)) }
+}
+
+// passphrase reads $ETRANSCRIPT_PASSPHRASE, or asks on the terminal.
+func passphrase(confirm bool) ([]byte, error) {
+	if p := os.Getenv("ETRANSCRIPT_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return nil, cli.Usage(errors.New("passphrase: set $ETRANSCRIPT_PASSPHRASE or run on a terminal"))
+	}
+	fmt.Fprint(os.Stderr, "Passphrase for the issuer keys: ")
+	p, err := term.ReadPassword(fd)
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	if confirm {
+		fmt.Fprint(os.Stderr, "Again: ")
+		q, err := term.ReadPassword(fd)
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return nil, err
+		}
+		if string(p) != string(q) {
+			return nil, cli.Usage(errors.New("passphrase: the two entries differ"))
+		}
+	}
+	return p, nil
+}

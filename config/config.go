@@ -1,0 +1,134 @@
+// Package config reads and writes the issuer's settings in its data
+// directory (config.json), and derives the stable URLs the issuer publishes
+// under its base URL.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/transcript"
+)
+
+// DefaultDataDir is the data directory when neither --data nor
+// $ETRANSCRIPT_DATA says otherwise.
+const DefaultDataDir = "./etranscript-data"
+
+// DataDir resolves the data directory: the flag, else $ETRANSCRIPT_DATA,
+// else DefaultDataDir.
+func DataDir(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if v := os.Getenv("ETRANSCRIPT_DATA"); v != "" {
+		return v
+	}
+	return DefaultDataDir
+}
+
+// Config is config.json.
+type Config struct {
+	// Name is the issuing institution's name.
+	Name string `json:"name"`
+	// URL is the public base URL of the issuer's site; the profile, lists
+	// and verification pages live under it.
+	URL   string `json:"url"`
+	Email string `json:"email,omitempty"`
+	// GradingScheme is a JSON grading-scheme file; empty for the built-in
+	// HKUST scheme.
+	GradingScheme string `json:"gradingScheme,omitempty"`
+	// MaxBatchBytes caps a batch file; 0 for the default.
+	MaxBatchBytes int64 `json:"maxBatchBytes,omitempty"`
+
+	dir string
+}
+
+const file = "config.json"
+
+// ErrNotInitialized means the data directory has no config.json.
+var ErrNotInitialized = errors.New("data directory not initialized: run 'etranscript init --name NAME --url URL'")
+
+// Load reads dir/config.json.
+func Load(dir string) (*Config, error) {
+	b, err := os.ReadFile(filepath.Join(dir, file))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNotInitialized)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{dir: dir}
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+	}
+	if err := c.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+	}
+	return c, nil
+}
+
+// Check validates the settings.
+func (c *Config) Check() error {
+	if strings.TrimSpace(c.Name) == "" {
+		return errors.New("name: required")
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("url: expected the issuer site's base URL such as https://registry.example.edu, got %q", c.URL)
+	}
+	c.URL = strings.TrimRight(c.URL, "/")
+	return nil
+}
+
+// Save writes dir/config.json.
+func (c *Config) Save(dir string) error {
+	if err := c.Check(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.dir = dir
+	return os.WriteFile(filepath.Join(dir, file), append(b, '\n'), 0o600)
+}
+
+// Dir is the data directory the config was read from.
+func (c *Config) Dir() string { return c.dir }
+
+// ProfileURL is the issuer profile's URL, the issuer of every credential.
+func (c *Config) ProfileURL() string { return c.URL + "/issuer/profile.json" }
+
+// RevocationListURL is the Blockcerts revocation list's URL.
+func (c *Config) RevocationListURL() string { return c.URL + "/issuer/revocations.json" }
+
+// VerifyURL is the public verification page of a credential.
+func (c *Config) VerifyURL(credentialID string) string {
+	return c.URL + "/v/" + url.PathEscape(credentialID)
+}
+
+// Issuer is what the issuer profile says about the institution.
+func (c *Config) Issuer() keys.Issuer {
+	return keys.Issuer{ProfileURL: c.ProfileURL(), Name: c.Name, URL: c.URL, Email: c.Email, RevocationList: c.RevocationListURL()}
+}
+
+// Scheme is the grading scheme in force.
+func (c *Config) Scheme() (*transcript.Scheme, error) {
+	if c.GradingScheme == "" {
+		return transcript.HKUST(), nil
+	}
+	p := c.GradingScheme
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(c.dir, p)
+	}
+	return transcript.LoadScheme(p)
+}

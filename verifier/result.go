@@ -1,0 +1,129 @@
+package verifier
+
+// Status of one check.
+type Status string
+
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+	Unknown Status = "unknown" // could not be checked
+)
+
+// Verdict of a whole credential.
+type Verdict string
+
+const (
+	Verified      Verdict = "verified"
+	Rejected      Verdict = "failed"
+	Indeterminate Verdict = "indeterminate"
+)
+
+// Check is the outcome of one verification step.
+type Check struct {
+	ID      string `json:"id"`
+	Status  Status `json:"status"`
+	Message string `json:"message"`
+}
+
+// Check ids, in the order they run.
+const (
+	CheckFormat         = "format"
+	CheckIntegrity      = "integrity"
+	CheckMerkle         = "merkle"
+	CheckAnchor         = "anchor"
+	CheckIssuer         = "issuer"
+	CheckValidityPeriod = "validity_period"
+)
+
+// AnchorInfo says where the Merkle root was anchored.
+type AnchorInfo struct {
+	Chain         string `json:"chain"`
+	Tx            string `json:"tx"`
+	Block         uint64 `json:"block,omitempty"`
+	Time          string `json:"time,omitempty"`
+	Confirmations uint64 `json:"confirmations,omitempty"`
+}
+
+// Summary is what the result says about the credential.
+type Summary struct {
+	ID      string      `json:"id,omitempty"`
+	Issuer  string      `json:"issuer,omitempty"`
+	Subject string      `json:"subject,omitempty"`
+	Issued  string      `json:"issued,omitempty"`
+	Anchor  *AnchorInfo `json:"anchor,omitempty"`
+}
+
+// Result is the outcome of verifying one credential (design.md, the
+// "verify --json" line).
+type Result struct {
+	File       string   `json:"file,omitempty"`
+	Status     Verdict  `json:"status"`
+	Credential *Summary `json:"credential,omitempty"`
+	Checks     []Check  `json:"checks"`
+	// IssuerName is the name from the issuer profile, when fetched.
+	IssuerName string `json:"-"`
+}
+
+func (r *Result) add(id string, s Status, msg string) {
+	r.Checks = append(r.Checks, Check{ID: id, Status: s, Message: msg})
+}
+
+// finish sets the verdict: any failed check fails the credential; else any
+// check that could not be made leaves it indeterminate.
+func (r *Result) finish() *Result {
+	r.Status = Verified
+	for _, c := range r.Checks {
+		switch c.Status {
+		case Failed:
+			r.Status = Rejected
+			return r
+		case Unknown:
+			r.Status = Indeterminate
+		}
+	}
+	return r
+}
+
+// Failed returns the first failed check, if any.
+func (r *Result) FirstFailed() (Check, bool) {
+	for _, c := range r.Checks {
+		if c.Status == Failed {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// Exit codes (design.md): 0 verified, 1 a check failed, 3 a check could
+// not be made.
+const (
+	ExitOK            = 0
+	ExitFailed        = 1
+	ExitBadInput      = 2
+	ExitIndeterminate = 3
+)
+
+// ExitCode maps a verdict to the command's exit status.
+func ExitCode(v Verdict) int {
+	switch v {
+	case Verified:
+		return ExitOK
+	case Rejected:
+		return ExitFailed
+	}
+	return ExitIndeterminate
+}
+
+// WorstExit combines the exit statuses of several inputs: a failure
+// outranks an indeterminate result, which outranks success.
+func WorstExit(codes ...int) int {
+	rank := map[int]int{ExitOK: 0, ExitIndeterminate: 1, ExitFailed: 2, ExitBadInput: 3}
+	w := ExitOK
+	for _, c := range codes {
+		if rank[c] > rank[w] {
+			w = c
+		}
+	}
+	return w
+}

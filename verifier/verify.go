@@ -1,0 +1,471 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/etranscript/etranscript/anchor"
+	"github.com/etranscript/etranscript/anchor/merkle"
+	"github.com/etranscript/etranscript/credential"
+)
+
+// Verifier checks credentials. The zero value is not usable: set Fetcher.
+type Verifier struct {
+	// Canon canonicalizes documents; nil means credential.Default.
+	Canon credential.Canonicalizer
+	// Fetcher gets issuer profiles.
+	Fetcher Fetcher
+	// AllowTestChains accepts mocknet credentials (their anchor check is
+	// skipped); without it they fail: they are not anchored anywhere.
+	AllowTestChains bool
+	// Now is the clock for the validity period; nil means time.Now.
+	Now func() time.Time
+	// Limits bound the document; zero means credential.DefaultLimits.
+	Limits credential.Limits
+}
+
+func (v *Verifier) canon() credential.Canonicalizer {
+	if v.Canon != nil {
+		return v.Canon
+	}
+	return credential.Default
+}
+
+func (v *Verifier) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
+}
+
+// merkleProof is one MerkleProof2019 proof of the credential and how much of
+// the proof chain its hash covers.
+type merkleProof struct {
+	index int // position in the proof array
+	keep  int // proofs before it that its hash covers
+	p     *credential.MerkleProof
+}
+
+// state carries what one check learns for the next.
+type state struct {
+	doc     map[string]any
+	issuer  string
+	proofs  []merkleProof
+	other   []string // proof types this verifier does not check
+	hashOK  bool
+	anchors []credential.Anchor
+}
+
+// VerifyJSON verifies a credential given as JSON bytes.
+func (v *Verifier) VerifyJSON(ctx context.Context, data []byte) *Result {
+	r := &Result{}
+	lim := v.Limits
+	if lim.MaxBytes == 0 {
+		lim = credential.DefaultLimits
+	}
+	raw, err := credential.DecodeJSON(bytes.NewReader(data), lim)
+	if err != nil {
+		r.add(CheckFormat, Failed, "not a readable credential: "+err.Error())
+		return r.finish()
+	}
+	doc, ok := raw.(map[string]any)
+	if !ok {
+		r.add(CheckFormat, Failed, "not a credential: expected a JSON object")
+		return r.finish()
+	}
+	return v.Verify(ctx, doc)
+}
+
+// Verify verifies a decoded credential. It never panics on hostile input
+// and makes no network request but the issuer profile fetch.
+func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
+	r := &Result{Credential: summarize(doc)}
+	st := &state{doc: doc}
+	if !v.checkFormat(r, st) {
+		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckValidityPeriod} {
+			r.add(id, Skipped, "not checked: the credential's format is wrong")
+		}
+		return r.finish()
+	}
+	v.checkIntegrity(r, st)
+	v.checkMerkle(r, st)
+	v.checkAnchor(r, st)
+	v.checkIssuer(ctx, r, st)
+	v.checkValidity(r, st)
+	return r.finish()
+}
+
+func summarize(doc map[string]any) *Summary {
+	s := &Summary{}
+	s.ID, _ = doc["id"].(string)
+	s.Issuer = issuerID(doc["issuer"])
+	if cs, ok := doc["credentialSubject"].(map[string]any); ok {
+		s.Subject, _ = cs["name"].(string)
+	}
+	if d, ok := doc["validFrom"].(string); ok {
+		s.Issued = d
+	} else if d, ok := doc["issuanceDate"].(string); ok {
+		s.Issued = d
+	}
+	return s
+}
+
+func issuerID(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		id, _ := x["id"].(string)
+		return id
+	}
+	return ""
+}
+
+// Context URLs of the two VC data models.
+const (
+	vc1Context = "https://www.w3.org/2018/credentials/v1"
+	vc2Context = "https://www.w3.org/ns/credentials/v2"
+)
+
+// checkFormat enforces the VC data model's shape (VC 1.1 §4, VC 2.0 §4)
+// and the Blockcerts v3 rules of blockcerts.md §1: a known VC context
+// first, every context embedded, the VerifiableCredential type, an issuer,
+// dates in RFC 3339 with a time zone (proof.created included), and at
+// least one MerkleProof2019 proof that decodes. It returns false when the
+// later checks cannot run.
+func (v *Verifier) checkFormat(r *Result, st *state) bool {
+	doc := st.doc
+	var problems []string
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	ctxs, _ := doc["@context"].([]any)
+	if s, ok := doc["@context"].(string); ok {
+		ctxs = []any{s}
+	}
+	vcVersion := 0
+	if len(ctxs) == 0 {
+		fail("@context is missing")
+	} else {
+		switch ctxs[0] {
+		case vc1Context:
+			vcVersion = 1
+		case vc2Context:
+			vcVersion = 2
+		default:
+			fail("@context must start with %s or %s", vc2Context, vc1Context)
+		}
+		known, err := credential.Contexts()
+		if err != nil {
+			fail("embedded contexts: %v", err)
+		}
+		for _, c := range ctxs {
+			switch x := c.(type) {
+			case string:
+				if _, ok := known[x]; !ok {
+					fail("context %q is not one of the known contexts (contexts are never fetched)", clip(x))
+				}
+			case map[string]any:
+			default:
+				fail("@context entries must be URLs or objects")
+			}
+		}
+	}
+	if !hasString(doc["type"], "VerifiableCredential") {
+		fail("type must include VerifiableCredential")
+	}
+	st.issuer = issuerID(doc["issuer"])
+	if st.issuer == "" {
+		fail("issuer is missing")
+	} else if u, err := url.Parse(st.issuer); err != nil || u.Scheme == "" {
+		fail("issuer must be a URL or a DID, got %q", clip(st.issuer))
+	}
+	if _, ok := doc["credentialSubject"].(map[string]any); !ok {
+		if _, ok := doc["credentialSubject"].([]any); !ok {
+			fail("credentialSubject is missing")
+		}
+	}
+	dates := []string{"validFrom", "validUntil"}
+	if vcVersion == 1 {
+		dates = []string{"issuanceDate", "expirationDate"}
+		if _, ok := doc["issuanceDate"]; !ok {
+			fail("issuanceDate is missing (VC 1.1)")
+		}
+	}
+	for _, k := range dates {
+		if val, ok := doc[k]; ok {
+			if _, err := parseDate(val); err != nil {
+				fail("%s: %v", k, err)
+			}
+		}
+	}
+	var proofs []any
+	switch p := doc["proof"].(type) {
+	case map[string]any:
+		proofs = []any{p}
+	case []any:
+		proofs = p
+	case nil:
+		fail("proof is missing")
+	default:
+		fail("proof must be an object or an array")
+	}
+	ids := map[string]int{}
+	for i, p := range proofs {
+		pm, ok := p.(map[string]any)
+		if !ok {
+			fail("proof[%d] is not an object", i)
+			continue
+		}
+		if id, ok := pm["id"].(string); ok {
+			ids[id] = i
+		}
+		if c, ok := pm["created"]; ok {
+			if _, err := parseDate(c); err != nil {
+				fail("proof[%d].created: %v", i, err)
+			}
+		}
+		if !isMerkleProof(pm) {
+			t, _ := pm["type"].(string)
+			if cs, ok := pm["cryptosuite"].(string); ok {
+				t += " " + cs
+			}
+			st.other = append(st.other, t)
+			continue
+		}
+		pv, _ := pm["proofValue"].(string)
+		mp, err := credential.DecodeMerkleProof(pv)
+		if err != nil {
+			fail("proof[%d]: %v", i, err)
+			continue
+		}
+		keep := 0
+		if prev, ok := pm["previousProof"]; ok {
+			keep = i // the proof covers the proofs before it (blockcerts.md §4)
+			if s, ok := prev.(string); ok {
+				if j, ok := ids[s]; !ok || j >= i {
+					fail("proof[%d].previousProof %q names no earlier proof", i, clip(s))
+				}
+			}
+		}
+		st.proofs = append(st.proofs, merkleProof{index: i, keep: keep, p: mp})
+	}
+	if len(proofs) > 0 && len(st.proofs) == 0 && len(problems) == 0 {
+		fail("no MerkleProof2019 proof: this is not a Blockcerts credential anchored on a blockchain (proofs: %s)", strings.Join(st.other, ", "))
+	}
+	if len(problems) > 0 {
+		r.add(CheckFormat, Failed, strings.Join(problems, "; "))
+		return len(st.proofs) > 0 && vcVersion > 0 && st.issuer != ""
+	}
+	msg := fmt.Sprintf("a W3C Verifiable Credential (data model %d.%d) in Blockcerts v3 form", vcVersion, map[int]int{1: 1, 2: 0}[vcVersion])
+	if len(st.other) > 0 {
+		msg += fmt.Sprintf("; %d other proof(s) not checked here (%s)", len(st.other), strings.Join(st.other, ", "))
+	}
+	r.add(CheckFormat, Passed, msg)
+	return true
+}
+
+func isMerkleProof(p map[string]any) bool {
+	t, _ := p["type"].(string)
+	cs, _ := p["cryptosuite"].(string)
+	ct, _ := p["chainedProofType"].(string)
+	return t == "MerkleProof2019" || (t == "DataIntegrityProof" && cs == "merkle-proof-2019") ||
+		(t == "ChainedProof2021" && ct == "MerkleProof2019")
+}
+
+func hasString(v any, want string) bool {
+	switch x := v.(type) {
+	case string:
+		return x == want
+	case []any:
+		for _, e := range x {
+			if e == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parseDate accepts RFC 3339 date-times with a time zone, as the VC data
+// model requires (xsd:dateTimeStamp) and the official verifier enforces.
+func parseDate(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, errors.New("expected a date-time string")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("expected an RFC 3339 date-time with a time zone such as 2026-11-15T09:00:00Z, got %q", clip(s))
+	}
+	return t, nil
+}
+
+// checkIntegrity recomputes each Merkle proof's target hash (blockcerts.md
+// §2: canonical N-Quads with the fallback vocabulary, no unmapped terms,
+// SHA-256) and compares it with the proof's targetHash.
+func (v *Verifier) checkIntegrity(r *Result, st *state) {
+	if len(st.proofs) == 0 {
+		r.add(CheckIntegrity, Skipped, "no Merkle proof to check against")
+		return
+	}
+	for _, mp := range st.proofs {
+		h, err := credential.TargetHash(v.canon(), st.doc, mp.keep)
+		var um *credential.UnmappedError
+		var uc *credential.UnknownContextError
+		switch {
+		case errors.As(err, &um):
+			r.add(CheckIntegrity, Failed, "the credential has fields no context defines, which its hash would not cover: "+strings.Join(um.Fields, ", "))
+			return
+		case errors.As(err, &uc):
+			r.add(CheckIntegrity, Failed, uc.Error())
+			return
+		case err != nil:
+			r.add(CheckIntegrity, Failed, "the credential cannot be canonicalized: "+err.Error())
+			return
+		}
+		if h != mp.p.TargetHash {
+			r.add(CheckIntegrity, Failed, fmt.Sprintf("the credential was changed after it was issued: its hash %s is not the signed hash %s",
+				short(h[:]), short(mp.p.TargetHash[:])))
+			return
+		}
+	}
+	st.hashOK = true
+	r.add(CheckIntegrity, Passed, "the credential's content is exactly what was issued (hash matches)")
+}
+
+// checkMerkle folds each proof's path over its target hash (blockcerts.md
+// §3) and compares the result with merkleRoot.
+func (v *Verifier) checkMerkle(r *Result, st *state) {
+	if len(st.proofs) == 0 {
+		r.add(CheckMerkle, Skipped, "no Merkle proof")
+		return
+	}
+	for _, mp := range st.proofs {
+		if got := merkle.RootFrom(mp.p.TargetHash, mp.p.Path); got != mp.p.MerkleRoot {
+			r.add(CheckMerkle, Failed, fmt.Sprintf("the Merkle path does not lead to the batch's root %s", short(mp.p.MerkleRoot[:])))
+			return
+		}
+		st.anchors = append(st.anchors, mp.p.Anchors...)
+	}
+	n := len(st.proofs[0].p.Path)
+	r.add(CheckMerkle, Passed, fmt.Sprintf("the credential belongs to the batch whose Merkle root is %s (path of %d step(s))", short(st.proofs[0].p.MerkleRoot[:]), n))
+}
+
+// checkAnchor checks that each Merkle root is on a blockchain. A mocknet
+// anchor is a test credential (blockcerts.md §4; design.md "Verifier").
+func (v *Verifier) checkAnchor(r *Result, st *state) {
+	if len(st.anchors) == 0 {
+		r.add(CheckAnchor, Skipped, "no anchor to check")
+		return
+	}
+	a := st.anchors[0]
+	r.Credential.Anchor = &AnchorInfo{Chain: a.Chain + ":" + a.NetworkName(), Tx: a.TxID}
+	for _, a := range st.anchors {
+		if a.Chain != anchor.Mocknet {
+			r.add(CheckAnchor, Unknown, fmt.Sprintf("anchored on %s:%s (transaction %s), a chain this verifier is not configured to read",
+				a.Chain, a.NetworkName(), clip(a.TxID)))
+			return
+		}
+	}
+	if !v.AllowTestChains {
+		r.add(CheckAnchor, Failed, "test credential, not anchored: it was issued on mocknet, a test chain")
+		return
+	}
+	r.add(CheckAnchor, Skipped, "test credential, not anchored (mocknet; test chains allowed)")
+}
+
+// checkIssuer fetches the issuer profile from the credential's issuer URL
+// (blockcerts.md §6: an embedded issuer object is ignored) and accepts it
+// only if its id is that URL.
+func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
+	if strings.HasPrefix(st.issuer, "did:") {
+		r.add(CheckIssuer, Unknown, fmt.Sprintf("issuer %s is a DID; this verifier does not resolve DIDs", clip(st.issuer)))
+		return
+	}
+	if v.Fetcher == nil {
+		r.add(CheckIssuer, Unknown, "no way to fetch the issuer profile")
+		return
+	}
+	b, err := v.Fetcher.Fetch(ctx, st.issuer, MaxProfileBytes)
+	if err != nil {
+		r.add(CheckIssuer, Unknown, fmt.Sprintf("could not fetch the issuer profile %s: %v", clip(st.issuer), err))
+		return
+	}
+	var p struct {
+		ID   string `json:"id"`
+		Type any    `json:"type"`
+		Name string `json:"name"`
+	}
+	if _, err := credential.DecodeJSON(bytes.NewReader(b), credential.Limits{MaxBytes: MaxProfileBytes, MaxDepth: 32}); err != nil {
+		r.add(CheckIssuer, Failed, fmt.Sprintf("the issuer profile at %s is not valid JSON: %v", clip(st.issuer), err))
+		return
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		r.add(CheckIssuer, Failed, fmt.Sprintf("the issuer profile at %s is malformed: %v", clip(st.issuer), err))
+		return
+	}
+	if p.ID != st.issuer {
+		r.add(CheckIssuer, Failed, fmt.Sprintf("the profile at %s says its id is %q: it is not this credential's issuer", clip(st.issuer), clip(p.ID)))
+		return
+	}
+	if !hasString(p.Type, "BlockcertsIssuerProfile") && !hasString(p.Type, "Profile") && !hasString(p.Type, "Issuer") {
+		r.add(CheckIssuer, Failed, "the issuer document is not an issuer profile (type BlockcertsIssuerProfile or Profile)")
+		return
+	}
+	r.IssuerName = p.Name
+	host := st.issuer
+	if u, err := url.Parse(st.issuer); err == nil {
+		host = u.Host
+	}
+	r.add(CheckIssuer, Passed, fmt.Sprintf("issued by %q, as published at %s", clip(p.Name), host))
+}
+
+// checkValidity enforces validFrom/validUntil (VC 2.0 §4.9) or
+// issuanceDate/expirationDate (VC 1.1 §4.6-4.7).
+func (v *Verifier) checkValidity(r *Result, st *state) {
+	now := v.now()
+	from, until := "validFrom", "validUntil"
+	if _, ok := st.doc["issuanceDate"]; ok {
+		from, until = "issuanceDate", "expirationDate"
+	}
+	if t, err := parseDate(st.doc[from]); err == nil && now.Before(t) {
+		r.add(CheckValidityPeriod, Failed, "not yet valid: valid from "+t.UTC().Format(time.RFC3339))
+		return
+	}
+	if val, ok := st.doc[until]; ok {
+		t, err := parseDate(val)
+		if err != nil {
+			r.add(CheckValidityPeriod, Failed, until+": "+err.Error())
+			return
+		}
+		if !now.Before(t) {
+			r.add(CheckValidityPeriod, Failed, "expired on "+t.UTC().Format(time.RFC3339))
+			return
+		}
+		r.add(CheckValidityPeriod, Passed, "valid until "+t.UTC().Format(time.RFC3339))
+		return
+	}
+	r.add(CheckValidityPeriod, Passed, "valid with no expiry date")
+}
+
+func short(b []byte) string {
+	h := hex.EncodeToString(b)
+	if len(h) > 16 {
+		return h[:8] + "…" + h[len(h)-8:]
+	}
+	return h
+}
+
+func clip(s string) string {
+	if len(s) <= 100 {
+		return s
+	}
+	return s[:97] + "..."
+}
