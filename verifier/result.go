@@ -69,6 +69,15 @@ func (r *Result) add(id string, s Status, msg string) {
 	r.Checks = append(r.Checks, Check{ID: id, Status: s, Message: msg})
 }
 
+func (r *Result) has(id string) bool {
+	for _, c := range r.Checks {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // finish sets the verdict: any failed check fails the credential; else any
 // check that could not be made leaves it indeterminate.
 func (r *Result) finish() *Result {

@@ -90,7 +90,9 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
 		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckValidityPeriod} {
-			r.add(id, Skipped, "not checked: the credential's format is wrong")
+			if !r.has(id) {
+				r.add(id, Skipped, "not checked: "+r.Checks[len(r.Checks)-1].Message)
+			}
 		}
 		return r.finish()
 	}
@@ -177,6 +179,10 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 			}
 		}
 	}
+	if hasString(doc["type"], "VerifiablePresentation") {
+		r.add(CheckFormat, Failed, "this is a Verifiable Presentation, not a credential: verify the credentials it holds one by one")
+		return false
+	}
 	if !hasString(doc["type"], "VerifiableCredential") {
 		fail("type must include VerifiableCredential")
 	}
@@ -226,7 +232,10 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 		if id, ok := pm["id"].(string); ok {
 			ids[id] = i
 		}
-		if c, ok := pm["created"]; ok {
+		// VC 2.0 requires every date to carry a time zone
+		// (xsd:dateTimeStamp), proof.created included; the official
+		// verifier enforces it for VC 2.0 documents only, and so do we.
+		if c, ok := pm["created"]; ok && vcVersion == 2 {
 			if _, err := parseDate(c); err != nil {
 				fail("proof[%d].created: %v", i, err)
 			}
@@ -245,23 +254,23 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 			fail("proof[%d]: %v", i, err)
 			continue
 		}
-		keep := 0
-		if prev, ok := pm["previousProof"]; ok {
-			keep = i // the proof covers the proofs before it (blockcerts.md §4)
-			if s, ok := prev.(string); ok {
-				if j, ok := ids[s]; !ok || j >= i {
-					fail("proof[%d].previousProof %q names no earlier proof", i, clip(s))
-				}
+		// Proof i covers the proofs before it (blockcerts.md §2 step 1),
+		// chained by previousProof or not.
+		if prev, ok := pm["previousProof"].(string); ok {
+			if j, ok := ids[prev]; !ok || j >= i {
+				fail("proof[%d].previousProof %q names no earlier proof", i, clip(prev))
 			}
 		}
-		st.proofs = append(st.proofs, merkleProof{index: i, keep: keep, p: mp})
-	}
-	if len(proofs) > 0 && len(st.proofs) == 0 && len(problems) == 0 {
-		fail("no MerkleProof2019 proof: this is not a Blockcerts credential anchored on a blockchain (proofs: %s)", strings.Join(st.other, ", "))
+		st.proofs = append(st.proofs, merkleProof{index: i, keep: i, p: mp})
 	}
 	if len(problems) > 0 {
 		r.add(CheckFormat, Failed, strings.Join(problems, "; "))
 		return len(st.proofs) > 0 && vcVersion > 0 && st.issuer != ""
+	}
+	if len(st.proofs) == 0 {
+		r.add(CheckFormat, Passed, fmt.Sprintf("a W3C Verifiable Credential (data model %d) with no MerkleProof2019 proof", vcVersion))
+		r.add(CheckIntegrity, Unknown, fmt.Sprintf("this credential is not anchored on a blockchain; its proofs (%s) are of a kind this verifier does not check", strings.Join(st.other, ", ")))
+		return false
 	}
 	msg := fmt.Sprintf("a W3C Verifiable Credential (data model %d.%d) in Blockcerts v3 form", vcVersion, map[int]int{1: 1, 2: 0}[vcVersion])
 	if len(st.other) > 0 {

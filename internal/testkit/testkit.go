@@ -1,0 +1,117 @@
+// Package testkit makes batches and issuers for tests and benchmarks:
+// generated transcripts of any size, and a throw-away issuer with keys in a
+// temporary directory.
+package testkit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/transcript"
+)
+
+// IssuerURL is the base URL of the test issuer.
+const IssuerURL = "https://registry.example.edu"
+
+var grades = []string{"A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D", "F", "P"}
+var seasons = []string{"Fall", "Spring", "Summer"}
+
+// Batch generates n records of courses courses each, deterministically
+// from seed.
+func Batch(n, courses int, seed uint64) *transcript.Batch {
+	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	b := &transcript.Batch{ID: fmt.Sprintf("gen-%d-%d", n, courses)}
+	for i := 0; i < n; i++ {
+		rec := transcript.Record{
+			StudentID: fmt.Sprintf("2%07d", i),
+			Name:      fmt.Sprintf("STUDENT %d", i),
+			NameLocal: "陳大文",
+			Email:     fmt.Sprintf("s%d@connect.example.edu", i),
+			Program:   transcript.Program{Code: "BSC-COSC", Name: "Bachelor of Science in Computer Science", Level: "undergraduate", Admitted: "2020-09-01"},
+			Award:     &transcript.Award{Degree: "Bachelor of Science", Major: "Computer Science", Conferred: "2026-11-15"},
+		}
+		perTerm := 5
+		for c := 0; c < courses; c++ {
+			if c%perTerm == 0 {
+				t := c / perTerm
+				rec.Terms = append(rec.Terms, transcript.Term{Term: fmt.Sprintf("%d-%02d %s", 2020+t/3, (2021+t/3)%100, seasons[t%3])})
+			}
+			t := &rec.Terms[len(rec.Terms)-1]
+			t.Courses = append(t.Courses, transcript.Course{
+				Code:    fmt.Sprintf("COMP%04d", 1000+c),
+				Title:   fmt.Sprintf("Course number %d", c),
+				Credits: transcript.DecimalOf(1 + r.IntN(4)),
+				Grade:   grades[r.IntN(len(grades))],
+			})
+		}
+		b.Records = append(b.Records, rec)
+	}
+	return b
+}
+
+// Issuer is a test issuer in a temporary data directory.
+type Issuer struct {
+	Dir     string
+	Config  *config.Config
+	Ring    *keys.Ring
+	Profile []byte
+}
+
+// Passphrase of test issuers.
+const Passphrase = "test-passphrase-not-secret"
+
+// NewIssuer initializes a data directory under t.TempDir().
+func NewIssuer(tb testing.TB) *Issuer {
+	tb.Helper()
+	dir := tb.TempDir()
+	cfg := &config.Config{Name: "Test University", URL: IssuerURL}
+	if err := cfg.Save(dir); err != nil {
+		tb.Fatal(err)
+	}
+	ring, err := keys.Create(dir, []byte(Passphrase), time.Now().Add(-time.Hour))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := json.Marshal(ring.Profile(cfg.Issuer()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &Issuer{Dir: dir, Config: cfg, Ring: ring, Profile: p}
+}
+
+// Settings are the pipeline settings of the test issuer.
+func (is *Issuer) Settings() issuer.Settings {
+	k, _ := is.Ring.Active(keys.Ed25519)
+	return issuer.Settings{
+		IssuerURL: is.Config.ProfileURL(), IssuerName: is.Config.Name, Scheme: transcript.HKUST(),
+		VerificationMethod: is.Config.ProfileURL() + "#" + k.ID,
+	}
+}
+
+// Issue issues b on mocknet.
+func (is *Issuer) Issue(tb testing.TB, b *transcript.Batch) *issuer.Batch {
+	tb.Helper()
+	res, err := issuer.Issue(context.Background(), b, "mocknet", is.Settings())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// WriteProfile writes the profile to dir and returns its path.
+func (is *Issuer) WriteProfile(tb testing.TB, dir string) string {
+	p := filepath.Join(dir, "profile.json")
+	if err := os.WriteFile(p, is.Profile, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
