@@ -231,11 +231,17 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			line = pe.Line
+		} else if len(row) > 0 {
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			ps.add(Problem{Line: line, Message: "malformed CSV: " + csvMessage(err)})
-			if _, ok := err.(*csv.ParseError); ok && len(row) == 0 {
-				break // the reader cannot go on past a quoting error
+			if pe == nil || !errors.Is(pe.Err, csv.ErrFieldCount) {
+				break // past a quoting error the rows cannot be trusted
 			}
 			continue
 		}

@@ -1,0 +1,295 @@
+package transcript
+
+import (
+	"encoding/json"
+	"errors"
+	"math/big"
+	"os"
+	"strings"
+	"testing"
+)
+
+func rat(s string) *big.Rat { r, _ := new(big.Rat).SetString(s); return r }
+
+func TestTruncate(t *testing.T) {
+	for _, tc := range []struct {
+		v      string
+		places int
+		want   string
+	}{
+		{"3.30625", 3, "3.306"}, {"3.30625", 2, "3.30"}, {"3.9999", 3, "3.999"}, {"4", 3, "4.000"},
+		{"0.0005", 3, "0.000"}, {"649/190", 3, "3.415"}, {"3.5", 0, "3"},
+	} {
+		if got := Truncate(rat(tc.v), tc.places); got != tc.want {
+			t.Errorf("Truncate(%s, %d) = %s, want %s", tc.v, tc.places, got, tc.want)
+		}
+	}
+}
+
+func TestCompute(t *testing.T) {
+	s := HKUST()
+	r := Record{Terms: []Term{
+		{Term: "2008-09 Fall", Courses: []Course{{Credits: DecimalOf(3), Grade: "A"}, {Credits: DecimalOf(3), Grade: "B"}}},
+		{Term: "2022-23 Fall", Courses: []Course{
+			{Credits: DecimalOf(3), Grade: "A-"}, {Credits: DecimalOf(4), Grade: "B+"},
+			{Credits: DecimalOf(2), Grade: "P"}, {Credits: DecimalOf(3), Grade: "F"}, {Credits: DecimalOf(3), Grade: "W"}}},
+	}}
+	res := s.Compute(&r)
+	// Term 1 is on the 12-point scale: (11*3 + 8*3) / 6 = 9.5.
+	if res.Terms[0].Scale != TwelvePoint || FormatAverage(res.Terms[0].TGA) != "9.500" {
+		t.Errorf("term 1: %s %s", res.Terms[0].Scale, FormatAverage(res.Terms[0].TGA))
+	}
+	// Term 2: (3.7*3 + 3.3*4 + 0*3) / 10 = 2.43; P and W left out.
+	if FormatAverage(res.Terms[1].TGA) != "2.430" || FormatNumber(res.Terms[1].Credits) != "9" {
+		t.Errorf("term 2: TGA %s credits %s", FormatAverage(res.Terms[1].TGA), FormatNumber(res.Terms[1].Credits))
+	}
+	// CGA over both scales uses the 4-point value of each letter:
+	// (4.0*3 + 3.0*3 + 3.7*3 + 3.3*4 + 0*3) / 16 = 45.3/16 = 2.83125.
+	if res.CGAScale != FourPoint || FormatAverage(res.CGA) != "2.831" {
+		t.Errorf("CGA %s %s", res.CGAScale, FormatAverage(res.CGA))
+	}
+	if FormatNumber(res.CreditsEarned) != "15" || FormatNumber(res.CreditsInAverage) != "16" {
+		t.Errorf("credits earned %s in average %s", FormatNumber(res.CreditsEarned), FormatNumber(res.CreditsInAverage))
+	}
+}
+
+func good() map[string]any {
+	return map[string]any{
+		"studentId": "20481234", "name": "CHAN Tai Man", "nameLocal": "陳大文", "email": "tmchan@connect.example.edu",
+		"program": map[string]any{"code": "BSC-COSC", "name": "BSc in Computer Science", "level": "undergraduate"},
+		"terms": []any{map[string]any{"term": "2022-23 Fall", "courses": []any{
+			map[string]any{"code": "COMP1021", "title": "Intro", "credits": 3, "grade": "A-"},
+			map[string]any{"code": "MATH1013", "title": "Calculus", "credits": 3, "grade": "B+"},
+		}}},
+	}
+}
+
+func course(r map[string]any, i int) map[string]any {
+	return r["terms"].([]any)[0].(map[string]any)["courses"].([]any)[i].(map[string]any)
+}
+
+func batchJSON(records ...map[string]any) string {
+	b, _ := json.Marshal(map[string]any{"batch": "test-batch", "records": records})
+	return string(b)
+}
+
+// TestValidation: each case is one mutation of a known-good record, and
+// must give one problem naming the record, the student and the field.
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(r map[string]any)
+		field  string
+		says   string
+	}{
+		{"fail/grade", func(r map[string]any) { course(r, 0)["grade"] = "Z" }, "terms[0].courses[0].grade", `unknown grade "Z"`},
+		{"fail/credits-negative", func(r map[string]any) { course(r, 1)["credits"] = -3 }, "terms[0].courses[1].credits", "from 0 to 30"},
+		{"fail/credits-too-many", func(r map[string]any) { course(r, 1)["credits"] = 31 }, "terms[0].courses[1].credits", "from 0 to 30"},
+		{"fail/credits-type", func(r map[string]any) { course(r, 1)["credits"] = "three" }, "", "decimal number"},
+		{"fail/email", func(r map[string]any) { r["email"] = "tmchan at example" }, "email", "expected an email address"},
+		{"fail/email-display-name", func(r map[string]any) { r["email"] = "Tai Man <tm@example.edu>" }, "email", "expected an email address"},
+		{"fail/stated-cga", func(r map[string]any) { r["stated"] = map[string]any{"cga": 3.6} }, "stated.cga", "differs from the computed CGA"},
+		{"fail/name-missing", func(r map[string]any) { delete(r, "name") }, "name", "required"},
+		{"fail/level", func(r map[string]any) { r["program"].(map[string]any)["level"] = "phd" }, "program.level", "expected one of"},
+		{"fail/term", func(r map[string]any) { r["terms"].([]any)[0].(map[string]any)["term"] = "Fall 2022" }, "terms[0].term", "expected a term like"},
+		{"fail/unknown-field", func(r map[string]any) { r["gpa"] = 4 }, "", `unknown field "gpa"`},
+		{"fail/conferred", func(r map[string]any) { r["award"] = map[string]any{"degree": "BSc", "conferred": "15/11/2026"} }, "award.conferred", "YYYY-MM-DD"},
+	}
+	s := HKUST()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := good()
+			tc.mutate(r)
+			_, err := s.ReadJSON("batch.json", strings.NewReader(batchJSON(good2(), r)), 0)
+			var inv *InvalidError
+			if !errors.As(err, &inv) {
+				t.Fatalf("err = %v, want *InvalidError", err)
+			}
+			if len(inv.Problems) != 1 {
+				t.Fatalf("%d problems, want 1: %v", len(inv.Problems), err)
+			}
+			p := inv.Problems[0]
+			if p.File != "batch.json" || p.Record != 2 || p.StudentID != "20481234" || p.Field != tc.field || !strings.Contains(p.Message, tc.says) {
+				t.Errorf("problem %+v; want record 2, student 20481234, field %q, saying %q", p, tc.field, tc.says)
+			}
+		})
+	}
+	t.Run("ok/stated-cga", func(t *testing.T) {
+		// (3.7*3 + 3.3*3)/6 = 3.5: stated 3.5, 3.50 and 3.500 all match.
+		for _, st := range []any{3.5, "3.50", "3.500"} {
+			r := good()
+			r["stated"] = map[string]any{"cga": st}
+			if _, err := s.ReadJSON("b.json", strings.NewReader(batchJSON(r)), 0); err != nil {
+				t.Errorf("stated %v: %v", st, err)
+			}
+		}
+	})
+}
+
+// TestStatedRule is the design's example: 3.306 matches 3.30625, 3.31
+// does not.
+func TestStatedRule(t *testing.T) {
+	s := HKUST()
+	// One course of 16 credits at A (4.0) and one of 16 at C+ (2.3) plus ...:
+	// build 3.30625 = 52.9/16: A- (3.7) x 9 credits + C (2.0)... use exact
+	// credits: 3.7*a + 2.3*b = 3.30625*(a+b) with a=11.75? Simpler: use
+	// 0.25-credit steps: A- 3.7*x + B 3.0*y over x+y with x=7.25,y=?;
+	// 3.30625 = (3.7*7 + 3.0*9)/16 = (25.9+27)/16 = 52.9/16. Exact.
+	mk := func(stated string) map[string]any {
+		r := good()
+		r["terms"] = []any{map[string]any{"term": "2022-23 Fall", "courses": []any{
+			map[string]any{"code": "A1", "title": "A", "credits": 7, "grade": "A-"},
+			map[string]any{"code": "B1", "title": "B", "credits": 9, "grade": "B"},
+		}}}
+		r["stated"] = map[string]any{"cga": json.Number(stated)}
+		return r
+	}
+	if _, err := s.ReadJSON("b.json", strings.NewReader(batchJSON(mk("3.306"))), 0); err != nil {
+		t.Errorf("3.306 should match 3.30625: %v", err)
+	}
+	if _, err := s.ReadJSON("b.json", strings.NewReader(batchJSON(mk("3.31"))), 0); err == nil {
+		t.Errorf("3.31 should not match 3.30625")
+	}
+}
+
+func good2() map[string]any {
+	r := good()
+	r["studentId"] = "20480000"
+	r["email"] = "other@connect.example.edu"
+	return r
+}
+
+func TestEveryProblemAtOnce(t *testing.T) {
+	a, b, c := good(), good2(), good()
+	course(a, 0)["grade"] = "Z"
+	b["email"] = "nope"
+	// c duplicates a's student id.
+	_, err := HKUST().ReadJSON("b.json", strings.NewReader(batchJSON(a, b, c)), 0)
+	var inv *InvalidError
+	if !errors.As(err, &inv) || len(inv.Problems) != 3 {
+		t.Fatalf("want 3 problems, got %v", err)
+	}
+	if !strings.Contains(inv.Problems[2].Message, "duplicate student id: also record 1") || inv.Problems[2].Record != 3 {
+		t.Errorf("duplicate: %+v", inv.Problems[2])
+	}
+}
+
+func TestMalformedJSON(t *testing.T) {
+	for name, in := range map[string]string{
+		"fail/syntax":     "{\n\"batch\": \"x\",\n \"records\": [,]}",
+		"fail/truncated":  `{"batch": "x", "records": [{"studentId": "1"`,
+		"fail/not-object": `[1,2,3]`,
+		"fail/record-type": `{"batch":"x","records":[{"studentId": 20481234}]}`,
+	} {
+		_, err := HKUST().ReadJSON("b.json", strings.NewReader(in), 0)
+		var inv *InvalidError
+		if !errors.As(err, &inv) || !strings.Contains(err.Error(), "b.json") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, err := HKUST().ReadJSON("b.json", strings.NewReader("{\n\"batch\": \"x\",\n \"records\": [,]}"), 0)
+	if !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("syntax error without its line: %v", err)
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	big := `{"batch":"x","records":[` + strings.Repeat(" ", 2<<20) + `]}`
+	_, err := HKUST().ReadJSON("b.json", strings.NewReader(big), 1<<20)
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+const csvHeader = "studentId,name,nameLocal,email,programCode,programName,level,term,courseCode,courseTitle,credits,grade,statedCga\n"
+
+func TestCSV(t *testing.T) {
+	in := csvHeader +
+		"20481234,CHAN Tai Man,陳大文,tm@example.edu,BSC,BSc,undergraduate,2022-23 Fall,COMP1021,Intro,3,A-,3.5\n" +
+		"20480000,LEE Ka Yan,李嘉欣,ky@example.edu,BSC,BSc,undergraduate,2022-23 Fall,COMP1021,Intro,3,B,\n" +
+		"20481234,CHAN Tai Man,陳大文,tm@example.edu,BSC,BSc,undergraduate,2022-23 Spring,\"MATH1013\",\"Calculus, IB\",3,B+,3.5\n"
+	b, err := HKUST().ReadCSV("b.csv", "b", strings.NewReader("\xef\xbb\xbf"+in), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Records) != 2 || b.Records[0].StudentID != "20481234" || len(b.Records[0].Terms) != 2 ||
+		b.Records[0].Terms[1].Courses[0].Title != "Calculus, IB" || b.Records[0].NameLocal != "陳大文" {
+		t.Fatalf("grouping: %+v", b.Records)
+	}
+	bad := csvHeader +
+		"20481234,CHAN Tai Man,,tm@example.edu,BSC,BSc,undergraduate,2022-23 Fall,COMP1021,Intro,3,Q,\n" +
+		"20481234,CHAN Tai Mun,,tm@example.edu,BSC,BSc,undergraduate,2022-23 Fall,COMP1022,Intro,x,A,\n"
+	_, err = HKUST().ReadCSV("b.csv", "b", strings.NewReader(bad), 0)
+	var inv *InvalidError
+	if !errors.As(err, &inv) || len(inv.Problems) != 3 {
+		t.Fatalf("want 3 problems (name differs, credits, grade), got %v", err)
+	}
+	for _, p := range inv.Problems {
+		if p.Line == 0 || p.File != "b.csv" {
+			t.Errorf("problem without file and line: %+v", p)
+		}
+	}
+	if _, err := HKUST().ReadCSV("b.csv", "b", strings.NewReader("studentId,name\n1,x\n"), 0); err == nil || !strings.Contains(err.Error(), "required column missing") {
+		t.Errorf("missing columns: %v", err)
+	}
+	if _, err := HKUST().ReadCSV("b.csv", "b", strings.NewReader(csvHeader+"\"unterminated,x\n"), 0); err == nil || !strings.Contains(err.Error(), "malformed CSV") {
+		t.Errorf("malformed: %v", err)
+	}
+}
+
+func TestSampleBatch(t *testing.T) {
+	b, err := HKUST().ReadFile("../testdata/sample-batch.json", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Records) != 3 {
+		t.Fatalf("%d records", len(b.Records))
+	}
+}
+
+func TestLoadScheme(t *testing.T) {
+	dir := t.TempDir()
+	p := dir + "/s.json"
+	os.WriteFile(p, []byte(`{"name":"Pass/Fail","maxCredits":10,"grades":[{"grade":"PASS","points":1,"earns":true},{"grade":"FAIL","points":0}]}`), 0o644)
+	s, err := LoadScheme(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, ok := s.Lookup("PASS"); !ok || !g.Counts() {
+		t.Error("PASS not loaded")
+	}
+	os.WriteFile(p, []byte(`{"name":"x","maxCredits":10,"grades":[{"grade":"A"},{"grade":"A"}]}`), 0o644)
+	if _, err := LoadScheme(p); err == nil {
+		t.Error("duplicate grade accepted")
+	}
+}
+
+func FuzzReadJSON(f *testing.F) {
+	f.Add(batchJSON(good()))
+	f.Add(`{"batch":"x","records":[{}]}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		b, err := HKUST().ReadJSON("f.json", strings.NewReader(in), 1<<20)
+		if err == nil && len(b.Records) == 0 {
+			t.Fatal("an empty batch was accepted")
+		}
+		var inv *InvalidError
+		if err != nil && !errors.As(err, &inv) {
+			t.Fatalf("error of another kind: %v", err)
+		}
+	})
+}
+
+func FuzzReadCSV(f *testing.F) {
+	f.Add(csvHeader + "20481234,CHAN,,tm@example.edu,BSC,BSc,undergraduate,2022-23 Fall,COMP1021,Intro,3,A-,\n")
+	f.Add("a,b\n\"x")
+	f.Fuzz(func(t *testing.T, in string) {
+		b, err := HKUST().ReadCSV("f.csv", "f", strings.NewReader(in), 1<<20)
+		if err == nil && len(b.Records) == 0 {
+			t.Fatal("an empty batch was accepted")
+		}
+		var inv *InvalidError
+		if err != nil && !errors.As(err, &inv) {
+			t.Fatalf("error of another kind: %v", err)
+		}
+	})
+}
