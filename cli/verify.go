@@ -38,6 +38,11 @@ func NewVerifier(dir string, allowTestChains bool) *verifier.Verifier {
 func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts VerifyOptions, w io.Writer) error {
 	codes := []int{}
 	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			fmt.Fprintf(os.Stderr, "etranscript: %v\n", err)
+			codes = append(codes, verifier.ExitBadInput)
+			continue
+		}
 		r := verifyFile(ctx, v, f)
 		codes = append(codes, verifier.ExitCode(r.Status))
 		if opts.JSON {

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -224,6 +226,7 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 
 	b := &Batch{ID: batchID}
 	var lines []int
+	courseLines := map[[3]int]int{} // record, term, course -> CSV line
 	index := map[string]int{}     // studentId -> record index
 	termIdx := []map[string]int{} // per record: term -> index
 	for {
@@ -298,13 +301,47 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 			}
 			c.Credits = d
 		}
+		courseLines[[3]int{ri, ti, len(rec.Terms[ti].Courses)}] = line
 		rec.Terms[ti].Courses = append(rec.Terms[ti].Courses, c)
 	}
-	s.validate(ps, b, lines)
+	sub := &problems{file: file}
+	s.validate(sub, b, lines)
+	for _, p := range sub.list {
+		ps.add(csvProblem(p, courseLines))
+	}
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+var fieldPathRE = regexp.MustCompile(`^terms\[(\d+)\](?:\.courses\[(\d+)\])?\.(\w+)$`)
+
+// csvColumns names, for each record field, the CSV column it came from.
+var csvColumns = map[string]string{
+	"program.code": "programCode", "program.name": "programName", "program.level": "level", "program.admitted": "admitted",
+	"award.degree": "degree", "award.major": "major", "award.classification": "classification", "award.conferred": "conferred",
+	"stated.cga": "statedCga", "code": "courseCode", "title": "courseTitle", "term": "term", "credits": "credits", "grade": "grade",
+}
+
+// csvProblem points a problem found in a record at the CSV line and column
+// it came from.
+func csvProblem(p Problem, courseLines map[[3]int]int) Problem {
+	if m := fieldPathRE.FindStringSubmatch(p.Field); m != nil {
+		ti, _ := strconv.Atoi(m[1])
+		ci := 0
+		if m[2] != "" {
+			ci, _ = strconv.Atoi(m[2])
+		}
+		if l, ok := courseLines[[3]int{p.Record - 1, ti, ci}]; ok {
+			p.Line = l
+		}
+		p.Field = m[3]
+	}
+	if c, ok := csvColumns[p.Field]; ok {
+		p.Field = c
+	}
+	return p
 }
 
 func csvMessage(err error) string {

@@ -176,9 +176,9 @@ func TestEveryProblemAtOnce(t *testing.T) {
 
 func TestMalformedJSON(t *testing.T) {
 	for name, in := range map[string]string{
-		"fail/syntax":     "{\n\"batch\": \"x\",\n \"records\": [,]}",
-		"fail/truncated":  `{"batch": "x", "records": [{"studentId": "1"`,
-		"fail/not-object": `[1,2,3]`,
+		"fail/syntax":      "{\n\"batch\": \"x\",\n \"records\": [,]}",
+		"fail/truncated":   `{"batch": "x", "records": [{"studentId": "1"`,
+		"fail/not-object":  `[1,2,3]`,
 		"fail/record-type": `{"batch":"x","records":[{"studentId": 20481234}]}`,
 	} {
 		_, err := HKUST().ReadJSON("b.json", strings.NewReader(in), 0)
@@ -238,7 +238,7 @@ func TestCSV(t *testing.T) {
 }
 
 func TestSampleBatch(t *testing.T) {
-	b, err := HKUST().ReadFile("../testdata/sample-batch.json", 0)
+	b, err := HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,14 +101,15 @@ var (
 var Levels = []string{"undergraduate", "postgraduate"}
 
 // Validate checks a batch against a grading scheme and returns an
-// *InvalidError listing every problem, or nil. lines, when not nil, gives
-// the input line of each record (for CSV).
+// *InvalidError listing every problem, or nil.
 func (s *Scheme) Validate(file string, b *Batch) error {
 	ps := &problems{file: file}
 	s.validate(ps, b, nil)
 	return ps.err()
 }
 
+// validate adds b's problems to ps. lines, when not nil, gives the input
+// line of each record (for CSV).
 func (s *Scheme) validate(ps *problems, b *Batch, lines []int) {
 	if !batchIDRE.MatchString(b.ID) {
 		ps.add(Problem{Field: "batch", Message: fmt.Sprintf("expected a batch id of letters, digits, '.', '_' or '-' (at most 64), got %q", clip(b.ID))})

@@ -105,7 +105,16 @@ func root() *cobra.Command {
 	verifyCmd.Flags().BoolVar(&vo.JSON, "json", false, "print one JSON result per file (JSON Lines)")
 	verifyCmd.Flags().BoolVar(&vo.AllowTestChains, "allow-test-chains", false, "accept mocknet test credentials (their anchor is not checked)")
 
-	rc.AddCommand(initCmd, keysCmd, issueCmd, verifyCmd)
+	demoCmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Try it out: issue the bundled sample batch (test chain) and verify it",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cli.Demo(c.Context(), dir(), c.OutOrStdout())
+		},
+	}
+
+	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd)
 	return rc
 }
 

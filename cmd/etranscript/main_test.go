@@ -1,0 +1,205 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "etranscript-e2e")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "etranscript")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+func etranscript(t *testing.T, data string, args ...string) run {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--data", data}, args...)...)
+	cmd.Env = append(os.Environ(), "ETRANSCRIPT_PASSPHRASE=e2e-test-passphrase")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return run{code, o.String(), e.String()}
+}
+
+func initData(t *testing.T, url string) string {
+	data := t.TempDir()
+	if r := etranscript(t, data, "init", "--name", "Test University", "--url", url); r.code != 0 {
+		t.Fatalf("init: %+v", r)
+	}
+	return data
+}
+
+func credentials(t *testing.T, dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*-*-*-*.json"))
+	var out []string
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".manifest.json") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func TestIssueAndVerify(t *testing.T) {
+	data := initData(t, "https://registry.example.edu")
+	out := filepath.Join(t.TempDir(), "out")
+	r := etranscript(t, data, "issue", "../../cli/sample/sample-batch.json", "--chain", "mocknet", "--out", out, "--no-mail")
+	if r.code != 0 {
+		t.Fatalf("issue: %+v", r)
+	}
+	files := credentials(t, out)
+	if len(files) != 3 {
+		t.Fatalf("%d credentials written", len(files))
+	}
+	// ok/allow-test-chains: exit 0, one JSON line per file in the design's shape.
+	r = etranscript(t, data, append([]string{"verify", "--json", "--allow-test-chains"}, files...)...)
+	if r.code != 0 {
+		t.Fatalf("verify: %+v", r)
+	}
+	sc := bufio.NewScanner(strings.NewReader(r.stdout))
+	n := 0
+	for sc.Scan() {
+		var line struct {
+			File       string `json:"file"`
+			Status     string `json:"status"`
+			Credential struct {
+				ID, Issuer, Subject, Issued string
+				Anchor                      struct{ Chain, Tx string }
+			} `json:"credential"`
+			Checks []struct{ ID, Status, Message string } `json:"checks"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			t.Fatal(err)
+		}
+		if line.Status != "verified" || line.Credential.Issuer != "https://registry.example.edu/issuer/profile.json" || len(line.Checks) < 6 || line.Credential.Anchor.Chain == "" {
+			t.Errorf("line %s", sc.Text())
+		}
+		n++
+	}
+	if n != 3 {
+		t.Errorf("%d JSON lines for 3 files", n)
+	}
+	// fail/anchor: without --allow-test-chains a mocknet credential fails.
+	if r = etranscript(t, data, "verify", files[0]); r.code != 1 || !strings.Contains(r.stdout, "test credential, not anchored") {
+		t.Errorf("mocknet without test chains: %+v", r)
+	}
+	// fail/integrity: a tampered copy exits 1 and names the check.
+	b, _ := os.ReadFile(files[0])
+	tampered := filepath.Join(t.TempDir(), "tampered.json")
+	os.WriteFile(tampered, bytes.Replace(b, []byte(`"grade": "A`), []byte(`"grade": "B`), 1), 0o644)
+	if r = etranscript(t, data, "verify", "--allow-test-chains", tampered); r.code != 1 || !strings.Contains(r.stdout, "FAILED   integrity") {
+		t.Errorf("tampered: %+v", r)
+	}
+	// The profile prints.
+	if r = etranscript(t, data, "keys", "profile"); r.code != 0 || !strings.Contains(r.stdout, "BlockcertsIssuerProfile") {
+		t.Errorf("keys profile: %+v", r)
+	}
+}
+
+func TestIndeterminate(t *testing.T) {
+	// The issuer profile cannot be fetched: exit 3, never 0.
+	data := initData(t, "http://127.0.0.1:1")
+	out := t.TempDir()
+	if r := etranscript(t, data, "issue", "../../cli/sample/sample-batch.json", "--chain", "mocknet", "--out", out, "--no-mail"); r.code != 0 {
+		t.Fatalf("issue: %+v", r)
+	}
+	other := t.TempDir() // a verifier without the issuer's data directory
+	r := etranscript(t, other, "verify", "--allow-test-chains", credentials(t, out)[0])
+	if r.code != 3 || !strings.Contains(r.stdout, "could not fetch the issuer profile") {
+		t.Errorf("unreachable issuer: %+v", r)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	data := initData(t, "https://registry.example.edu")
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		return p
+	}
+	huge := filepath.Join(dir, "huge.json")
+	f, _ := os.Create(huge)
+	f.WriteString(`{"batch":"x","records":[`)
+	f.Write(bytes.Repeat([]byte(" "), 50<<20))
+	f.WriteString(`]}`)
+	f.Close()
+	tests := []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"fail/unknown-grade", []string{"issue", write("g.csv", "studentId,name,nameLocal,email,programCode,programName,level,term,courseCode,courseTitle,credits,grade\n1,A,,a@example.edu,P,P,undergraduate,2022-23 Fall,C1,T,3,Z\n")}, `g.csv:2: record 1 (student 1): grade: unknown grade "Z"`},
+		{"fail/malformed-json", []string{"issue", write("m.json", `{"batch": "x", "records": [`)}, "m.json: malformed JSON"},
+		{"fail/huge", []string{"issue", huge}, "huge.json: file is larger than"},
+		{"fail/extension", []string{"issue", write("b.xml", "<x/>")}, "expected a .json or .csv"},
+		{"fail/missing-file", []string{"issue", filepath.Join(dir, "nope.json")}, "no such file"},
+		{"fail/usage", []string{"issue"}, "accepts 1 arg"},
+		{"fail/flag", []string{"verify", "--bogus", "x"}, "unknown flag"},
+		{"fail/chain", []string{"issue", "../../cli/sample/sample-batch.json", "--chain", "nowhere"}, "unsupported chain"},
+		{"fail/verify-missing", []string{"verify", filepath.Join(dir, "nope.json")}, "no such file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			r := etranscript(t, data, append(tc.args, "--out", out)...)
+			if tc.name == "fail/flag" || tc.name == "fail/verify-missing" {
+				r = etranscript(t, data, tc.args...)
+			}
+			if r.code != 2 || !strings.Contains(r.stderr, tc.says) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, tc.says)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("output written for bad input")
+			}
+		})
+	}
+	// Not initialized: a clear message, exit 2.
+	if r := etranscript(t, t.TempDir(), "issue", "../../cli/sample/sample-batch.json"); r.code != 2 || !strings.Contains(r.stderr, "etranscript init") {
+		t.Errorf("uninitialized: %+v", r)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "demo-data")
+	cmd := exec.Command(bin, "--data", data, "demo")
+	cmd.Env = append(os.Environ(), "ETRANSCRIPT_PASSPHRASE=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	if strings.Count(string(out), ": VERIFIED") != 3 {
+		t.Errorf("demo output:\n%s", out)
+	}
+	// A second run reuses the data directory.
+	if out, err := exec.Command(bin, "--data", data, "demo").CombinedOutput(); err != nil {
+		t.Fatalf("demo again: %v\n%s", err, out)
+	}
+}

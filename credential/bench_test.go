@@ -1,0 +1,42 @@
+package credential_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/issuer"
+)
+
+// BenchmarkCanonicalize canonicalizes one issued 40-course transcript
+// credential (with the fallback vocabulary, as for the target hash).
+func BenchmarkCanonicalize(b *testing.B) {
+	is := testkit.NewIssuer(b)
+	res, err := issuer.Issue(context.Background(), testkit.Batch(1, 40, 1), "mocknet", is.Settings())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(res.Issued[0].JSON, &doc); err != nil {
+		b.Fatal(err)
+	}
+	in, err := credential.HashInput(doc, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		c    credential.Canonicalizer
+	}{{"jsongold", credential.JSONGold{}}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.c.Canonicalize(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
