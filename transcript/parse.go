@@ -227,8 +227,8 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 	b := &Batch{ID: batchID}
 	var lines []int
 	courseLines := map[[3]int]int{} // record, term, course -> CSV line
-	index := map[string]int{}     // studentId -> record index
-	termIdx := []map[string]int{} // per record: term -> index
+	index := map[string]int{}       // studentId -> record index
+	termIdx := []map[string]int{}   // per record: term -> index
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
