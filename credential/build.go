@@ -52,18 +52,18 @@ type Credential struct {
 
 // Subject is the transcript.
 type Subject struct {
-	Name             string    `json:"name"`
-	NameLocal        string    `json:"nameLocal,omitempty"`
-	StudentID        string    `json:"studentId"`
-	Recipient        Recipient `json:"recipient"`
-	Program          Program   `json:"program"`
-	Terms            []Term    `json:"terms"`
-	CGA              string    `json:"cga,omitempty"`
-	Scale            string    `json:"scale"`
-	CreditsEarned    string    `json:"creditsEarned"`
-	CreditsInAverage string    `json:"creditsInAverage"`
-	GradingScheme    string    `json:"gradingScheme"`
-	Award            *Award    `json:"award,omitempty"`
+	Name             string             `json:"name"`
+	NameLocal        string             `json:"nameLocal,omitempty"`
+	StudentID        string             `json:"studentId"`
+	Recipient        Recipient          `json:"recipient"`
+	Program          transcript.Program `json:"program"`
+	Terms            []Term             `json:"terms"`
+	CGA              string             `json:"cga,omitempty"`
+	Scale            string             `json:"scale"`
+	CreditsEarned    string             `json:"creditsEarned"`
+	CreditsInAverage string             `json:"creditsInAverage"`
+	GradingScheme    string             `json:"gradingScheme"`
+	Award            *transcript.Award  `json:"award,omitempty"`
 }
 
 // Recipient binds the credential to an email address without showing it:
@@ -86,13 +86,6 @@ func HashEmail(email, salt string) string {
 	return "sha256$" + hex.EncodeToString(sum[:])
 }
 
-type Program struct {
-	Code     string `json:"code"`
-	Name     string `json:"name"`
-	Level    string `json:"level"`
-	Admitted string `json:"admitted,omitempty"`
-}
-
 type Term struct {
 	Term        string   `json:"term"`
 	Scale       string   `json:"scale"`
@@ -107,13 +100,6 @@ type Course struct {
 	Credits     string `json:"credits"`
 	Grade       string `json:"grade"`
 	GradePoints string `json:"gradePoints,omitempty"`
-}
-
-type Award struct {
-	Degree         string `json:"degree"`
-	Major          string `json:"major,omitempty"`
-	Classification string `json:"classification,omitempty"`
-	Conferred      string `json:"conferred,omitempty"`
 }
 
 // Display is the human-readable rendering Blockcerts wallets show.
@@ -154,7 +140,7 @@ func Build(r *transcript.Record, in Issue) (*Credential, error) {
 		NameLocal:        r.NameLocal,
 		StudentID:        r.StudentID,
 		Recipient:        Recipient{Hashed: true, Salt: hex.EncodeToString(salt[:])},
-		Program:          Program(r.Program),
+		Program:          r.Program,
 		CGA:              transcript.FormatAverage(res.CGA),
 		Scale:            string(res.CGAScale),
 		CreditsEarned:    transcript.FormatNumber(res.CreditsEarned),
@@ -174,7 +160,7 @@ func Build(r *transcript.Record, in Issue) (*Credential, error) {
 		s.Terms = append(s.Terms, ct)
 	}
 	if r.Award != nil {
-		a := Award(*r.Award)
+		a := *r.Award
 		s.Award = &a
 	}
 	c := &Credential{

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/anchor/merkle"
@@ -472,9 +473,15 @@ func short(b []byte) string {
 	return h
 }
 
+// clip shortens a value from the document quoted in a message, cutting on
+// a character boundary.
 func clip(s string) string {
 	if len(s) <= 100 {
 		return s
 	}
-	return s[:97] + "..."
+	i := 97
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
 }

@@ -137,6 +137,12 @@ func TestIndeterminate(t *testing.T) {
 	}
 }
 
+// rec is one JSON record with one course.
+func rec(id, email, credits, grade string) string {
+	return `{"studentId":"` + id + `","name":"N","email":"` + email + `","program":{"code":"P","name":"P","level":"undergraduate"},` +
+		`"terms":[{"term":"2022-23 Fall","courses":[{"code":"C1","title":"T","credits":` + credits + `,"grade":"` + grade + `"}]}]}`
+}
+
 func TestBadInput(t *testing.T) {
 	data := initData(t, "https://registry.example.edu")
 	dir := t.TempDir()
@@ -157,6 +163,11 @@ func TestBadInput(t *testing.T) {
 		says string
 	}{
 		{"fail/unknown-grade", []string{"issue", write("g.csv", "studentId,name,nameLocal,email,programCode,programName,level,term,courseCode,courseTitle,credits,grade\n1,A,,a@example.edu,P,P,undergraduate,2022-23 Fall,C1,T,3,Z\n")}, `g.csv:2: record 1 (student 1): grade: unknown grade "Z"`},
+		{"fail/duplicate-id", []string{"issue", write("d.json", `{"batch":"d","records":[`+rec("1", "a@example.edu", "3", "A")+`,`+rec("1", "b@example.edu", "3", "A")+`]}`)}, "record 2 (student 1): studentId: duplicate student id: also record 1"},
+		{"fail/stated-cga", []string{"issue", write("s.json", `{"batch":"s","records":[`+strings.Replace(rec("1", "a@example.edu", "3", "A"), `"terms"`, `"stated":{"cga":3.9},"terms"`, 1)+`]}`)}, "stated.cga: stated CGA 3.9 differs from the computed CGA 4.00000"},
+		{"fail/email", []string{"issue", write("e.json", `{"batch":"e","records":[`+rec("1", "not-an-address", "3", "A")+`]}`)}, `email: expected an email address such as name@example.edu, got "not-an-address"`},
+		{"fail/negative-credits", []string{"issue", write("n.json", `{"batch":"n","records":[`+rec("1", "a@example.edu", "-3", "A")+`]}`)}, "terms[0].courses[0].credits: expected credits from 0 to 30"},
+		{"fail/malformed-csv", []string{"issue", write("q.csv", "studentId,name,nameLocal,email,programCode,programName,level,term,courseCode,courseTitle,credits,grade\n1,\"A,,a@example.edu\n")}, "q.csv:2: malformed CSV"},
 		{"fail/malformed-json", []string{"issue", write("m.json", `{"batch": "x", "records": [`)}, "m.json: malformed JSON"},
 		{"fail/huge", []string{"issue", huge}, "huge.json: file is larger than"},
 		{"fail/extension", []string{"issue", write("b.xml", "<x/>")}, "expected a .json or .csv"},
