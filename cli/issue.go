@@ -44,9 +44,9 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	key, ok := ring.Active(keys.Ed25519)
+	key, ok := ring.Active(keys.Secp256k1)
 	if !ok {
-		return fmt.Errorf("no active signing key in %s", dir)
+		return fmt.Errorf("no active Ethereum key in %s", dir)
 	}
 	res, err := issuer.Issue(ctx, b, opts.Chain, issuer.Settings{
 		IssuerURL: cfg.ProfileURL(), IssuerName: cfg.Name, Scheme: scheme, Progress: opts.Progress,

@@ -39,7 +39,8 @@ func (k Key) Multibase() string {
 	return "z" + base58.Encode(append([]byte{0xed, 0x01}, k.Public...))
 }
 
-// Ring is the issuer's key ring in a data directory.
+// Ring is the issuer's key ring: Ed25519 keys sign credentials, secp256k1
+// keys send the anchoring transactions in a data directory.
 type Ring struct {
 	dir  string
 	Keys []Key `json:"keys"`
@@ -80,6 +81,9 @@ func Create(dir string, passphrase []byte, now time.Time) (*Ring, error) {
 	}
 	r := &Ring{dir: dir}
 	if _, err := r.addEd25519(passphrase, now); err != nil {
+		return nil, err
+	}
+	if _, err := r.addSecp256k1(passphrase, now); err != nil {
 		return nil, err
 	}
 	return r, r.save()

@@ -33,12 +33,14 @@ type PublicKeyEntry struct {
 	Revoked string `json:"revoked,omitempty"`
 }
 
-// VerificationMethod is a key of the profile, as Multikey.
+// VerificationMethod is a key of the profile: Ed25519 keys as Multikey,
+// the Ethereum key as an EcdsaSecp256k1VerificationKey2019 JWK.
 type VerificationMethod struct {
 	ID                 string `json:"id"`
 	Type               string `json:"type"`
 	Controller         string `json:"controller"`
 	PublicKeyMultibase string `json:"publicKeyMultibase,omitempty"`
+	PublicKeyJwk       *JWK   `json:"publicKeyJwk,omitempty"`
 	Revoked            string `json:"revoked,omitempty"`
 }
 
@@ -49,7 +51,7 @@ type VerificationMethod struct {
 func (r *Ring) Profile(in Issuer) *Profile {
 	p := &Profile{
 		Context: []string{"https://www.w3.org/ns/credentials/v2", "https://w3id.org/blockcerts/v3.2",
-			"https://w3id.org/security/data-integrity/v2"},
+			"https://w3id.org/security/data-integrity/v2", "https://w3id.org/security/suites/secp256k1-2019/v1"},
 		Type:           []string{"BlockcertsIssuerProfile"},
 		ID:             in.ProfileURL,
 		Name:           in.Name,
@@ -59,12 +61,25 @@ func (r *Ring) Profile(in Issuer) *Profile {
 		RevocationList: in.RevocationList,
 	}
 	for _, k := range r.Keys {
-		if k.Type != Ed25519 {
-			continue
-		}
-		vm := VerificationMethod{ID: in.ProfileURL + "#" + k.ID, Type: "Multikey", Controller: in.ProfileURL, PublicKeyMultibase: k.Multibase()}
+		vm := VerificationMethod{ID: in.ProfileURL + "#" + k.ID, Controller: in.ProfileURL}
+		var revoked string
 		if k.Revoked != nil {
-			vm.Revoked = k.Revoked.UTC().Format(time.RFC3339)
+			revoked = k.Revoked.UTC().Format(time.RFC3339)
+		}
+		switch k.Type {
+		case Ed25519:
+			vm.Type, vm.PublicKeyMultibase, vm.Revoked = "Multikey", k.Multibase(), revoked
+		case Secp256k1:
+			jwk, err := Secp256k1JWK(k.Public)
+			if err != nil {
+				continue
+			}
+			vm.Type, vm.PublicKeyJwk = "EcdsaSecp256k1VerificationKey2019", &jwk
+			p.PublicKey = append(p.PublicKey, PublicKeyEntry{
+				ID: "ecdsa-koblitz-pubkey:" + k.Address().Hex(), Created: k.Created.UTC().Format(time.RFC3339), Revoked: revoked,
+			})
+		default:
+			continue
 		}
 		p.VerificationMethod = append(p.VerificationMethod, vm)
 		p.AssertionMethod = append(p.AssertionMethod, vm.ID)

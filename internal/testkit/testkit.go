@@ -90,7 +90,7 @@ func NewIssuer(tb testing.TB) *Issuer {
 
 // Settings are the pipeline settings of the test issuer.
 func (is *Issuer) Settings() issuer.Settings {
-	k, _ := is.Ring.Active(keys.Ed25519)
+	k, _ := is.Ring.Active(keys.Secp256k1)
 	return issuer.Settings{
 		IssuerURL: is.Config.ProfileURL(), IssuerName: is.Config.Name, Scheme: transcript.HKUST(),
 		VerificationMethod: is.Config.ProfileURL() + "#" + k.ID,
