@@ -67,9 +67,22 @@ func TestProfile(t *testing.T) {
 	}
 	p := r.Profile(Issuer{ProfileURL: "https://r.example.edu/issuer/profile.json", Name: "R"})
 	k, _ := r.Active(Ed25519)
-	if p.ID != "https://r.example.edu/issuer/profile.json" || len(p.VerificationMethod) != 1 ||
+	if p.ID != "https://r.example.edu/issuer/profile.json" || len(p.VerificationMethod) != 2 ||
 		p.VerificationMethod[0].ID != p.ID+"#"+k.ID || p.AssertionMethod[0] != p.VerificationMethod[0].ID ||
 		!strings.HasPrefix(p.VerificationMethod[0].PublicKeyMultibase, "z6Mk") {
 		t.Errorf("profile %+v", p)
+	}
+	eth, _ := r.Active(Secp256k1)
+	vm := p.VerificationMethod[1]
+	addr, err := AddressOfJWK(*vm.PublicKeyJwk)
+	if err != nil || addr != eth.Address() || p.PublicKey[0].ID != "ecdsa-koblitz-pubkey:"+eth.Address().Hex() {
+		t.Errorf("Ethereum key: JWK derives to %s (%v), profile %+v", addr.Hex(), err, p.PublicKey)
+	}
+	signer, err := r.EthSigner(eth.ID, []byte("long enough passphrase"))
+	if err != nil || signer.Address != eth.Address() {
+		t.Errorf("EthSigner: %v", err)
+	}
+	if _, err := r.EthSigner(eth.ID, []byte("wrong")); err == nil {
+		t.Error("EthSigner opened with a wrong passphrase")
 	}
 }
