@@ -59,7 +59,9 @@ func Demo(ctx context.Context, dir string, w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "\nverifying what was issued (mocknet test credentials, so test chains are allowed):\n\n")
-	err = Verify(ctx, NewVerifier(dir, true), creds, VerifyOptions{AllowTestChains: true}, w)
+	v, done := NewVerifier(dir, true)
+	defer done()
+	err = Verify(ctx, v, creds, VerifyOptions{AllowTestChains: true}, w)
 	fmt.Fprintf(w, "\nnext: etranscript --data %s verify %s\n", dir, creds[0])
 	return err
 }

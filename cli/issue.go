@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/etranscript/etranscript/config"
@@ -18,11 +20,14 @@ type IssueOptions struct {
 	NoMail   bool
 	NoPDF    bool
 	Progress func(done, total int)
+	// Passphrase returns the passphrase of the issuer's keys, when needed.
+	Passphrase func() ([]byte, error)
 }
 
 // Issue reads, validates and issues a batch file, writing the credentials
 // to opts.Out (default DATA/issued/<batch>). Nothing is written unless the
-// whole batch is valid and issued.
+// whole batch is valid. Running it again on the same batch after a crash
+// or an unreachable chain finishes that batch.
 func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.Writer) error {
 	cfg, err := config.Load(dir)
 	if err != nil {
@@ -36,33 +41,56 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	out := opts.Out
-	if out == "" {
-		out = filepath.Join(dir, "issued", b.ID)
-	}
 	ring, err := keys.Open(dir)
 	if err != nil {
 		return err
 	}
-	key, ok := ring.Active(keys.Secp256k1)
-	if !ok {
-		return fmt.Errorf("no active Ethereum key in %s", dir)
+	if opts.Chain == "" {
+		opts.Chain = DevChainName
 	}
-	res, err := issuer.Issue(ctx, b, opts.Chain, issuer.Settings{
+	if opts.Passphrase == nil {
+		opts.Passphrase = func() ([]byte, error) { return nil, Usage(errors.New("passphrase: set $ETRANSCRIPT_PASSPHRASE")) }
+	}
+	a, closeChain, err := openAnchorer(ctx, cfg, ring, opts.Chain, opts.Passphrase)
+	if err != nil {
+		return err
+	}
+	defer closeChain()
+	eth, _ := ring.Active(keys.Secp256k1)
+	job := issuer.Job{Dir: cfg.BatchDir(b.ID), Batch: b, Input: issuer.Digest(b), Chain: opts.Chain, Anchorer: a}
+	res, err := issuer.Run(ctx, job, issuer.Settings{
 		IssuerURL: cfg.ProfileURL(), IssuerName: cfg.Name, Scheme: scheme, Progress: opts.Progress,
-		VerificationMethod: cfg.ProfileURL() + "#" + key.ID,
+		VerificationMethod: cfg.ProfileURL() + "#" + eth.ID,
 	})
 	if err != nil {
 		return err
+	}
+	out := opts.Out
+	if out == "" {
+		out = filepath.Join(dir, "issued", b.ID)
 	}
 	files, err := res.Write(out)
 	if err != nil {
 		return fmt.Errorf("batch %s: write %s: %w", b.ID, out, err)
 	}
+	if err := issuer.Finish(job.Dir, out); err != nil {
+		return fmt.Errorf("batch %s: %w", b.ID, err)
+	}
+	if res.Resumed {
+		fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", b.ID)
+	}
 	fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %x\n", b.ID, len(files), res.Chain, res.MerkleRoot)
+	if a := res.Anchor; a != nil && a.Block > 0 {
+		fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
+	}
 	fmt.Fprintf(w, "written to %s\n", out)
 	if !opts.NoMail {
 		fmt.Fprintln(w, "mail: not sent (email delivery is not part of this build)")
 	}
 	return nil
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

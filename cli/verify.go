@@ -11,6 +11,7 @@ import (
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/verifier"
 )
 
@@ -21,16 +22,26 @@ type VerifyOptions struct {
 }
 
 // NewVerifier returns the verifier the command line uses: it may reach
-// loopback and private addresses (it runs on the user's own machine), and
-// it answers this data directory's own issuer profile locally.
-func NewVerifier(dir string, allowTestChains bool) *verifier.Verifier {
+// loopback and private addresses (it runs on the user's own machine), it
+// answers this data directory's own issuer profile locally, and it reads
+// anchors from the chains configured here (and the embedded dev chain).
+// Call the returned function when done.
+func NewVerifier(dir string, allowTestChains bool) (*verifier.Verifier, func()) {
 	local := verifier.Local{Docs: map[string][]byte{}, Next: verifier.NewHTTPFetcher(true, 0)}
+	v := &verifier.Verifier{Fetcher: local, AllowTestChains: allowTestChains, Chains: map[int64]verifier.ChainReader{}}
+	closer := func() {}
 	if cfg, err := config.Load(dir); err == nil {
 		if p, err := Profile(dir); err == nil {
 			local.Docs[cfg.ProfileURL()] = p
 		}
+		ring, _ := keys.Open(dir)
+		rs, c := readers(cfg, ring)
+		for id, r := range rs {
+			v.Chains[id] = r
+		}
+		closer = c
 	}
-	return &verifier.Verifier{Fetcher: local, AllowTestChains: allowTestChains}
+	return v, closer
 }
 
 // Verify verifies each file and prints one result per file. The returned

@@ -11,7 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/transcript"
 )
@@ -45,6 +47,10 @@ type Config struct {
 	GradingScheme string `json:"gradingScheme,omitempty"`
 	// MaxBatchBytes caps a batch file; 0 for the default.
 	MaxBatchBytes int64 `json:"maxBatchBytes,omitempty"`
+	// DevChainID is the embedded dev chain's chain id (default 1337).
+	DevChainID int64 `json:"devChainId,omitempty"`
+	// Chains binds chain names (for --chain) to JSON-RPC endpoints.
+	Chains map[string]anchor.ChainConfig `json:"chains,omitempty"`
 
 	dir string
 }
@@ -83,8 +89,35 @@ func (c *Config) Check() error {
 		return fmt.Errorf("url: expected the issuer site's base URL such as https://registry.example.edu, got %q", c.URL)
 	}
 	c.URL = strings.TrimRight(c.URL, "/")
+	for name, ch := range c.Chains {
+		if name == "dev" || name == anchor.Mocknet {
+			return fmt.Errorf("chains.%s: %q is a built-in chain name", name, name)
+		}
+		if len(ch.RPC) == 0 || ch.ChainID <= 0 {
+			return fmt.Errorf("chains.%s: expected \"rpc\" (one or more JSON-RPC URLs) and \"chainId\"", name)
+		}
+		if ch.StuckAfter != "" {
+			if _, err := time.ParseDuration(ch.StuckAfter); err != nil {
+				return fmt.Errorf("chains.%s.stuckAfter: expected a duration such as 3m", name)
+			}
+		}
+	}
 	return nil
 }
+
+// DevChainDir is where the embedded dev chain keeps its data.
+func (c *Config) DevChainDir() string { return filepath.Join(c.dir, "devchain") }
+
+// DevChain is the chain id of the embedded dev chain.
+func (c *Config) DevChain() int64 {
+	if c.DevChainID != 0 {
+		return c.DevChainID
+	}
+	return 1337
+}
+
+// BatchDir is the working directory of a batch.
+func (c *Config) BatchDir(batch string) string { return filepath.Join(c.dir, "batches", batch) }
 
 // Save writes dir/config.json.
 func (c *Config) Save(dir string) error {

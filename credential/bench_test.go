@@ -1,23 +1,18 @@
 package credential_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/internal/testkit"
-	"github.com/etranscript/etranscript/issuer"
 )
 
 // BenchmarkCanonicalize canonicalizes one issued 40-course transcript
 // credential (with the fallback vocabulary, as for the target hash).
 func BenchmarkCanonicalize(b *testing.B) {
 	is := testkit.NewIssuer(b)
-	res, err := issuer.Issue(context.Background(), testkit.Batch(1, 40, 1), "mocknet", is.Settings())
-	if err != nil {
-		b.Fatal(err)
-	}
+	res := is.Issue(b, testkit.Batch(1, 40, 1))
 	var doc map[string]any
 	if err := json.Unmarshal(res.Issued[0].JSON, &doc); err != nil {
 		b.Fatal(err)

@@ -3,12 +3,14 @@ package issuer_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"testing"
 
+	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/issuer"
@@ -48,7 +50,8 @@ func TestDeterministicLeaves(t *testing.T) {
 	is := testkit.NewIssuer(t)
 	s := is.Settings()
 	s.Workers = 4
-	res, err := issuer.Issue(context.Background(), testkit.Batch(40, 3, 2), "mocknet", s)
+	b := testkit.Batch(40, 3, 2)
+	res, err := issuer.Run(context.Background(), issuer.Job{Dir: t.TempDir(), Batch: b, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}}, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,15 +67,63 @@ func TestDeterministicLeaves(t *testing.T) {
 			t.Fatalf("credential %d: proof does not match", i)
 		}
 	}
-	if !reflect.DeepEqual(res.Issued[0].Credential.Type, []string{"VerifiableCredential", "BlockcertsCredential"}) {
+	if !reflect.DeepEqual(res.Issued[0].Credential["type"], []any{"VerifiableCredential", "BlockcertsCredential"}) {
 		t.Error("types")
 	}
 }
 
-func TestUnsupportedChain(t *testing.T) {
+// failing is a chain that is down.
+type failing struct{ calls int }
+
+func (f *failing) Anchor(context.Context, [32]byte, anchor.Journal) (*anchor.Result, error) {
+	f.calls++
+	return nil, anchor.ErrUnreachable
+}
+
+// counting anchors on mocknet and counts.
+type counting struct{ calls int }
+
+func (c *counting) Anchor(ctx context.Context, root [32]byte, j anchor.Journal) (*anchor.Result, error) {
+	c.calls++
+	return anchor.MocknetAnchorer{}.Anchor(ctx, root, j)
+}
+
+// TestResume: a chain that is down loses nothing; a later run finishes the
+// same credentials (same ids, same root) and anchors once; running again
+// after that writes the same documents and anchors nothing.
+func TestResume(t *testing.T) {
 	is := testkit.NewIssuer(t)
-	if _, err := issuer.Issue(context.Background(), testkit.Batch(1, 1, 1), "sepolia", is.Settings()); err == nil {
-		t.Fatal("issued on a chain it cannot anchor on")
+	b := testkit.Batch(5, 3, 9)
+	job := issuer.Job{Dir: t.TempDir(), Batch: b, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: &failing{}}
+	if _, err := issuer.Run(context.Background(), job, is.Settings()); !errors.Is(err, anchor.ErrUnreachable) {
+		t.Fatalf("err = %v", err)
+	}
+	c := &counting{}
+	job.Anchorer = c
+	first, err := issuer.Run(context.Background(), job, is.Settings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.Resumed || c.calls != 1 {
+		t.Errorf("resumed %v, anchored %d times", first.Resumed, c.calls)
+	}
+	again, err := issuer.Run(context.Background(), job, is.Settings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.calls != 1 {
+		t.Errorf("anchored again: %d calls", c.calls)
+	}
+	for i := range first.Issued {
+		if string(first.Issued[i].JSON) != string(again.Issued[i].JSON) {
+			t.Fatalf("credential %d differs between runs", i)
+		}
+	}
+	// Another batch file under the same id is refused.
+	other := testkit.Batch(5, 3, 10)
+	job.Batch, job.Input = other, issuer.Digest(other)
+	if _, err := issuer.Run(context.Background(), job, is.Settings()); !errors.Is(err, issuer.ErrOtherInput) {
+		t.Errorf("other input: %v", err)
 	}
 }
 
@@ -85,7 +136,8 @@ func BenchmarkIssue1000x40(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := issuer.Issue(context.Background(), batch, "mocknet", s); err != nil {
+		job := issuer.Job{Dir: b.TempDir(), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}}
+		if _, err := issuer.Run(context.Background(), job, s); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/anchor/merkle"
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/keys"
 )
 
 // Verifier checks credentials. The zero value is not usable: set Fetcher.
@@ -30,6 +31,16 @@ type Verifier struct {
 	Now func() time.Time
 	// Limits bound the document; zero means credential.DefaultLimits.
 	Limits credential.Limits
+	// Chains reads Ethereum anchors, by EIP-155 chain id: only configured
+	// endpoints are asked, never one a document names.
+	Chains map[int64]ChainReader
+}
+
+// ChainReader reads anchoring transactions of one chain.
+type ChainReader interface {
+	Lookup(ctx context.Context, txid string) (*anchor.TxInfo, error)
+	// Required is the number of confirmations the chain requires.
+	Required() uint64
 }
 
 func (v *Verifier) canon() credential.Canonicalizer {
@@ -62,6 +73,8 @@ type state struct {
 	other   []string // proof types this verifier does not check
 	hashOK  bool
 	anchors []credential.Anchor
+	tx      *anchor.TxInfo // the anchoring transaction, once checked
+	vm      string         // the Merkle proof's verificationMethod
 }
 
 // VerifyJSON verifies a credential given as JSON bytes.
@@ -90,16 +103,17 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	r := &Result{Credential: summarize(doc)}
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
+		why := "not checked: " + r.Checks[len(r.Checks)-1].Message
 		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckValidityPeriod} {
 			if !r.has(id) {
-				r.add(id, Skipped, "not checked: "+r.Checks[len(r.Checks)-1].Message)
+				r.add(id, Skipped, why)
 			}
 		}
 		return r.finish()
 	}
 	v.checkIntegrity(r, st)
 	v.checkMerkle(r, st)
-	v.checkAnchor(r, st)
+	v.checkAnchor(ctx, r, st)
 	v.checkIssuer(ctx, r, st)
 	v.checkValidity(r, st)
 	return r.finish()
@@ -263,6 +277,7 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 			}
 		}
 		st.proofs = append(st.proofs, merkleProof{index: i, keep: i, p: mp})
+		st.vm, _ = pm["verificationMethod"].(string)
 	}
 	if len(problems) > 0 {
 		r.add(CheckFormat, Failed, strings.Join(problems, "; "))
@@ -368,27 +383,66 @@ func (v *Verifier) checkMerkle(r *Result, st *state) {
 	r.add(CheckMerkle, Passed, fmt.Sprintf("the credential belongs to the batch whose Merkle root is %s (path of %d step(s))", short(st.proofs[0].p.MerkleRoot[:]), n))
 }
 
-// checkAnchor checks that each Merkle root is on a blockchain. A mocknet
-// anchor is a test credential (blockcerts.md §4; design.md "Verifier").
-func (v *Verifier) checkAnchor(r *Result, st *state) {
+// checkAnchor checks that each Merkle root is on a blockchain
+// (blockcerts.md §5): the transaction exists on the chain the proof names,
+// read through configured endpoints only; it succeeded; its input is the
+// root; it has the chain's required confirmations. A mocknet anchor is a
+// test credential (blockcerts.md §4; design.md "Verifier").
+func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 	if len(st.anchors) == 0 {
 		r.add(CheckAnchor, Skipped, "no anchor to check")
 		return
 	}
 	a := st.anchors[0]
 	r.Credential.Anchor = &AnchorInfo{Chain: a.Chain + ":" + a.NetworkName(), Tx: a.TxID}
-	for _, a := range st.anchors {
-		if a.Chain != anchor.Mocknet {
-			r.add(CheckAnchor, Unknown, fmt.Sprintf("anchored on %s:%s (transaction %s), a chain this verifier is not configured to read",
-				a.Chain, a.NetworkName(), clip(a.TxID)))
+	if a.Chain == anchor.Mocknet {
+		if !v.AllowTestChains {
+			r.add(CheckAnchor, Failed, "test credential, not anchored: it was issued on mocknet, a test chain")
 			return
 		}
-	}
-	if !v.AllowTestChains {
-		r.add(CheckAnchor, Failed, "test credential, not anchored: it was issued on mocknet, a test chain")
+		r.add(CheckAnchor, Skipped, "test credential, not anchored (mocknet; test chains allowed)")
 		return
 	}
-	r.add(CheckAnchor, Skipped, "test credential, not anchored (mocknet; test chains allowed)")
+	var last *anchor.TxInfo
+	for _, mp := range st.proofs {
+		for _, a := range mp.p.Anchors {
+			name := a.Chain + ":" + a.NetworkName()
+			reader, ok := v.Chains[a.Network]
+			if a.Chain != "eth" || !ok {
+				r.add(CheckAnchor, Unknown, fmt.Sprintf("anchored on %s (transaction %s), a chain this verifier is not configured to read", name, clip(a.TxID)))
+				return
+			}
+			info, err := reader.Lookup(ctx, a.TxID)
+			switch {
+			case errors.Is(err, anchor.ErrNoTx):
+				r.add(CheckAnchor, Failed, fmt.Sprintf("transaction %s does not exist on %s", clip(a.TxID), name))
+				return
+			case err != nil:
+				r.add(CheckAnchor, Unknown, fmt.Sprintf("could not read transaction %s on %s: %v", clip(a.TxID), name, err))
+				return
+			case info.Confirmations == 0:
+				r.add(CheckAnchor, Unknown, fmt.Sprintf("pending: transaction %s on %s is not mined yet", clip(a.TxID), name))
+				return
+			case !info.Success:
+				r.add(CheckAnchor, Failed, fmt.Sprintf("transaction %s on %s failed (reverted): it anchors nothing", clip(a.TxID), name))
+				return
+			case string(info.Input) != string(mp.p.MerkleRoot[:]):
+				r.add(CheckAnchor, Failed, fmt.Sprintf("transaction %s on %s carries %s, not this batch's Merkle root %s",
+					clip(a.TxID), name, short(info.Input), short(mp.p.MerkleRoot[:])))
+				return
+			case info.Confirmations < reader.Required():
+				r.add(CheckAnchor, Unknown, fmt.Sprintf("pending: transaction %s on %s has %d of the %d confirmations required",
+					clip(a.TxID), name, info.Confirmations, reader.Required()))
+				return
+			}
+			last = info
+		}
+	}
+	st.tx = last
+	r.Credential.Anchor.Block, r.Credential.Anchor.Confirmations = last.Block, last.Confirmations
+	r.Credential.Anchor.Time = last.Time.Format(time.RFC3339)
+	r.add(CheckAnchor, Passed, fmt.Sprintf("the Merkle root is in transaction %s on %s, block %d of %s, with %d confirmations",
+		clip(a.TxID), a.Chain+":"+a.NetworkName(), last.Block, last.Time.Format(time.RFC3339), last.Confirmations))
 }
 
 // checkIssuer fetches the issuer profile from the credential's issuer URL
@@ -408,11 +462,7 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 		r.add(CheckIssuer, Unknown, fmt.Sprintf("could not fetch the issuer profile %s: %v", clip(st.issuer), err))
 		return
 	}
-	var p struct {
-		ID   string `json:"id"`
-		Type any    `json:"type"`
-		Name string `json:"name"`
-	}
+	var p profile
 	if _, err := credential.DecodeJSON(bytes.NewReader(b), credential.Limits{MaxBytes: MaxProfileBytes, MaxDepth: 32}); err != nil {
 		r.add(CheckIssuer, Failed, fmt.Sprintf("the issuer profile at %s is not valid JSON: %v", clip(st.issuer), err))
 		return
@@ -434,7 +484,86 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 	if u, err := url.Parse(st.issuer); err == nil {
 		host = u.Host
 	}
-	r.add(CheckIssuer, Passed, fmt.Sprintf("issued by %q, as published at %s", clip(p.Name), host))
+	msg := fmt.Sprintf("issued by %q, as published at %s", clip(p.Name), host)
+	if st.tx != nil {
+		ok, why := p.sentBy(st.tx, st.vm)
+		if !ok {
+			r.add(CheckIssuer, Failed, why)
+			return
+		}
+		msg += "; " + why
+	}
+	r.add(CheckIssuer, Passed, msg)
+}
+
+// profile is what the verifier reads of an issuer profile.
+type profile struct {
+	ID        string `json:"id"`
+	Type      any    `json:"type"`
+	Name      string `json:"name"`
+	PublicKey []struct {
+		ID      string `json:"id"`
+		Created string `json:"created"`
+		Expires string `json:"expires"`
+		Revoked string `json:"revoked"`
+	} `json:"publicKey"`
+	VerificationMethod []struct {
+		ID           string    `json:"id"`
+		PublicKeyJwk *keys.JWK `json:"publicKeyJwk"`
+	} `json:"verificationMethod"`
+}
+
+// sentBy checks the anchoring transaction against the profile
+// (blockcerts.md §5-§6): its sender is one of the profile's publicKey
+// addresses, the block time lies within that key's created / expires /
+// revoked window, and the secp256k1 key the Merkle proof names, when the
+// profile lists it, derives to the sender.
+func (p *profile) sentBy(tx *anchor.TxInfo, vm string) (bool, string) {
+	from := tx.From.Hex()
+	for _, k := range p.PublicKey {
+		addr, ok := strings.CutPrefix(k.ID, "ecdsa-koblitz-pubkey:")
+		if !ok || !strings.EqualFold(addr, from) {
+			continue
+		}
+		at := tx.Time
+		if t, err := parseLooseDate(k.Created); err == nil && at.Before(t) {
+			return false, fmt.Sprintf("the anchoring key %s was not yet valid at block time %s (created %s)", from, at.Format(time.RFC3339), k.Created)
+		}
+		if t, err := parseLooseDate(k.Expires); err == nil && !at.Before(t) {
+			return false, fmt.Sprintf("the anchoring key %s had expired at block time %s (expires %s)", from, at.Format(time.RFC3339), k.Expires)
+		}
+		if t, err := parseLooseDate(k.Revoked); err == nil && !at.Before(t) {
+			return false, fmt.Sprintf("the anchoring key %s was revoked (%s) before block time %s", from, k.Revoked, at.Format(time.RFC3339))
+		}
+		for _, m := range p.VerificationMethod {
+			if m.ID != vm || m.PublicKeyJwk == nil || vm == "" {
+				continue
+			}
+			a, err := keys.AddressOfJWK(*m.PublicKeyJwk)
+			if err != nil {
+				return false, fmt.Sprintf("the profile's key %s: %v", clip(vm), err)
+			}
+			if a != tx.From {
+				return false, fmt.Sprintf("the profile's key %s is address %s, but the anchor was sent by %s", clip(vm), a.Hex(), from)
+			}
+		}
+		return true, fmt.Sprintf("anchored by its key %s, valid at block time", from)
+	}
+	return false, fmt.Sprintf("the anchoring transaction was sent by %s, which is not a key of this issuer", from)
+}
+
+// parseLooseDate reads the dates of issuer profiles, which cert-issuer
+// writes with or without a zone ("2021-11-20T15:52:57.617381+00:00").
+func parseLooseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, errors.New("empty")
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("bad date %q", s)
 }
 
 // checkValidity enforces validFrom/validUntil (VC 2.0 §4.9) or

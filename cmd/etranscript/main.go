@@ -74,6 +74,26 @@ func root() *cobra.Command {
 		},
 	})
 
+	keysCmd.AddCommand(&cobra.Command{
+		Use:   "show",
+		Short: "Show the key ids and the Ethereum address",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cli.ShowKeys(dir(), c.OutOrStdout())
+		},
+	})
+
+	var rpcAddr string
+	devchainCmd := &cobra.Command{
+		Use:   "devchain [--rpc-addr HOST:PORT]",
+		Short: "Run the embedded Ethereum dev chain alone, with JSON-RPC on loopback",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cli.DevChain(c.Context(), dir(), rpcAddr, c.OutOrStdout())
+		},
+	}
+	devchainCmd.Flags().StringVar(&rpcAddr, "rpc-addr", "127.0.0.1:8545", "loopback address for JSON-RPC")
+
 	var io cli.IssueOptions
 	issueCmd := &cobra.Command{
 		Use:   "issue BATCH",
@@ -84,11 +104,12 @@ func root() *cobra.Command {
 				io.Progress = func(done, total int) { fmt.Fprintf(os.Stderr, "\rissuing %d/%d", done, total) }
 				defer fmt.Fprintln(os.Stderr)
 			}
+			io.Passphrase = func() ([]byte, error) { return passphrase(false) }
 			return cli.Issue(c.Context(), dir(), args[0], io, c.OutOrStdout())
 		},
 	}
 	issueCmd.Flags().StringVar(&io.Out, "out", "", "directory for the credentials (default DATA/issued/BATCH)")
-	issueCmd.Flags().StringVar(&io.Chain, "chain", "dev", "chain to anchor on (mocknet: test chain, nothing anchored)")
+	issueCmd.Flags().StringVar(&io.Chain, "chain", "dev", "chain to anchor on: dev (embedded), mocknet (test, nothing anchored) or a chain named in config.json")
 	issueCmd.Flags().BoolVar(&io.NoMail, "no-mail", false, "do not email recipients")
 	issueCmd.Flags().BoolVar(&io.NoPDF, "no-pdf", false, "do not render PDFs")
 
@@ -98,7 +119,8 @@ func root() *cobra.Command {
 		Short: "Verify credentials (.json)",
 		Args:  usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
-			v := cli.NewVerifier(dir(), vo.AllowTestChains)
+			v, done := cli.NewVerifier(dir(), vo.AllowTestChains)
+			defer done()
 			return cli.Verify(c.Context(), v, args, vo, c.OutOrStdout())
 		},
 	}
@@ -114,7 +136,7 @@ func root() *cobra.Command {
 		},
 	}
 
-	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd)
+	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd)
 	return rc
 }
 

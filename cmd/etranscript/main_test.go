@@ -174,7 +174,7 @@ func TestBadInput(t *testing.T) {
 		{"fail/missing-file", []string{"issue", filepath.Join(dir, "nope.json")}, "no such file"},
 		{"fail/usage", []string{"issue"}, "accepts 1 arg"},
 		{"fail/flag", []string{"verify", "--bogus", "x"}, "unknown flag"},
-		{"fail/chain", []string{"issue", "../../cli/sample/sample-batch.json", "--chain", "nowhere"}, "unsupported chain"},
+		{"fail/chain", []string{"issue", "../../cli/sample/sample-batch.json", "--chain", "nowhere"}, "unknown chain"},
 		{"fail/verify-missing", []string{"verify", filepath.Join(dir, "nope.json")}, "no such file"},
 	}
 	for _, tc := range tests {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
@@ -100,7 +101,14 @@ func (is *Issuer) Settings() issuer.Settings {
 // Issue issues b on mocknet.
 func (is *Issuer) Issue(tb testing.TB, b *transcript.Batch) *issuer.Batch {
 	tb.Helper()
-	res, err := issuer.Issue(context.Background(), b, "mocknet", is.Settings())
+	return is.IssueOn(tb, b, "mocknet", anchor.MocknetAnchorer{})
+}
+
+// IssueOn issues b, anchoring with a.
+func (is *Issuer) IssueOn(tb testing.TB, b *transcript.Batch, chain string, a issuer.Anchorer) *issuer.Batch {
+	tb.Helper()
+	job := issuer.Job{Dir: filepath.Join(tb.TempDir(), "batch"), Batch: b, Input: issuer.Digest(b), Chain: chain, Anchorer: a}
+	res, err := issuer.Run(context.Background(), job, is.Settings())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/etranscript/etranscript/anchor/devchain"
+	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/keys"
+)
+
+// DevChain runs the embedded dev chain until ctx ends, with JSON-RPC on
+// rpcAddr (loopback only).
+func DevChain(ctx context.Context, dir, rpcAddr string, w io.Writer) error {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return err
+	}
+	opts := devchain.Options{ChainID: cfg.DevChain(), RPCAddr: rpcAddr}
+	for _, k := range ring.Keys {
+		if k.Type == keys.Secp256k1 {
+			opts.Fund = append(opts.Fund, k.Address())
+			break
+		}
+	}
+	c, err := devchain.Open(cfg.DevChainDir(), opts)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	fmt.Fprintf(w, "dev chain %d: JSON-RPC at %s (data in %s); Ctrl-C stops it\n", cfg.DevChain(), c.RPCURL(), cfg.DevChainDir())
+	<-ctx.Done()
+	return nil
+}
+
+// ShowKeys prints the key ring: ids, types, validity, and the Ethereum
+// address that must hold funds to anchor.
+func ShowKeys(dir string, w io.Writer) error {
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tTYPE\tCREATED\tSTATE\tADDRESS")
+	for _, k := range ring.Keys {
+		state := "active"
+		switch {
+		case k.Revoked != nil:
+			state = "revoked since " + k.Revoked.Format("2006-01-02")
+		case k.Retired != nil:
+			state = "retired " + k.Retired.Format("2006-01-02")
+		}
+		addr := "-"
+		if k.Type == keys.Secp256k1 {
+			addr = k.Address().Hex()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Type, k.Created.Format("2006-01-02"), state, addr)
+	}
+	return tw.Flush()
+}
