@@ -136,7 +136,7 @@ func readers(cfg *config.Config, ring *keys.Ring) (map[int64]*anchor.Reader, fun
 		}
 		out[ch.ChainID] = r
 	}
-	if ring != nil && dirExists(cfg.DevChainDir()) {
+	if _, named := out[cfg.DevChain()]; !named && ring != nil && dirExists(cfg.DevChainDir()) {
 		if cl, closer, err := devClient(cfg, ring); err == nil {
 			closers = append(closers, closer)
 			out[cfg.DevChain()] = &anchor.Reader{ChainID: cfg.DevChain(), Confirmations: 1, Endpoints: []anchor.TxReader{cl}}

@@ -9,6 +9,7 @@
 // verifier never reaches the network. --rpc reads Ethereum anchors through
 // a JSON-RPC node (blockcerts.md §5).
 'use strict';
+console.log = console.warn = console.info = () => {};
 const fs = require('fs');
 const { Certificate } = require('@blockcerts/cert-verifier-js/dist/verifier-node/index.js');
 
