@@ -19,6 +19,9 @@ type ChainConfig struct {
 	RPC []string `json:"rpc"`
 	// ChainID is the EIP-155 chain id; it is checked against every endpoint.
 	ChainID int64 `json:"chainId"`
+	// Network is the blink network name shown for this chain (e.g.
+	// "sepolia"); the proofs carry the chain id.
+	Network string `json:"network,omitempty"`
 	// Confirmations required (default 12; 1 on the dev chain).
 	Confirmations uint64 `json:"confirmations,omitempty"`
 	// MaxFeeGwei and MaxTipGwei cap what one anchor may pay per gas.
@@ -61,6 +64,7 @@ var ErrNoTx = errors.New("no such transaction on the chain")
 // endpoints, which must agree.
 type Reader struct {
 	ChainID       int64
+	Network       string // the configured name, if any
 	Confirmations uint64
 	Endpoints     []TxReader
 	Timeout       time.Duration
@@ -77,8 +81,13 @@ func (r *Reader) Lookup(ctx context.Context, txid string) (*TxInfo, error) {
 	}
 	hash := common.HexToHash(h)
 	var agreed *TxInfo
+	missing := 0
 	for i, ep := range r.Endpoints {
 		info, err := r.lookupOne(ctx, ep, hash)
+		if errors.Is(err, ErrNoTx) {
+			missing++
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("endpoint %d: %w", i+1, err)
 		}
@@ -91,8 +100,13 @@ func (r *Reader) Lookup(ctx context.Context, txid string) (*TxInfo, error) {
 		}
 		agreed.Confirmations = min(agreed.Confirmations, info.Confirmations)
 	}
-	if agreed == nil {
+	switch {
+	case len(r.Endpoints) == 0:
 		return nil, fmt.Errorf("%w: no endpoint configured", ErrUnreachable)
+	case missing == len(r.Endpoints):
+		return nil, ErrNoTx
+	case missing > 0:
+		return nil, fmt.Errorf("%w: endpoints disagree: %d of %d do not have transaction %s", ErrUnreachable, missing, len(r.Endpoints), hash.Hex())
 	}
 	return agreed, nil
 }
@@ -156,3 +170,6 @@ func (r *Reader) lookupOne(ctx context.Context, ep TxReader, hash common.Hash) (
 
 // Required is the number of confirmations the chain requires.
 func (r *Reader) Required() uint64 { return max(r.Confirmations, 1) }
+
+// NetworkName is the configured network name, or "" for none.
+func (r *Reader) NetworkName() string { return r.Network }

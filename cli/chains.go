@@ -122,7 +122,7 @@ func readers(cfg *config.Config, ring *keys.Ring) (map[int64]*anchor.Reader, fun
 	out := map[int64]*anchor.Reader{}
 	var closers []func()
 	for _, ch := range cfg.Chains {
-		r := &anchor.Reader{ChainID: ch.ChainID, Confirmations: ch.Confirmations}
+		r := &anchor.Reader{ChainID: ch.ChainID, Confirmations: ch.Confirmations, Network: ch.Network}
 		if r.Confirmations == 0 {
 			r.Confirmations = anchor.DefaultConfirmations
 		}
@@ -139,7 +139,7 @@ func readers(cfg *config.Config, ring *keys.Ring) (map[int64]*anchor.Reader, fun
 	if _, named := out[cfg.DevChain()]; !named && ring != nil && dirExists(cfg.DevChainDir()) {
 		if cl, closer, err := devClient(cfg, ring); err == nil {
 			closers = append(closers, closer)
-			out[cfg.DevChain()] = &anchor.Reader{ChainID: cfg.DevChain(), Confirmations: 1, Endpoints: []anchor.TxReader{cl}}
+			out[cfg.DevChain()] = &anchor.Reader{ChainID: cfg.DevChain(), Confirmations: 1, Network: "dev", Endpoints: []anchor.TxReader{cl}}
 		}
 	}
 	return out, func() {

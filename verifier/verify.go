@@ -408,6 +408,10 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 		for _, a := range mp.p.Anchors {
 			name := a.Chain + ":" + a.NetworkName()
 			reader, ok := v.Chains[a.Network]
+			if n, named := reader.(interface{ NetworkName() string }); ok && named && n.NetworkName() != "" {
+				name = a.Chain + ":" + n.NetworkName()
+				r.Credential.Anchor.Chain = name
+			}
 			if a.Chain != "eth" || !ok {
 				r.add(CheckAnchor, Unknown, fmt.Sprintf("anchored on %s (transaction %s), a chain this verifier is not configured to read", name, clip(a.TxID)))
 				return
@@ -441,8 +445,8 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 	st.tx = last
 	r.Credential.Anchor.Block, r.Credential.Anchor.Confirmations = last.Block, last.Confirmations
 	r.Credential.Anchor.Time = last.Time.Format(time.RFC3339)
-	r.add(CheckAnchor, Passed, fmt.Sprintf("the Merkle root is in transaction %s on %s, block %d of %s, with %d confirmations",
-		clip(a.TxID), a.Chain+":"+a.NetworkName(), last.Block, last.Time.Format(time.RFC3339), last.Confirmations))
+	r.add(CheckAnchor, Passed, fmt.Sprintf("the Merkle root is in transaction %s on %s, block %d of %s, with %d confirmation(s)",
+		clip(a.TxID), r.Credential.Anchor.Chain, last.Block, last.Time.Format(time.RFC3339), last.Confirmations))
 }
 
 // checkIssuer fetches the issuer profile from the credential's issuer URL
