@@ -1,0 +1,339 @@
+package canon
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// Options bound and parameterize canonicalization.
+type Options struct {
+	// Hash is the hash function (RDFC-1.0 §4.2: SHA-256 by default; the
+	// test suite also uses SHA-384).
+	Hash func() hash.Hash
+	// MaxBlankNodes refuses datasets with more blank nodes (0: 100,000).
+	MaxBlankNodes int
+	// MaxDeepCalls bounds the calls to Hash N-Degree Quads, the
+	// algorithm's only super-linear step (0: 10 times the blank nodes, at
+	// least 1,000).
+	MaxDeepCalls int
+}
+
+// ErrTooComplex is returned when a dataset needs more work than the options
+// allow: RDFC-1.0 §6 "poison graphs".
+var ErrTooComplex = errors.New("canonicalization: dataset too complex (too many blank nodes or too much n-degree hashing)")
+
+// SHA384 is the other hash function the test suite uses.
+func SHA384() hash.Hash { return sha512.New384() }
+
+// Result is the canonical form and the issued identifiers map.
+type Result struct {
+	NQuads []byte
+	// Issued maps each input blank node label to its canonical label
+	// ("c14n0", ...).
+	Issued map[string]string
+}
+
+// issuer is the Identifier Issuer of RDFC-1.0 §4.5.
+type issuer struct {
+	prefix string
+	ids    map[string]string
+	order  []string
+}
+
+func newIssuer(prefix string) *issuer { return &issuer{prefix: prefix, ids: map[string]string{}} }
+
+func (is *issuer) issue(id string) string {
+	if v, ok := is.ids[id]; ok {
+		return v
+	}
+	v := is.prefix + strconv.Itoa(len(is.order))
+	is.ids[id] = v
+	is.order = append(is.order, id)
+	return v
+}
+
+func (is *issuer) clone() *issuer {
+	c := &issuer{prefix: is.prefix, ids: make(map[string]string, len(is.ids)), order: slices.Clone(is.order)}
+	for k, v := range is.ids {
+		c.ids[k] = v
+	}
+	return c
+}
+
+type state struct {
+	quads     []Quad
+	byNode    map[string][]int // blank node -> quads that mention it
+	canonical *issuer
+	h         func() hash.Hash
+	first     map[string]string // first-degree hashes
+	calls     int
+	maxCalls  int
+	buf       []byte
+}
+
+func (st *state) sum(b []byte) string {
+	h := st.h()
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Canonicalize runs RDFC-1.0 (§4.4) over quads.
+func Canonicalize(quads []Quad, o Options) (*Result, error) {
+	if o.Hash == nil {
+		o.Hash = sha256.New
+	}
+	if o.MaxBlankNodes == 0 {
+		o.MaxBlankNodes = 100_000
+	}
+	st := &state{quads: quads, byNode: map[string][]int{}, canonical: newIssuer("c14n"), h: o.Hash, first: map[string]string{}}
+	// §4.4.3 step 2: the blank node to quads map.
+	for i := range quads {
+		q := &quads[i]
+		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
+			if t.Kind == Blank {
+				l := st.byNode[t.Value]
+				if len(l) == 0 || l[len(l)-1] != i {
+					st.byNode[t.Value] = append(l, i)
+				}
+			}
+		}
+	}
+	if len(st.byNode) > o.MaxBlankNodes {
+		return nil, ErrTooComplex
+	}
+	st.maxCalls = o.MaxDeepCalls
+	if st.maxCalls == 0 {
+		st.maxCalls = max(1000, 10*len(st.byNode))
+	}
+	// Step 3: first-degree hashes, grouped.
+	byHash := map[string][]string{}
+	nodes := make([]string, 0, len(st.byNode))
+	for n := range st.byNode {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes) // deterministic iteration
+	for _, n := range nodes {
+		h := st.hashFirstDegree(n)
+		byHash[h] = append(byHash[h], n)
+	}
+	hashes := make([]string, 0, len(byHash))
+	for h := range byHash {
+		hashes = append(hashes, h)
+	}
+	sort.Strings(hashes)
+	// Step 4: unique hashes get their canonical identifiers at once.
+	var shared []string
+	for _, h := range hashes {
+		if len(byHash[h]) == 1 {
+			st.canonical.issue(byHash[h][0])
+		} else {
+			shared = append(shared, h)
+		}
+	}
+	// Step 5: the others through Hash N-Degree Quads.
+	for _, h := range shared {
+		type result struct {
+			hash string
+			is   *issuer
+		}
+		var paths []result
+		for _, n := range byHash[h] {
+			if _, ok := st.canonical.ids[n]; ok {
+				continue
+			}
+			tmp := newIssuer("b")
+			tmp.issue(n)
+			hh, is, err := st.hashNDegree(n, tmp)
+			if err != nil {
+				return nil, err
+			}
+			paths = append(paths, result{hh, is})
+		}
+		sort.SliceStable(paths, func(i, j int) bool { return paths[i].hash < paths[j].hash })
+		for _, p := range paths {
+			for _, n := range p.is.order {
+				st.canonical.issue(n)
+			}
+		}
+	}
+	// Step 6: relabel, serialize, sort.
+	label := func(v string) string { return st.canonical.ids[v] }
+	lines := make([][]byte, len(quads))
+	size := 0
+	for i := range quads {
+		lines[i] = AppendQuad(nil, &quads[i], label)
+		size += len(lines[i])
+	}
+	slices.SortFunc(lines, bytes.Compare)
+	out := make([]byte, 0, size)
+	var prev []byte
+	for _, l := range lines {
+		if prev != nil && bytes.Equal(l, prev) {
+			continue // a dataset is a set: duplicate quads count once
+		}
+		out = append(out, l...)
+		prev = l
+	}
+	return &Result{NQuads: out, Issued: st.canonical.ids}, nil
+}
+
+// hashFirstDegree is §4.6: the quads that mention n, with n as _:a and
+// every other blank node as _:z, sorted and hashed.
+func (st *state) hashFirstDegree(n string) string {
+	if h, ok := st.first[n]; ok {
+		return h
+	}
+	label := func(v string) string {
+		if v == n {
+			return "a"
+		}
+		return "z"
+	}
+	idx := st.byNode[n]
+	lines := make([][]byte, len(idx))
+	for i, qi := range idx {
+		lines[i] = AppendQuad(nil, &st.quads[qi], label)
+	}
+	slices.SortFunc(lines, bytes.Compare)
+	h := st.h()
+	for _, l := range lines {
+		h.Write(l)
+	}
+	s := hex.EncodeToString(h.Sum(nil))
+	st.first[n] = s
+	return s
+}
+
+// hashRelated is §4.7.
+func (st *state) hashRelated(related string, q *Quad, is *issuer, position byte) string {
+	// Issued identifiers are written as blank node labels, "_:" and all.
+	id, ok := st.canonical.ids[related]
+	if ok {
+		id = "_:" + id
+	} else if id, ok = is.ids[related]; ok {
+		id = "_:" + id
+	} else {
+		id = st.hashFirstDegree(related)
+	}
+	b := st.buf[:0]
+	b = append(b, position)
+	if position != 'g' {
+		b = append(b, '<')
+		b = append(b, q.P.Value...)
+		b = append(b, '>')
+	}
+	b = append(b, id...)
+	st.buf = b
+	return st.sum(b)
+}
+
+// hashNDegree is §4.8, with its work counted.
+func (st *state) hashNDegree(n string, is *issuer) (string, *issuer, error) {
+	st.calls++
+	if st.calls > st.maxCalls {
+		return "", nil, ErrTooComplex
+	}
+	// Step 1-3: related blank nodes grouped by their hashes.
+	related := map[string][]string{}
+	for _, qi := range st.byNode[n] {
+		q := &st.quads[qi]
+		for _, c := range [...]struct {
+			t   *Term
+			pos byte
+		}{{&q.S, 's'}, {&q.O, 'o'}, {&q.G, 'g'}} {
+			if c.t.Kind == Blank && c.t.Value != n {
+				h := st.hashRelated(c.t.Value, q, is, c.pos)
+				related[h] = append(related[h], c.t.Value)
+			}
+		}
+	}
+	hashes := make([]string, 0, len(related))
+	for h := range related {
+		hashes = append(hashes, h)
+	}
+	sort.Strings(hashes)
+	var data []byte
+	for _, h := range hashes {
+		data = append(data, h...)
+		var chosenPath string
+		var chosenIssuer *issuer
+		err := permute(related[h], func(p []string) (bool, error) {
+			cp := is.clone()
+			path := []byte{}
+			var recursion []string
+			for _, r := range p {
+				if id, ok := st.canonical.ids[r]; ok {
+					path = append(path, "_:"+id...)
+				} else {
+					if _, ok := cp.ids[r]; !ok {
+						recursion = append(recursion, r)
+					}
+					path = append(path, "_:"+cp.issue(r)...)
+				}
+				if chosenPath != "" && len(path) >= len(chosenPath) && string(path) > chosenPath {
+					return true, nil
+				}
+			}
+			for _, r := range recursion {
+				rh, ris, err := st.hashNDegree(r, cp)
+				if err != nil {
+					return false, err
+				}
+				path = append(path, "_:"+cp.issue(r)...)
+				path = append(path, '<')
+				path = append(path, rh...)
+				path = append(path, '>')
+				cp = ris
+				if chosenPath != "" && len(path) >= len(chosenPath) && string(path) > chosenPath {
+					return true, nil
+				}
+			}
+			if chosenPath == "" || string(path) < chosenPath {
+				chosenPath, chosenIssuer = string(path), cp
+			}
+			return true, nil
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		data = append(data, chosenPath...)
+		is = chosenIssuer
+	}
+	return st.sum(data), is, nil
+}
+
+// permute calls f with every permutation of list (Heap's algorithm, on a
+// copy), until f returns false or an error.
+func permute(list []string, f func([]string) (bool, error)) error {
+	a := slices.Clone(list)
+	n := len(a)
+	c := make([]int, n)
+	if ok, err := f(a); !ok || err != nil {
+		return err
+	}
+	for i := 0; i < n; {
+		if c[i] < i {
+			if i%2 == 0 {
+				a[0], a[i] = a[i], a[0]
+			} else {
+				a[c[i]], a[i] = a[i], a[c[i]]
+			}
+			if ok, err := f(a); !ok || err != nil {
+				return err
+			}
+			c[i]++
+			i = 0
+		} else {
+			c[i] = 0
+			i++
+		}
+	}
+	return nil
+}
