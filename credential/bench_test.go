@@ -24,7 +24,7 @@ func BenchmarkCanonicalize(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		c    credential.Canonicalizer
-	}{{"jsongold", credential.JSONGold{}}} {
+	}{{"jsongold", credential.JSONGold{}}, {"fast", credential.Fast{}}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

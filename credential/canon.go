@@ -44,8 +44,11 @@ func (JSONGold) Canonicalize(doc map[string]any) ([]byte, error) {
 	return []byte(s), nil
 }
 
-// Default is the canonicalizer used when none is given.
-var Default Canonicalizer = JSONGold{}
+// Default is the canonicalizer used when none is given: json-gold's
+// JSON-LD to RDF with package canon's RDFC-1.0 (about 2.2 times json-gold's
+// own normalization, and escaping literals as RDFC-1.0 and the official
+// verifier's rdf-canonize do).
+var Default Canonicalizer = Fast{}
 
 // FallbackVocab is the vocabulary added for hashing, so that a term no
 // context defines shows up instead of vanishing (blockcerts.md §2 step 2).
