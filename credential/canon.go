@@ -24,12 +24,13 @@ type Canonicalizer interface {
 type JSONGold struct{}
 
 // Canonicalize implements Canonicalizer.
-func (JSONGold) Canonicalize(doc map[string]any) ([]byte, error) {
+func (JSONGold) Canonicalize(doc map[string]any) (out []byte, err error) {
+	defer recoverGold(&err)
 	opts := ld.NewJsonLdOptions("")
 	opts.Format = "application/n-quads"
 	opts.Algorithm = ld.AlgorithmURDNA2015
 	opts.DocumentLoader = Loader{}
-	out, err := ld.NewJsonLdProcessor().Normalize(doc, opts)
+	res, err := ld.NewJsonLdProcessor().Normalize(doc, opts)
 	if err != nil {
 		var uc *UnknownContextError
 		if errors.As(err, &uc) {
@@ -37,11 +38,21 @@ func (JSONGold) Canonicalize(doc map[string]any) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("canonicalize: %w", err)
 	}
-	s, ok := out.(string)
+	s, ok := res.(string)
 	if !ok {
-		return nil, fmt.Errorf("canonicalize: unexpected output %T", out)
+		return nil, fmt.Errorf("canonicalize: unexpected output %T", res)
 	}
 	return []byte(s), nil
+}
+
+// ErrProcessor is returned when json-gold fails on a document in a way it
+// does not report itself (it panics on some malformed input, e.g. {"": 0}).
+var ErrProcessor = errors.New("canonicalize: the JSON-LD processor failed on this document")
+
+func recoverGold(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v", ErrProcessor, r)
+	}
 }
 
 // Default is the canonicalizer used when none is given: json-gold's

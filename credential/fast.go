@@ -6,10 +6,12 @@ import (
 	"strings"
 
 	"github.com/etranscript/etranscript/canon"
+	"github.com/etranscript/etranscript/jsonld"
 	"github.com/piprate/json-gold/ld"
 )
 
-// Fast canonicalizes with json-gold's JSON-LD to RDF step and package
+// Fast canonicalizes with package jsonld's JSON-LD to RDF (contexts
+// compiled once; json-gold's for documents it does not handle) and package
 // canon's RDFC-1.0, which replaces json-gold's quadratic normalization.
 // Its output is byte-identical to JSONGold's (tested on every credential
 // fixture, generated transcripts and under fuzzing), except that literals
@@ -19,6 +21,37 @@ type Fast struct{}
 
 // Canonicalize implements Canonicalizer.
 func (Fast) Canonicalize(doc map[string]any) ([]byte, error) {
+	quads, err := jsonld.ToRDF(doc, loadContext)
+	if errors.Is(err, jsonld.ErrUnsupported) {
+		quads, err = goldQuads(doc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res, err := canon.Canonicalize(quads, canon.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return res.NQuads, nil
+}
+
+// loadContext serves the embedded contexts to package jsonld.
+func loadContext(u string) (any, error) {
+	all, err := Contexts()
+	if err != nil {
+		return nil, err
+	}
+	c, ok := all[u]
+	if !ok {
+		return nil, &UnknownContextError{URL: u}
+	}
+	return c.doc, nil
+}
+
+// goldQuads is json-gold's JSON-LD to RDF, for documents package jsonld
+// does not handle.
+func goldQuads(doc map[string]any) (quads []canon.Quad, err error) {
+	defer recoverGold(&err)
 	opts := ld.NewJsonLdOptions("")
 	opts.Format = ""
 	opts.DocumentLoader = Loader{}
@@ -34,7 +67,6 @@ func (Fast) Canonicalize(doc map[string]any) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("canonicalize: unexpected dataset %T", out)
 	}
-	var quads []canon.Quad
 	for name, list := range ds.Graphs {
 		g := canon.Term{Kind: canon.DefaultGraph}
 		if name != "@default" {
@@ -47,11 +79,7 @@ func (Fast) Canonicalize(doc map[string]any) ([]byte, error) {
 			quads = append(quads, canon.Quad{S: term(q.Subject), P: term(q.Predicate), O: term(q.Object), G: g})
 		}
 	}
-	res, err := canon.Canonicalize(quads, canon.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return res.NQuads, nil
+	return quads, nil
 }
 
 func term(n ld.Node) canon.Term {

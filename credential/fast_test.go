@@ -10,6 +10,7 @@ import (
 
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/jsonld"
 )
 
 // sameAsJSONGold canonicalizes doc (as prepared for its target hash) both
@@ -84,4 +85,20 @@ func FuzzFastVsJSONGold(f *testing.F) {
 			t.Fatalf("differs from json-gold\nfast:\n%s\njson-gold:\n%s", got, want)
 		}
 	})
+}
+
+// TestOurCredentialsTakeTheFastPath: the documents we issue never need the
+// json-gold fallback.
+func TestOurCredentialsTakeTheFastPath(t *testing.T) {
+	is := testkit.NewIssuer(t)
+	for _, c := range is.Issue(t, testkit.Batch(3, 40, 3)).Issued {
+		in, _ := credential.HashInput(c.Credential, 0)
+		if _, err := jsonld.ToRDF(in, credential.LoadContextForTest); err != nil {
+			t.Fatalf("%s: %v", c.ID, err)
+		}
+		with1, _ := credential.HashInput(c.Credential, 1)
+		if _, err := jsonld.ToRDF(with1, credential.LoadContextForTest); err != nil {
+			t.Fatalf("%s with its proof: %v", c.ID, err)
+		}
+	}
 }

@@ -1,0 +1,3 @@
+package credential
+
+var LoadContextForTest = loadContext

@@ -1,0 +1,372 @@
+package jsonld
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// ErrUnsupported marks a document this package does not handle.
+var ErrUnsupported = errors.New("jsonld: unsupported feature")
+
+func unsupported(what string) error { return fmt.Errorf("%w: %s", ErrUnsupported, what) }
+
+// Loader returns the parsed JSON of a context document by URL.
+type Loader func(url string) (any, error)
+
+type termDef struct {
+	id        string // IRI, blank node or keyword; "" for a term defined as null
+	typ       string // "", "@id", "@vocab" or a datatype IRI
+	graph     bool   // @container @graph
+	set       bool   // @container @set
+	ctx       any    // property- or type-scoped context, raw
+	ctxKey    string // its cache key
+	protected bool
+	prefix    bool
+}
+
+func (a *termDef) same(b *termDef) bool {
+	return a.id == b.id && a.typ == b.typ && a.graph == b.graph && a.set == b.set && a.ctxKey == b.ctxKey && a.prefix == b.prefix
+}
+
+// ctx is an active context. It is never changed once built, so it is
+// shared between goroutines and cached.
+type ctx struct {
+	key      uint64
+	terms    map[string]*termDef
+	vocab    string
+	hasVocab bool
+	previous *ctx
+}
+
+var (
+	nextKey   atomic.Uint64
+	cache     sync.Map // cache key -> *ctx
+	cacheSize atomic.Int64
+)
+
+// maxCache bounds the compiled-context cache: a hostile stream of
+// documents with ever new inline contexts cannot grow it without limit.
+const maxCache = 4096
+
+func newCtx() *ctx { return &ctx{key: nextKey.Add(1), terms: map[string]*termDef{}} }
+
+func (c *ctx) clone() *ctx {
+	n := &ctx{key: nextKey.Add(1), terms: make(map[string]*termDef, len(c.terms)+8), vocab: c.vocab, hasVocab: c.hasVocab, previous: c.previous}
+	for k, v := range c.terms {
+		n.terms[k] = v
+	}
+	return n
+}
+
+// localKey identifies a local context: its URL, or its JSON.
+func localKey(local any) (string, error) {
+	if s, ok := local.(string); ok {
+		return "u:" + s, nil
+	}
+	b, err := json.Marshal(local)
+	if err != nil {
+		return "", err
+	}
+	return "j:" + string(b), nil
+}
+
+// process is the Context Processing algorithm (JSON-LD 1.1 API §4.1.2),
+// cached on (active context, local context, flags).
+func (p *proc) process(active *ctx, local any, key string, propagate, override bool) (*ctx, error) {
+	if key == "" {
+		var err error
+		if key, err = localKey(local); err != nil {
+			return nil, err
+		}
+	}
+	ck := fmt.Sprintf("%d|%t|%t|%s", active.key, propagate, override, key)
+	if c, ok := cache.Load(ck); ok {
+		return c.(*ctx), nil
+	}
+	result := active.clone()
+	if !propagate && result.previous == nil {
+		result.previous = active
+	}
+	items, ok := local.([]any)
+	if !ok {
+		items = []any{local}
+	}
+	for _, item := range items {
+		switch v := item.(type) {
+		case nil:
+			return nil, unsupported("null context")
+		case string:
+			if p.depth++; p.depth > 16 {
+				return nil, unsupported("contexts nested too deeply")
+			}
+			doc, err := p.load(v)
+			if err != nil {
+				return nil, err
+			}
+			m, ok := doc.(map[string]any)
+			if !ok {
+				return nil, unsupported("context document is not an object")
+			}
+			inner, ok := m["@context"]
+			if !ok {
+				return nil, unsupported("context document without @context")
+			}
+			r, err := p.process(result, inner, "", true, override)
+			p.depth--
+			if err != nil {
+				return nil, err
+			}
+			prev := result.previous
+			result = r.clone()
+			result.previous = prev
+		case map[string]any:
+			if err := p.define(result, v, override); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, unsupported("context entry of another kind")
+		}
+	}
+	if cacheSize.Load() < maxCache {
+		if _, loaded := cache.LoadOrStore(ck, result); !loaded {
+			cacheSize.Add(1)
+		}
+	}
+	return result, nil
+}
+
+var genDelims = ":/?#[]@"
+
+// define adds a local context map's definitions to result (Create Term
+// Definition, §4.2.2).
+func (p *proc) define(result *ctx, local map[string]any, override bool) error {
+	protected := false
+	for k, v := range local {
+		switch k {
+		case "@version":
+		case "@protected":
+			b, ok := v.(bool)
+			if !ok {
+				return unsupported("@protected")
+			}
+			protected = b
+		case "@vocab":
+			switch s := v.(type) {
+			case nil:
+				result.vocab, result.hasVocab = "", false
+			case string:
+				if !strings.Contains(s, ":") {
+					return unsupported("relative @vocab")
+				}
+				result.vocab, result.hasVocab = s, true
+			default:
+				return unsupported("@vocab")
+			}
+		default:
+			if strings.HasPrefix(k, "@") {
+				return unsupported("context keyword " + k)
+			}
+		}
+	}
+	defined := map[string]bool{}
+	var def func(term string) error
+	def = func(term string) error {
+		if done, seen := defined[term]; seen {
+			if !done {
+				return unsupported("cyclic term definition")
+			}
+			return nil
+		}
+		defined[term] = false
+		raw := local[term]
+		td := &termDef{protected: protected}
+		// expandIRI within this local context defines what it refers to.
+		expand := func(s string) (string, error) {
+			if _, ok := local[s]; ok && s != term {
+				if err := def(s); err != nil {
+					return "", err
+				}
+			}
+			if i := strings.IndexByte(s, ':'); i > 0 {
+				if _, ok := local[s[:i]]; ok && s[:i] != term {
+					if err := def(s[:i]); err != nil {
+						return "", err
+					}
+				}
+			}
+			return result.expandIRI(s, true)
+		}
+		switch v := raw.(type) {
+		case nil:
+			td.id = ""
+		case string:
+			if strings.HasPrefix(v, "@") {
+				if v != "@id" && v != "@type" {
+					return unsupported("alias of " + v)
+				}
+				td.id = v
+				break
+			}
+			id, err := expand(v)
+			if err != nil {
+				return err
+			}
+			if id == "" {
+				return unsupported("term " + term + " maps to nothing")
+			}
+			td.id = id
+			td.prefix = strings.ContainsAny(id[len(id)-1:], genDelims) && !strings.Contains(term, ":")
+		case map[string]any:
+			for kk, vv := range v {
+				switch kk {
+				case "@id":
+					s, ok := vv.(string)
+					if !ok {
+						return unsupported("@id of term " + term)
+					}
+					if strings.HasPrefix(s, "@") {
+						if s != "@id" && s != "@type" {
+							return unsupported("alias of " + s)
+						}
+						td.id = s
+						continue
+					}
+					id, err := expand(s)
+					if err != nil {
+						return err
+					}
+					td.id = id
+				case "@type":
+					s, ok := vv.(string)
+					if !ok {
+						return unsupported("@type of term " + term)
+					}
+					switch s {
+					case "@id", "@vocab", "@json":
+						td.typ = s // a @json value itself is unsupported where used
+					default:
+						if strings.HasPrefix(s, "@") {
+							return unsupported("@type " + s)
+						}
+						t, err := expand(s)
+						if err != nil {
+							return err
+						}
+						td.typ = t
+					}
+				case "@container":
+					cs, ok := vv.([]any)
+					if !ok {
+						cs = []any{vv}
+					}
+					for _, c := range cs {
+						switch c {
+						case "@set":
+							td.set = true
+						case "@graph":
+							td.graph = true
+						default:
+							return unsupported(fmt.Sprintf("@container %v", c))
+						}
+					}
+				case "@context":
+					key, err := localKey(vv)
+					if err != nil {
+						return err
+					}
+					td.ctx, td.ctxKey = vv, key
+				case "@protected":
+					b, ok := vv.(bool)
+					if !ok {
+						return unsupported("@protected")
+					}
+					td.protected = b
+				case "@prefix":
+					b, ok := vv.(bool)
+					if !ok {
+						return unsupported("@prefix")
+					}
+					td.prefix = b
+				default:
+					return unsupported("term definition key " + kk)
+				}
+			}
+			if _, ok := v["@id"]; !ok {
+				switch {
+				case strings.Contains(term, ":"):
+					id, err := expand(term)
+					if err != nil {
+						return err
+					}
+					td.id = id
+				case result.hasVocab:
+					td.id = result.vocab + term
+				default:
+					return unsupported("term without an IRI")
+				}
+			}
+		default:
+			return unsupported("term definition of another kind")
+		}
+		if old, ok := result.terms[term]; ok && old.protected && !override {
+			if !old.same(td) {
+				return unsupported("protected term redefined: " + term)
+			}
+			td = old
+		}
+		result.terms[term] = td
+		defined[term] = true
+		return nil
+	}
+	for k := range local {
+		if k == "" {
+			return unsupported("empty term")
+		}
+		if !strings.HasPrefix(k, "@") {
+			if err := def(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// expandIRI is IRI Expansion (§5.2.2) without a base: relative IRIs are
+// unsupported. vocab says whether terms and @vocab apply.
+func (c *ctx) expandIRI(s string, vocab bool) (string, error) {
+	if strings.HasPrefix(s, "@") {
+		return s, nil
+	}
+	if vocab {
+		if td, ok := c.terms[s]; ok {
+			if td.id == "" {
+				return "", nil
+			}
+			return td.id, nil
+		}
+	}
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		prefix, suffix := s[:i], s[i+1:]
+		if prefix == "_" || strings.HasPrefix(suffix, "//") {
+			return s, nil
+		}
+		if td, ok := c.terms[prefix]; ok && td.id != "" {
+			if !td.prefix {
+				return "", unsupported("compact IRI with a non-prefix term " + prefix)
+			}
+			return td.id + suffix, nil
+		}
+		return s, nil
+	}
+	if vocab && c.hasVocab {
+		return c.vocab + s, nil
+	}
+	if !vocab {
+		return "", unsupported("relative IRI " + s)
+	}
+	return "", nil // an undefined term: dropped
+}

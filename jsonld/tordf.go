@@ -1,0 +1,488 @@
+package jsonld
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/piprate/json-gold/ld"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/etranscript/etranscript/canon"
+)
+
+const (
+	rdfType    = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+	xsdBoolean = "http://www.w3.org/2001/XMLSchema#boolean"
+	xsdInteger = "http://www.w3.org/2001/XMLSchema#integer"
+	xsdDouble  = "http://www.w3.org/2001/XMLSchema#double"
+)
+
+type proc struct {
+	load  Loader
+	depth int
+	quads []canon.Quad
+	blank int
+	ids   map[string]string // document blank node labels -> ours
+}
+
+// Limits of one document.
+const (
+	maxNodes = 200_000
+	maxDepth = 64
+)
+
+// ToRDF returns the quads of doc. Its blank node labels are its own (the
+// canonicalization relabels them).
+func ToRDF(doc map[string]any, load Loader) (quads []canon.Quad, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			// A bug, not a feature to leave to another processor: report it.
+			quads, err = nil, fmt.Errorf("jsonld: internal error: %v", r)
+		}
+	}()
+	p := &proc{load: load, ids: map[string]string{}}
+	root, err := p.process(initial, map[string]any{}, "j:{}", true, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.node(doc, root, nil, canon.Term{Kind: canon.DefaultGraph}, 0); err != nil {
+		return nil, err
+	}
+	return p.quads, nil
+}
+
+var initial = newCtx()
+
+func (p *proc) fresh() canon.Term {
+	p.blank++
+	return canon.Term{Kind: canon.Blank, Value: "g" + strconv.Itoa(p.blank)}
+}
+
+func (p *proc) blankFor(label string) canon.Term {
+	id, ok := p.ids[label]
+	if !ok {
+		id = "d" + strconv.Itoa(len(p.ids))
+		p.ids[label] = id
+	}
+	return canon.Term{Kind: canon.Blank, Value: id}
+}
+
+func (p *proc) emit(s, pr, o, g canon.Term) error {
+	if len(p.quads) >= maxNodes {
+		return unsupported("too many statements")
+	}
+	p.quads = append(p.quads, canon.Quad{S: s, P: pr, O: o, G: g})
+	return nil
+}
+
+// idTerm turns an expanded @id into a term.
+func (p *proc) idTerm(id string) (canon.Term, error) {
+	if strings.HasPrefix(id, "_:") {
+		return p.blankFor(id[2:]), nil
+	}
+	if !absolute(id) {
+		return canon.Term{}, unsupported("not an absolute IRI: " + id)
+	}
+	if (strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://")) && !validURL(id) {
+		return canon.Term{}, unsupported("IRI json-gold would drop: " + id)
+	}
+	return canon.Term{Kind: canon.IRI, Value: id}, nil
+}
+
+// keyTerm expands a property key; ok is false for keys that are dropped.
+func keyOf(c *ctx, k string) (string, error) {
+	return c.expandIRI(k, true)
+}
+
+// node processes a node object (Expansion §5.1.2 steps 7-13, then the node
+// map's quads) and returns its subject. prop is the term definition of the
+// property it is the value of, if any.
+func (p *proc) node(m map[string]any, active *ctx, prop *termDef, g canon.Term, depth int) (canon.Term, error) {
+	if depth > maxDepth {
+		return canon.Term{}, unsupported("nested too deeply")
+	}
+	// Step 7: a new node object does not inherit type-scoped terms.
+	if active.previous != nil && !valueOrRef(m, active) {
+		active = active.previous
+	}
+	var err error
+	// Step 8: the property's scoped context.
+	if prop != nil && prop.ctx != nil {
+		if active, err = p.process(active, prop.ctx, prop.ctxKey, true, true); err != nil {
+			return canon.Term{}, err
+		}
+	}
+	// Step 9: an embedded context.
+	if lc, ok := m["@context"]; ok {
+		if active, err = p.process(active, lc, "", true, false); err != nil {
+			return canon.Term{}, err
+		}
+	}
+	// Steps 10-11: type-scoped contexts, by key, then by term, in order.
+	typeScoped := active
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var types []string
+	for _, k := range keys {
+		ek, err := keyOf(active, k)
+		if err != nil {
+			return canon.Term{}, err
+		}
+		if ek != "@type" {
+			continue
+		}
+		vals, err := stringsOf(m[k])
+		if err != nil {
+			return canon.Term{}, err
+		}
+		sorted := append([]string(nil), vals...)
+		sort.Strings(sorted)
+		for _, t := range sorted {
+			if td, ok := typeScoped.terms[t]; ok && td.ctx != nil {
+				if active, err = p.process(active, td.ctx, td.ctxKey, false, false); err != nil {
+					return canon.Term{}, err
+				}
+			}
+		}
+		for _, t := range vals {
+			e, err := typeScoped.expandIRI(t, true)
+			if err != nil {
+				return canon.Term{}, err
+			}
+			if e == "" {
+				return canon.Term{}, unsupported("type that does not expand: " + t)
+			}
+			types = append(types, e)
+		}
+	}
+	// The subject.
+	var subject canon.Term
+	haveID := false
+	for _, k := range keys {
+		ek, err := keyOf(active, k)
+		if err != nil {
+			return canon.Term{}, err
+		}
+		if ek != "@id" {
+			continue
+		}
+		if haveID {
+			return canon.Term{}, unsupported("two @id entries")
+		}
+		s, ok := m[k].(string)
+		if !ok {
+			return canon.Term{}, unsupported("@id that is not a string")
+		}
+		id, err := active.expandIRI(s, false)
+		if err != nil {
+			return canon.Term{}, err
+		}
+		if subject, err = p.idTerm(id); err != nil {
+			return canon.Term{}, err
+		}
+		haveID = true
+	}
+	if !haveID {
+		subject = p.fresh()
+	}
+	for _, t := range types {
+		tt, err := p.idTerm(t)
+		if err != nil {
+			return canon.Term{}, err
+		}
+		if tt.Kind == canon.Blank {
+			return canon.Term{}, unsupported("blank node type")
+		}
+		if err := p.emit(subject, canon.Term{Kind: canon.IRI, Value: rdfType}, tt, g); err != nil {
+			return canon.Term{}, err
+		}
+	}
+	for _, k := range keys {
+		if k == "@context" {
+			continue
+		}
+		if k == "" {
+			return canon.Term{}, unsupported("empty key")
+		}
+		ek, err := keyOf(active, k)
+		if err != nil {
+			return canon.Term{}, err
+		}
+		switch {
+		case ek == "@id" || ek == "@type":
+			continue
+		case ek == "":
+			continue // no definition, no vocabulary: dropped
+		case strings.HasPrefix(ek, "@"):
+			return canon.Term{}, unsupported("keyword " + ek + " in a node")
+		case strings.HasPrefix(ek, "_:"):
+			return canon.Term{}, unsupported("blank node property")
+		case !strings.Contains(ek, ":"):
+			continue
+		}
+		pred, err := p.idTerm(ek)
+		if err != nil {
+			return canon.Term{}, err
+		}
+		td := active.terms[k]
+		if td != nil && td.graph && active.previous != nil && active.previous.terms[k] != td {
+			// json-gold does not honour @graph containers of terms that
+			// only a type-scoped context defines (a presentation's
+			// verifiableCredential); leave those to it.
+			return canon.Term{}, unsupported("@graph container of a type-scoped term")
+		}
+		if err := p.values(m[k], active, td, subject, pred, g, depth); err != nil {
+			return canon.Term{}, err
+		}
+	}
+	return subject, nil
+}
+
+// valueOrRef reports a value object or a lone {"@id": ...} (step 7's
+// exceptions).
+func valueOrRef(m map[string]any, c *ctx) bool {
+	for k := range m {
+		if ek, _ := c.expandIRI(k, true); ek == "@value" {
+			return true
+		}
+	}
+	if len(m) == 1 {
+		for k := range m {
+			ek, _ := c.expandIRI(k, true)
+			return ek == "@id"
+		}
+	}
+	return false
+}
+
+func stringsOf(v any) ([]string, error) {
+	switch x := v.(type) {
+	case string:
+		return []string{x}, nil
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, unsupported("@type value that is not a string")
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, unsupported("@type value")
+}
+
+// values emits the statements for one property's value(s).
+func (p *proc) values(v any, active *ctx, td *termDef, s, pred, g canon.Term, depth int) error {
+	if td != nil && td.typ == "@json" {
+		return unsupported("@json value")
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		for _, e := range x {
+			if _, nested := e.([]any); nested {
+				return unsupported("nested array")
+			}
+			if err := p.values(e, active, td, s, pred, g, depth); err != nil {
+				return err
+			}
+		}
+		return nil
+	case map[string]any:
+		if isValueObject(x, active) {
+			o, keep, err := p.valueObject(x, active)
+			if err != nil || !keep {
+				return err
+			}
+			return p.emit(s, pred, o, g)
+		}
+		if td != nil && td.graph {
+			// An @graph container: the node lives in its own graph, named
+			// by a blank node that is the property's value.
+			name := p.fresh()
+			if _, err := p.node(x, active, td, name, depth+1); err != nil {
+				return err
+			}
+			return p.emit(s, pred, name, g)
+		}
+		o, err := p.node(x, active, td, g, depth+1)
+		if err != nil {
+			return err
+		}
+		return p.emit(s, pred, o, g)
+	}
+	// A scalar: value expansion (§5.3.2) with the property's scoped context.
+	if td != nil && td.ctx != nil {
+		var err error
+		if active, err = p.process(active, td.ctx, td.ctxKey, true, true); err != nil {
+			return err
+		}
+		td = active.terms[termName(active, td)]
+	}
+	o, err := p.scalar(v, active, td)
+	if err != nil {
+		return err
+	}
+	if o.Kind == canon.DefaultGraph {
+		return nil
+	}
+	if td != nil && td.graph {
+		return unsupported("scalar in an @graph container")
+	}
+	return p.emit(s, pred, o, g)
+}
+
+// termName finds td's name again after a scoped context (the definition of
+// the same term in the new context).
+func termName(c *ctx, td *termDef) string {
+	for k, v := range c.terms {
+		if v == td {
+			return k
+		}
+	}
+	return ""
+}
+
+func isValueObject(m map[string]any, c *ctx) bool {
+	for k := range m {
+		if ek, _ := c.expandIRI(k, true); ek == "@value" {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *proc) valueObject(m map[string]any, c *ctx) (canon.Term, bool, error) {
+	var val any
+	dt := ""
+	for k, v := range m {
+		ek, err := c.expandIRI(k, true)
+		if err != nil {
+			return canon.Term{}, false, err
+		}
+		switch ek {
+		case "@value":
+			val = v
+		case "@type":
+			s, ok := v.(string)
+			if !ok {
+				return canon.Term{}, false, unsupported("value @type")
+			}
+			if dt, err = c.expandIRI(s, true); err != nil {
+				return canon.Term{}, false, err
+			}
+			if strings.HasPrefix(dt, "@") || !strings.Contains(dt, ":") {
+				return canon.Term{}, false, unsupported("value @type " + s)
+			}
+		default:
+			return canon.Term{}, false, unsupported("value object key " + k)
+		}
+	}
+	switch x := val.(type) {
+	case nil:
+		return canon.Term{}, false, nil
+	case string:
+		return canon.Term{Kind: canon.Literal, Value: x, Datatype: normDT(dt)}, true, nil
+	}
+	if dt != "" {
+		return canon.Term{}, false, unsupported("typed native value")
+	}
+	t, err := native(val)
+	return t, true, err
+}
+
+func normDT(dt string) string {
+	if dt == canon.XSDString {
+		return ""
+	}
+	return dt
+}
+
+// scalar is a string, number or boolean value of a property.
+func (p *proc) scalar(v any, c *ctx, td *termDef) (canon.Term, error) {
+	typ := ""
+	if td != nil {
+		typ = td.typ
+	}
+	if s, ok := v.(string); ok {
+		switch typ {
+		case "@id", "@vocab":
+			id, err := c.expandIRI(s, typ == "@vocab")
+			if err != nil {
+				return canon.Term{}, err
+			}
+			if id == "" {
+				return canon.Term{}, unsupported("IRI value that does not expand")
+			}
+			return p.idTerm(id)
+		case "":
+			return canon.Term{Kind: canon.Literal, Value: s}, nil
+		default:
+			return canon.Term{Kind: canon.Literal, Value: s, Datatype: normDT(typ)}, nil
+		}
+	}
+	if typ != "" {
+		return canon.Term{}, unsupported("coerced native value")
+	}
+	return native(v)
+}
+
+// native converts a JSON number or boolean (JSON-LD API §8.6 step 10-12).
+func native(v any) (canon.Term, error) {
+	switch x := v.(type) {
+	case bool:
+		return canon.Term{Kind: canon.Literal, Value: strconv.FormatBool(x), Datatype: xsdBoolean}, nil
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return canon.Term{Kind: canon.Literal, Value: strconv.FormatInt(int64(x), 10), Datatype: xsdInteger}, nil
+		}
+		return canon.Term{}, unsupported("non-integer number")
+	}
+	return canon.Term{}, unsupported("value of another kind")
+}
+
+var urlOK sync.Map // IRI -> bool, bounded by urlOKSize
+
+var urlOKSize atomic.Int64
+
+// validURL is json-gold's test for http(s) IRIs (it drops statements with
+// IRIs it finds invalid), remembered.
+func validURL(iri string) bool {
+	if v, ok := urlOK.Load(iri); ok {
+		return v.(bool)
+	}
+	ok := ld.IsURL(iri)
+	if urlOKSize.Load() < 65536 {
+		urlOK.Store(iri, ok)
+		urlOKSize.Add(1)
+	}
+	return ok
+}
+
+// absolute reports an IRI with a scheme (RFC 3986 §3.1: a letter, then
+// letters, digits, "+", "-" or ".", then ":") and no characters that
+// cannot be in an IRI; others are left to the complete processor.
+func absolute(iri string) bool {
+	i := strings.IndexByte(iri, ':')
+	if i < 1 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		c := iri[j]
+		alpha := c|0x20 >= 'a' && c|0x20 <= 'z'
+		if !alpha && (j == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return !strings.ContainsAny(iri, " <>\"{}|^`\\\n\r\t")
+}
