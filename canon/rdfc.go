@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 )
 
 // Options bound and parameterize canonicalization.
@@ -39,6 +40,13 @@ type Result struct {
 	// ("c14n0", ...).
 	Issued map[string]string
 }
+
+type scratch struct {
+	buf   []byte
+	spans [][2]int
+}
+
+var bufPool = sync.Pool{New: func() any { return &scratch{} }}
 
 // issuer is the Identifier Issuer of RDFC-1.0 §4.5.
 type issuer struct {
@@ -76,6 +84,8 @@ type state struct {
 	calls     int
 	maxCalls  int
 	buf       []byte
+	scratch   []byte
+	spans     [][2]int
 }
 
 func (st *state) sum(b []byte) string {
@@ -165,16 +175,26 @@ func Canonicalize(quads []Quad, o Options) (*Result, error) {
 	}
 	// Step 6: relabel, serialize, sort.
 	label := func(v string) string { return st.canonical.ids[v] }
-	lines := make([][]byte, len(quads))
-	size := 0
-	for i := range quads {
-		lines[i] = AppendQuad(nil, &quads[i], label)
-		size += len(lines[i])
+	sb := bufPool.Get().(*scratch)
+	defer bufPool.Put(sb)
+	buf := sb.buf[:0]
+	if cap(sb.spans) < len(quads) {
+		sb.spans = make([][2]int, len(quads))
 	}
-	slices.SortFunc(lines, bytes.Compare)
-	out := make([]byte, 0, size)
+	spans := sb.spans[:len(quads)]
+	for i := range quads {
+		start := len(buf)
+		buf = AppendQuad(buf, &quads[i], label)
+		spans[i] = [2]int{start, len(buf)}
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
+	if cap(buf) <= 4<<20 {
+		sb.buf = buf
+	}
+	out := make([]byte, 0, len(buf))
 	var prev []byte
-	for _, l := range lines {
+	for _, sp := range spans {
+		l := buf[sp[0]:sp[1]]
 		if prev != nil && bytes.Equal(l, prev) {
 			continue // a dataset is a set: duplicate quads count once
 		}
@@ -197,15 +217,20 @@ func (st *state) hashFirstDegree(n string) string {
 		return "z"
 	}
 	idx := st.byNode[n]
-	lines := make([][]byte, len(idx))
-	for i, qi := range idx {
-		lines[i] = AppendQuad(nil, &st.quads[qi], label)
+	// Serialize into one scratch buffer; sort the lines by their spans.
+	buf := st.scratch[:0]
+	spans := st.spans[:0]
+	for _, qi := range idx {
+		start := len(buf)
+		buf = AppendQuad(buf, &st.quads[qi], label)
+		spans = append(spans, [2]int{start, len(buf)})
 	}
-	slices.SortFunc(lines, bytes.Compare)
+	slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
 	h := st.h()
-	for _, l := range lines {
-		h.Write(l)
+	for _, sp := range spans {
+		h.Write(buf[sp[0]:sp[1]])
 	}
+	st.scratch, st.spans = buf, spans
 	s := hex.EncodeToString(h.Sum(nil))
 	st.first[n] = s
 	return s

@@ -22,7 +22,9 @@ type Fast struct{}
 // Canonicalize implements Canonicalizer.
 func (Fast) Canonicalize(doc map[string]any) ([]byte, error) {
 	quads, err := jsonld.ToRDF(doc, loadContext)
-	if errors.Is(err, jsonld.ErrUnsupported) {
+	if err == nil {
+		defer jsonld.Release(quads)
+	} else if errors.Is(err, jsonld.ErrUnsupported) {
 		quads, err = goldQuads(doc)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,7 +84,14 @@ func (p *proc) process(active *ctx, local any, key string, propagate, override b
 			return nil, err
 		}
 	}
-	ck := fmt.Sprintf("%d|%t|%t|%s", active.key, propagate, override, key)
+	flags := byte('0')
+	if propagate {
+		flags |= 1
+	}
+	if override {
+		flags |= 2
+	}
+	ck := strconv.FormatUint(active.key, 36) + string(flags) + key
 	if c, ok := cache.Load(ck); ok {
 		return c.(*ctx), nil
 	}

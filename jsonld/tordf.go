@@ -45,6 +45,11 @@ func ToRDF(doc map[string]any, load Loader) (quads []canon.Quad, err error) {
 		}
 	}()
 	p := &proc{load: load, ids: map[string]string{}}
+	if b, ok := quadPool.Get().(*[]canon.Quad); ok {
+		p.quads = (*b)[:0]
+	} else {
+		p.quads = make([]canon.Quad, 0, 512)
+	}
 	root, err := p.process(initial, map[string]any{}, "j:{}", true, false)
 	if err != nil {
 		return nil, err
@@ -485,4 +490,17 @@ func absolute(iri string) bool {
 		}
 	}
 	return !strings.ContainsAny(iri, " <>\"{}|^`\\\n\r\t")
+}
+
+var quadPool sync.Pool
+
+// Release gives back the slice ToRDF returned, for reuse; the caller must
+// not use it afterwards.
+func Release(quads []canon.Quad) {
+	if cap(quads) > 1<<16 {
+		return
+	}
+	clear(quads[:cap(quads)])
+	quads = quads[:0]
+	quadPool.Put(&quads)
 }
