@@ -103,14 +103,14 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	if st != nil && st.Chain != job.Chain {
 		return nil, fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", job.Batch.ID, st.Chain, st.Chain)
 	}
+	var docs []map[string]any
+	var leaves []merkle.Hash
 	if st == nil {
-		if st, err = prepare(ctx, job, s, input); err != nil {
+		if st, docs, leaves, err = prepare(ctx, job, s, input); err != nil {
 			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 		}
 		fault("after-prepare")
-	}
-	docs, leaves, err := readPrepared(job.Dir, st.Count)
-	if err != nil {
+	} else if docs, leaves, err = readPrepared(job.Dir, st.Count); err != nil {
 		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 	}
 	tree, err := merkle.New(leaves)
@@ -137,12 +137,13 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	}
 	out := &Batch{ID: st.Batch, Chain: st.Chain, MerkleRoot: tree.Root(), Anchor: st.Anchor, Issued: make([]Issued, len(docs)), Resumed: resumed}
 	a := credential.Anchor{Chain: st.Anchor.Chain, Network: st.Anchor.Network, TxID: st.Anchor.TxID}
-	for i, doc := range docs {
+	err = parallel(ctx, len(docs), s.Workers, nil, func(i int) error {
+		doc := docs[i]
 		id, _ := doc["id"].(string)
 		mp := credential.MerkleProof{MerkleRoot: tree.Root(), TargetHash: leaves[i], Path: tree.Proof(i), Anchors: []credential.Anchor{a}}
 		pv, err := mp.Encode()
 		if err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+			return err
 		}
 		doc["proof"] = credential.DataIntegrityProof{
 			// The proof's id derives from the credential and the root, so
@@ -154,13 +155,17 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 		}
 		js, err := json.MarshalIndent(doc, "", "  ")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		student := ""
 		if cs, ok := doc["credentialSubject"].(map[string]any); ok {
 			student, _ = cs["studentId"].(string)
 		}
 		out.Issued[i] = Issued{StudentID: student, Credential: doc, ID: id, JSON: append(js, '\n')}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 	}
 	return out, nil
 }
@@ -184,7 +189,7 @@ func now(s Settings) time.Time {
 
 // prepare builds and hashes every credential (on every core), stores them
 // and the leaves, and then the state.
-func prepare(ctx context.Context, job Job, s Settings, input string) (*State, error) {
+func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []map[string]any, []merkle.Hash, error) {
 	canon := s.Canon
 	if canon == nil {
 		canon = credential.Default
@@ -193,32 +198,33 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, er
 	in := credential.Issue{Issuer: s.IssuerURL, IssuerName: s.IssuerName, Issued: now(s), Scheme: s.Scheme}
 	n := len(b.Records)
 	lines := make([][]byte, n)
+	docs := make([]map[string]any, n)
 	leaves := make([]merkle.Hash, n)
 	err := parallel(ctx, n, s.Workers, s.Progress, func(i int) error {
 		c, err := credential.Build(&b.Records[i], in)
 		if err != nil {
 			return fmt.Errorf("record %d (student %s): build: %w", i+1, b.Records[i].StudentID, err)
 		}
-		m, err := c.Map()
-		if err != nil {
+		// The stored line and the hashed document are the same JSON.
+		if lines[i], err = json.Marshal(c); err != nil {
 			return err
 		}
-		h, err := credential.TargetHash(canon, m, 0)
+		if err := json.Unmarshal(lines[i], &docs[i]); err != nil {
+			return err
+		}
+		h, err := credential.TargetHash(canon, docs[i], 0)
 		if err != nil {
 			return fmt.Errorf("record %d (student %s): hash: %w", i+1, b.Records[i].StudentID, err)
-		}
-		if lines[i], err = json.Marshal(m); err != nil {
-			return err
 		}
 		leaves[i] = h
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	tree, err := merkle.New(leaves)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	var buf strings.Builder
 	for _, l := range lines {
@@ -226,18 +232,18 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, er
 		buf.WriteByte('\n')
 	}
 	if err := writeDurable(filepath.Join(job.Dir, "credentials.jsonl"), []byte(buf.String())); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	lb := make([]byte, 0, 32*n)
 	for _, l := range leaves {
 		lb = append(lb, l[:]...)
 	}
 	if err := writeDurable(filepath.Join(job.Dir, "leaves.bin"), lb); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	root := tree.Root()
 	st := &State{dir: job.Dir, Batch: b.ID, Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
-	return st, st.save()
+	return st, docs, leaves, st.save()
 }
 
 // readPrepared loads the stored unsigned credentials and their leaves.
