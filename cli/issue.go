@@ -57,7 +57,11 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	}
 	defer closeChain()
 	eth, _ := ring.Active(keys.Secp256k1)
-	job := issuer.Job{Dir: cfg.BatchDir(b.ID), Batch: b, Input: issuer.Digest(b), Chain: opts.Chain, Anchorer: a}
+	out := opts.Out
+	if out == "" {
+		out = filepath.Join(dir, "issued", b.ID)
+	}
+	job := issuer.Job{Dir: cfg.BatchDir(b.ID), Batch: b, Input: issuer.Digest(b), Chain: opts.Chain, Anchorer: a, Out: out}
 	res, err := issuer.Run(ctx, job, issuer.Settings{
 		IssuerURL: cfg.ProfileURL(), IssuerName: cfg.Name, Scheme: scheme, Progress: opts.Progress,
 		VerificationMethod: cfg.ProfileURL() + "#" + eth.ID,
@@ -65,21 +69,10 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	out := opts.Out
-	if out == "" {
-		out = filepath.Join(dir, "issued", b.ID)
-	}
-	files, err := res.Write(out)
-	if err != nil {
-		return fmt.Errorf("batch %s: write %s: %w", b.ID, out, err)
-	}
-	if err := issuer.Finish(job.Dir, out); err != nil {
-		return fmt.Errorf("batch %s: %w", b.ID, err)
-	}
 	if res.Resumed {
 		fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", b.ID)
 	}
-	fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %x\n", b.ID, len(files), res.Chain, res.MerkleRoot)
+	fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %x\n", b.ID, len(res.Issued), res.Chain, res.MerkleRoot)
 	if a := res.Anchor; a != nil && a.Block > 0 {
 		fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
 	}

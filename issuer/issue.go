@@ -52,26 +52,33 @@ type Job struct {
 	Input    [32]byte // SHA-256 of the batch file as read
 	Chain    string
 	Anchorer Anchorer
+	// Out is where the credentials are written, one file each, with a
+	// manifest.
+	Out string
 }
 
-// Issued is one credential of a finished batch.
+// Issued is one credential of a finished batch, as written.
 type Issued struct {
-	StudentID  string
-	Credential map[string]any
-	ID         string
-	JSON       []byte // the published document
+	StudentID string `json:"studentId"`
+	ID        string `json:"credential"`
+	File      string `json:"file"` // name within the output directory
 }
 
-// Batch is a finished batch.
+// Batch is a finished batch. The credentials themselves are in Out: a
+// batch of any size is streamed, never held in memory.
 type Batch struct {
 	ID         string
 	Chain      string
 	MerkleRoot merkle.Hash
 	Anchor     *anchor.Result
+	Out        string
 	Issued     []Issued
 	// Resumed says the batch was started by an earlier run.
 	Resumed bool
 }
+
+// Chunk is how many credentials are in memory at once, per stage.
+const Chunk = 256
 
 // ErrOtherInput means a batch id was already used for another input.
 var ErrOtherInput = errors.New("batch id already used for a different batch file")
@@ -103,14 +110,13 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	if st != nil && st.Chain != job.Chain {
 		return nil, fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", job.Batch.ID, st.Chain, st.Chain)
 	}
-	var docs []map[string]any
 	var leaves []merkle.Hash
 	if st == nil {
-		if st, docs, leaves, err = prepare(ctx, job, s, input); err != nil {
+		if st, leaves, err = prepare(ctx, job, s, input); err != nil {
 			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 		}
 		fault("after-prepare")
-	} else if docs, leaves, err = readPrepared(job.Dir, st.Count); err != nil {
+	} else if leaves, err = readLeaves(job.Dir, st.Count); err != nil {
 		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 	}
 	tree, err := merkle.New(leaves)
@@ -135,49 +141,89 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 		}
 	}
-	out := &Batch{ID: st.Batch, Chain: st.Chain, MerkleRoot: tree.Root(), Anchor: st.Anchor, Issued: make([]Issued, len(docs)), Resumed: resumed}
-	a := credential.Anchor{Chain: st.Anchor.Chain, Network: st.Anchor.Network, TxID: st.Anchor.TxID}
-	err = parallel(ctx, len(docs), s.Workers, nil, func(i int) error {
-		doc := docs[i]
-		id, _ := doc["id"].(string)
-		mp := credential.MerkleProof{MerkleRoot: tree.Root(), TargetHash: leaves[i], Path: tree.Proof(i), Anchors: []credential.Anchor{a}}
-		pv, err := mp.Encode()
-		if err != nil {
-			return err
-		}
-		doc["proof"] = credential.DataIntegrityProof{
-			// The proof's id derives from the credential and the root, so
-			// a resumed run writes the same document.
-			ID:   "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(id+"#"+st.Root)).String(),
-			Type: "DataIntegrityProof", Cryptosuite: "merkle-proof-2019",
-			ProofPurpose: "assertionMethod", Created: st.ProofCreated,
-			VerificationMethod: s.VerificationMethod, ProofValue: pv,
-		}
-		js, err := json.MarshalIndent(doc, "", "  ")
-		if err != nil {
-			return err
-		}
-		student := ""
-		if cs, ok := doc["credentialSubject"].(map[string]any); ok {
-			student, _ = cs["studentId"].(string)
-		}
-		out.Issued[i] = Issued{StudentID: student, Credential: doc, ID: id, JSON: append(js, '\n')}
-		return nil
-	})
-	if err != nil {
+	out := &Batch{ID: st.Batch, Chain: st.Chain, MerkleRoot: tree.Root(), Anchor: st.Anchor, Out: job.Out, Resumed: resumed}
+	if out.Issued, err = finish(ctx, job, s, st, tree, leaves); err != nil {
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+	}
+	if err := out.writeManifest(); err != nil {
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+	}
+	st.Stage, st.Out = StageDone, job.Out
+	if err := st.save(); err != nil {
 		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 	}
 	return out, nil
 }
 
-// Finish marks a batch done once its credentials are written to out.
-func Finish(dir, out string) error {
-	st, err := loadState(dir)
-	if err != nil || st == nil {
-		return err
+// finish adds the Merkle proof to every stored credential and writes it to
+// the output directory, Chunk credentials at a time on every core. Writing
+// again gives the same files.
+func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tree, leaves []merkle.Hash) ([]Issued, error) {
+	if err := os.MkdirAll(job.Out, 0o755); err != nil {
+		return nil, err
 	}
-	st.Stage, st.Out = StageDone, out
-	return st.save()
+	f, err := os.Open(filepath.Join(job.Dir, "credentials.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	a := credential.Anchor{Chain: st.Anchor.Chain, Network: st.Anchor.Network, TxID: st.Anchor.TxID}
+	issued := make([]Issued, 0, st.Count)
+	for base := 0; base < st.Count; base += Chunk {
+		var lines [][]byte
+		for len(lines) < Chunk && base+len(lines) < st.Count && sc.Scan() {
+			lines = append(lines, append([]byte(nil), sc.Bytes()...))
+		}
+		if err := sc.Err(); err != nil {
+			return nil, err
+		}
+		chunk := make([]Issued, len(lines))
+		err := parallel(ctx, len(lines), s.Workers, nil, func(j int) error {
+			i := base + j
+			var doc map[string]any
+			if err := json.Unmarshal(lines[j], &doc); err != nil {
+				return fmt.Errorf("credentials.jsonl line %d: %w", i+1, err)
+			}
+			id, _ := doc["id"].(string)
+			mp := credential.MerkleProof{MerkleRoot: tree.Root(), TargetHash: leaves[i], Path: tree.Proof(i), Anchors: []credential.Anchor{a}}
+			pv, err := mp.Encode()
+			if err != nil {
+				return err
+			}
+			doc["proof"] = credential.DataIntegrityProof{
+				// The proof's id derives from the credential and the root,
+				// so a resumed run writes the same document.
+				ID:   "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(id+"#"+st.Root)).String(),
+				Type: "DataIntegrityProof", Cryptosuite: "merkle-proof-2019",
+				ProofPurpose: "assertionMethod", Created: st.ProofCreated,
+				VerificationMethod: s.VerificationMethod, ProofValue: pv,
+			}
+			js, err := json.MarshalIndent(doc, "", "  ")
+			if err != nil {
+				return err
+			}
+			student := ""
+			if cs, ok := doc["credentialSubject"].(map[string]any); ok {
+				student, _ = cs["studentId"].(string)
+			}
+			name := FileName(id)
+			if err := writeAtomic(filepath.Join(job.Out, name), append(js, '\n')); err != nil {
+				return err
+			}
+			chunk[j] = Issued{StudentID: student, ID: id, File: name}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		issued = append(issued, chunk...)
+	}
+	if len(issued) != st.Count {
+		return nil, fmt.Errorf("credentials.jsonl: %d credentials, state says %d", len(issued), st.Count)
+	}
+	return issued, nil
 }
 
 func now(s Settings) time.Time {
@@ -187,9 +233,10 @@ func now(s Settings) time.Time {
 	return time.Now().UTC().Truncate(time.Second)
 }
 
-// prepare builds and hashes every credential (on every core), stores them
-// and the leaves, and then the state.
-func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []map[string]any, []merkle.Hash, error) {
+// prepare builds and hashes every credential, Chunk at a time on every
+// core, appends them in batch order to credentials.jsonl, then stores the
+// leaves and the state.
+func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []merkle.Hash, error) {
 	canon := s.Canon
 	if canon == nil {
 		canon = credential.Default
@@ -197,90 +244,88 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	b := job.Batch
 	in := credential.Issue{Issuer: s.IssuerURL, IssuerName: s.IssuerName, Issued: now(s), Scheme: s.Scheme}
 	n := len(b.Records)
-	lines := make([][]byte, n)
-	docs := make([]map[string]any, n)
 	leaves := make([]merkle.Hash, n)
-	err := parallel(ctx, n, s.Workers, s.Progress, func(i int) error {
-		c, err := credential.Build(&b.Records[i], in)
-		if err != nil {
-			return fmt.Errorf("record %d (student %s): build: %w", i+1, b.Records[i].StudentID, err)
-		}
-		// The stored line and the hashed document are the same JSON.
-		if lines[i], err = json.Marshal(c); err != nil {
-			return err
-		}
-		if err := json.Unmarshal(lines[i], &docs[i]); err != nil {
-			return err
-		}
-		h, err := credential.TargetHash(canon, docs[i], 0)
-		if err != nil {
-			return fmt.Errorf("record %d (student %s): hash: %w", i+1, b.Records[i].StudentID, err)
-		}
-		leaves[i] = h
-		return nil
-	})
+	path := filepath.Join(job.Dir, "credentials.jsonl")
+	f, err := os.OpenFile(path+".tmp", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	done := 0
+	for base := 0; base < n; base += Chunk {
+		m := min(Chunk, n-base)
+		lines := make([][]byte, m)
+		err := parallel(ctx, m, s.Workers, nil, func(j int) error {
+			i := base + j
+			c, err := credential.Build(&b.Records[i], in)
+			if err != nil {
+				return fmt.Errorf("record %d (student %s): build: %w", i+1, b.Records[i].StudentID, err)
+			}
+			// The stored line and the hashed document are the same JSON.
+			if lines[j], err = json.Marshal(c); err != nil {
+				return err
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(lines[j], &doc); err != nil {
+				return err
+			}
+			if leaves[i], err = credential.TargetHash(canon, doc, 0); err != nil {
+				return fmt.Errorf("record %d (student %s): hash: %w", i+1, b.Records[i].StudentID, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, l := range lines {
+			w.Write(l)
+			w.WriteByte('\n')
+		}
+		done += m
+		if s.Progress != nil {
+			s.Progress(done, n)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return nil, nil, err
+	}
+	if err := f.Sync(); err != nil {
+		return nil, nil, err
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		return nil, nil, err
 	}
 	tree, err := merkle.New(leaves)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	var buf strings.Builder
-	for _, l := range lines {
-		buf.Write(l)
-		buf.WriteByte('\n')
-	}
-	if err := writeDurable(filepath.Join(job.Dir, "credentials.jsonl"), []byte(buf.String())); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	lb := make([]byte, 0, 32*n)
 	for _, l := range leaves {
 		lb = append(lb, l[:]...)
 	}
 	if err := writeDurable(filepath.Join(job.Dir, "leaves.bin"), lb); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	root := tree.Root()
 	st := &State{dir: job.Dir, Batch: b.ID, Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
-	return st, docs, leaves, st.save()
+	return st, leaves, st.save()
 }
 
-// readPrepared loads the stored unsigned credentials and their leaves.
-func readPrepared(dir string, n int) ([]map[string]any, []merkle.Hash, error) {
+// readLeaves loads the stored leaves.
+func readLeaves(dir string, n int) ([]merkle.Hash, error) {
 	lb, err := os.ReadFile(filepath.Join(dir, "leaves.bin"))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if len(lb) != 32*n {
-		return nil, nil, fmt.Errorf("%s: damaged (%d bytes for %d leaves)", filepath.Join(dir, "leaves.bin"), len(lb), n)
+		return nil, fmt.Errorf("%s: damaged (%d bytes for %d leaves)", filepath.Join(dir, "leaves.bin"), len(lb), n)
 	}
 	leaves := make([]merkle.Hash, n)
 	for i := range leaves {
 		copy(leaves[i][:], lb[32*i:])
 	}
-	f, err := os.Open(filepath.Join(dir, "credentials.jsonl"))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	var docs []map[string]any
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			return nil, nil, fmt.Errorf("credentials.jsonl line %d: %w", len(docs)+1, err)
-		}
-		docs = append(docs, m)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, err
-	}
-	if len(docs) != n {
-		return nil, nil, fmt.Errorf("credentials.jsonl: %d credentials, state says %d", len(docs), n)
-	}
-	return docs, leaves, nil
+	return leaves, nil
 }
 
 // Digest is the SHA-256 that identifies a batch's input.
@@ -352,40 +397,24 @@ func FileName(id string) string {
 	return strings.TrimPrefix(id, "urn:uuid:") + ".json"
 }
 
-// Write puts every credential of the batch in dir, plus a manifest
-// (<batch>.manifest.json) mapping student ids to credential ids. Files go
-// through a temporary name and a rename, so a crash leaves no half file;
-// writing again gives the same files.
-func (b *Batch) Write(dir string) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	type entry struct {
-		StudentID  string `json:"studentId"`
-		Credential string `json:"credential"`
-		File       string `json:"file"`
-	}
+// ManifestName is the manifest's file name in the output directory.
+func ManifestName(batch string) string { return batch + ".manifest.json" }
+
+// writeManifest writes <batch>.manifest.json: which student has which
+// credential file.
+func (b *Batch) writeManifest() error {
 	man := struct {
 		Batch      string         `json:"batch"`
 		Chain      string         `json:"chain"`
 		MerkleRoot string         `json:"merkleRoot"`
 		Anchor     *anchor.Result `json:"anchor"`
-		Files      []entry        `json:"credentials"`
-	}{Batch: b.ID, Chain: b.Chain, MerkleRoot: hex.EncodeToString(b.MerkleRoot[:]), Anchor: b.Anchor}
-	var files []string
-	for _, is := range b.Issued {
-		name := FileName(is.ID)
-		if err := writeAtomic(filepath.Join(dir, name), is.JSON); err != nil {
-			return files, err
-		}
-		files = append(files, filepath.Join(dir, name))
-		man.Files = append(man.Files, entry{is.StudentID, is.ID, name})
-	}
+		Files      []Issued       `json:"credentials"`
+	}{Batch: b.ID, Chain: b.Chain, MerkleRoot: hex.EncodeToString(b.MerkleRoot[:]), Anchor: b.Anchor, Files: b.Issued}
 	mj, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
-		return files, err
+		return err
 	}
-	return files, writeAtomic(filepath.Join(dir, b.ID+".manifest.json"), append(mj, '\n'))
+	return writeAtomic(filepath.Join(b.Out, ManifestName(b.ID)), append(mj, '\n'))
 }
 
 func writeAtomic(path string, data []byte) error {

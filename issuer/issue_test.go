@@ -20,10 +20,10 @@ import (
 func TestIssueWrite(t *testing.T) {
 	is := testkit.NewIssuer(t)
 	res := is.Issue(t, testkit.Batch(5, 4, 1))
-	dir := t.TempDir()
-	files, err := res.Write(dir)
-	if err != nil {
-		t.Fatal(err)
+	dir := res.Out
+	var files []string
+	for _, c := range res.Issued {
+		files = append(files, c.File)
 	}
 	if len(files) != 5 {
 		t.Fatalf("%d files", len(files))
@@ -51,10 +51,11 @@ func TestDeterministicLeaves(t *testing.T) {
 	s := is.Settings()
 	s.Workers = 4
 	b := testkit.Batch(40, 3, 2)
-	res, err := issuer.Run(context.Background(), issuer.Job{Dir: t.TempDir(), Batch: b, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}}, s)
+	run, err := issuer.Run(context.Background(), issuer.Job{Dir: t.TempDir(), Batch: b, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: t.TempDir()}, s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := testkit.ReadBack(t, run)
 	for i, c := range res.Issued {
 		if c.StudentID != testkit.Batch(40, 3, 2).Records[i].StudentID {
 			t.Fatalf("credential %d is student %s", i, c.StudentID)
@@ -94,23 +95,26 @@ func (c *counting) Anchor(ctx context.Context, root [32]byte, j anchor.Journal) 
 func TestResume(t *testing.T) {
 	is := testkit.NewIssuer(t)
 	b := testkit.Batch(5, 3, 9)
-	job := issuer.Job{Dir: t.TempDir(), Batch: b, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: &failing{}}
+	job := issuer.Job{Dir: t.TempDir(), Batch: b, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: &failing{}, Out: t.TempDir()}
 	if _, err := issuer.Run(context.Background(), job, is.Settings()); !errors.Is(err, anchor.ErrUnreachable) {
 		t.Fatalf("err = %v", err)
 	}
 	c := &counting{}
 	job.Anchorer = c
-	first, err := issuer.Run(context.Background(), job, is.Settings())
+	run, err := issuer.Run(context.Background(), job, is.Settings())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !first.Resumed || c.calls != 1 {
+	first := testkit.ReadBack(t, run)
+	if !run.Resumed || c.calls != 1 {
 		t.Errorf("resumed %v, anchored %d times", first.Resumed, c.calls)
 	}
-	again, err := issuer.Run(context.Background(), job, is.Settings())
+	job.Out = t.TempDir()
+	run, err = issuer.Run(context.Background(), job, is.Settings())
 	if err != nil {
 		t.Fatal(err)
 	}
+	again := testkit.ReadBack(t, run)
 	if c.calls != 1 {
 		t.Errorf("anchored again: %d calls", c.calls)
 	}
@@ -136,7 +140,7 @@ func BenchmarkIssue1000x40(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		job := issuer.Job{Dir: b.TempDir(), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}}
+		job := issuer.Job{Dir: b.TempDir(), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: b.TempDir()}
 		if _, err := issuer.Run(context.Background(), job, s); err != nil {
 			b.Fatal(err)
 		}

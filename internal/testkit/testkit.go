@@ -98,21 +98,57 @@ func (is *Issuer) Settings() issuer.Settings {
 	}
 }
 
+// Issued is one credential of a test batch, read back from its file.
+type Issued struct {
+	StudentID  string
+	ID         string
+	File       string
+	JSON       []byte
+	Credential map[string]any
+}
+
+// Result is a test batch with its credentials read back (test batches are
+// small).
+type Result struct {
+	*issuer.Batch
+	Issued []Issued
+}
+
 // Issue issues b on mocknet.
-func (is *Issuer) Issue(tb testing.TB, b *transcript.Batch) *issuer.Batch {
+func (is *Issuer) Issue(tb testing.TB, b *transcript.Batch) *Result {
 	tb.Helper()
 	return is.IssueOn(tb, b, "mocknet", anchor.MocknetAnchorer{})
 }
 
 // IssueOn issues b, anchoring with a.
-func (is *Issuer) IssueOn(tb testing.TB, b *transcript.Batch, chain string, a issuer.Anchorer) *issuer.Batch {
+func (is *Issuer) IssueOn(tb testing.TB, b *transcript.Batch, chain string, a issuer.Anchorer) *Result {
 	tb.Helper()
-	job := issuer.Job{Dir: filepath.Join(tb.TempDir(), "batch"), Batch: b, Input: issuer.Digest(b), Chain: chain, Anchorer: a}
+	dir := tb.TempDir()
+	job := issuer.Job{Dir: filepath.Join(dir, "batch"), Batch: b, Input: issuer.Digest(b), Chain: chain, Anchorer: a, Out: filepath.Join(dir, "out")}
 	res, err := issuer.Run(context.Background(), job, is.Settings())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return res
+	return ReadBack(tb, res)
+}
+
+// ReadBack reads a finished batch's credentials.
+func ReadBack(tb testing.TB, res *issuer.Batch) *Result {
+	tb.Helper()
+	out := &Result{Batch: res}
+	for _, c := range res.Issued {
+		f := filepath.Join(res.Out, c.File)
+		js, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(js, &m); err != nil {
+			tb.Fatal(err)
+		}
+		out.Issued = append(out.Issued, Issued{StudentID: c.StudentID, ID: c.ID, File: f, JSON: js, Credential: m})
+	}
+	return out
 }
 
 // WriteProfile writes the profile to dir and returns its path.
