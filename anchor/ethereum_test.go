@@ -52,6 +52,29 @@ func (s *sim) run(root [32]byte, j anchor.Journal) chan struct {
 	return ch
 }
 
+// sendAndMine starts anchoring root and mines the block with its
+// transaction; it returns the channel the result arrives on.
+func (s *sim) sendAndMine(t *testing.T, root [32]byte, j *anchor.MemJournal) chan struct {
+	r   *anchor.Result
+	err error
+} {
+	done := s.run(root, j)
+	waitJournal(t, j, 1)
+	time.Sleep(50 * time.Millisecond)
+	s.b.Commit()
+	return done
+}
+
+// anchorOnce anchors root with one confirmation required and waits.
+func (s *sim) anchorOnce(t *testing.T, root [32]byte, j *anchor.MemJournal) *anchor.Result {
+	s.eth.Confirmations = 1
+	r := <-s.sendAndMine(t, root, j)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.r
+}
+
 func waitJournal(t *testing.T, j *anchor.MemJournal, n int) {
 	for i := 0; i < 500 && len(j.Txs()) < n; i++ {
 		time.Sleep(10 * time.Millisecond)
@@ -65,11 +88,8 @@ func TestAnchorConfirmations(t *testing.T) {
 	s := newSim(t, ether(1))
 	root := sha256.Sum256([]byte("root"))
 	j := &anchor.MemJournal{}
-	done := s.run(root, j)
-	waitJournal(t, j, 1)
-	time.Sleep(50 * time.Millisecond)
-	s.b.Commit() // mined: 1 confirmation
-	s.b.Commit() // 2
+	done := s.sendAndMine(t, root, j) // mined: 1 confirmation
+	s.b.Commit()                      // 2
 	select {
 	case <-done:
 		t.Fatal("returned before 3 confirmations")
@@ -99,16 +119,9 @@ func TestAnchorConfirmations(t *testing.T) {
 // mined gives that transaction, and nothing new is sent.
 func TestResumeFindsMined(t *testing.T) {
 	s := newSim(t, ether(1))
-	s.eth.Confirmations = 1
 	root := sha256.Sum256([]byte("root"))
 	j := &anchor.MemJournal{}
-	done := s.run(root, j)
-	waitJournal(t, j, 1)
-	time.Sleep(50 * time.Millisecond)
-	s.b.Commit()
-	if r := <-done; r.err != nil {
-		t.Fatal(r.err)
-	}
+	s.anchorOnce(t, root, j)
 	r, err := s.eth.Anchor(context.Background(), root, j)
 	if err != nil || r.TxID != j.Txs()[0].Hash.Hex() || len(j.Txs()) != 1 {
 		t.Fatalf("resume: %+v %v, journal %d", r, err, len(j.Txs()))
@@ -154,10 +167,7 @@ func TestReorgBeforeConfirmations(t *testing.T) {
 	ctx := context.Background()
 	parent, _ := s.b.Client().HeaderByNumber(ctx, nil)
 	j := &anchor.MemJournal{}
-	done := s.run(root, j)
-	waitJournal(t, j, 1)
-	time.Sleep(50 * time.Millisecond)
-	s.b.Commit() // mined in block 1: one confirmation
+	done := s.sendAndMine(t, root, j) // mined in block 1: one confirmation
 	rc, err := s.b.Client().TransactionReceipt(ctx, j.Txs()[0].Hash)
 	if err != nil || rc.BlockNumber.Uint64() != 1 {
 		t.Fatalf("not mined: %v", err)

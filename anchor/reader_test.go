@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -19,16 +18,9 @@ import (
 // none has it is it "no such transaction".
 func TestReaderAgreement(t *testing.T) {
 	s := newSim(t, ether(1))
-	s.eth.Confirmations = 1
 	root := sha256.Sum256([]byte("root"))
 	j := &anchor.MemJournal{}
-	done := s.run(root, j)
-	waitJournal(t, j, 1)
-	time.Sleep(50 * time.Millisecond)
-	s.b.Commit()
-	if r := <-done; r.err != nil {
-		t.Fatal(r.err)
-	}
+	s.anchorOnce(t, root, j)
 	key, _ := crypto.GenerateKey()
 	other := simulated.NewBackend(types.GenesisAlloc{keys.NewTxSigner(key).Address: {Balance: ether(1)}})
 	defer other.Close()

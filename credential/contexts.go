@@ -90,6 +90,16 @@ type Loader struct{}
 
 // LoadDocument implements ld.DocumentLoader.
 func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
+	doc, err := loadContext(u)
+	if err != nil {
+		return nil, err
+	}
+	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+}
+
+// loadContext returns the parsed embedded context of URL u, or an
+// *UnknownContextError.
+func loadContext(u string) (any, error) {
 	all, err := Contexts()
 	if err != nil {
 		return nil, err
@@ -98,5 +108,5 @@ func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	if !ok {
 		return nil, &UnknownContextError{URL: u}
 	}
-	return &ld.RemoteDocument{DocumentURL: u, Document: c.doc}, nil
+	return c.doc, nil
 }

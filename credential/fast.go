@@ -37,19 +37,6 @@ func (Fast) Canonicalize(doc map[string]any) ([]byte, error) {
 	return res.NQuads, nil
 }
 
-// loadContext serves the embedded contexts to package jsonld.
-func loadContext(u string) (any, error) {
-	all, err := Contexts()
-	if err != nil {
-		return nil, err
-	}
-	c, ok := all[u]
-	if !ok {
-		return nil, &UnknownContextError{URL: u}
-	}
-	return c.doc, nil
-}
-
 // goldQuads is json-gold's JSON-LD to RDF, for documents package jsonld
 // does not handle.
 func goldQuads(doc map[string]any) (quads []canon.Quad, err error) {

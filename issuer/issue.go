@@ -18,6 +18,7 @@ import (
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/anchor/merkle"
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/internal/atomicfile"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/google/uuid"
 )
@@ -304,7 +305,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	for _, l := range leaves {
 		lb = append(lb, l[:]...)
 	}
-	if err := writeDurable(filepath.Join(job.Dir, "leaves.bin"), lb); err != nil {
+	if err := atomicfile.Write(filepath.Join(job.Dir, "leaves.bin"), lb, 0o600); err != nil {
 		return nil, nil, err
 	}
 	root := tree.Root()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
+	"github.com/etranscript/etranscript/internal/atomicfile"
 )
 
 // Stages of a batch, each stored before the next begins.
@@ -63,7 +64,7 @@ func (s *State) save() error {
 	if err != nil {
 		return err
 	}
-	return writeDurable(filepath.Join(s.dir, stateFile), b)
+	return atomicfile.Write(filepath.Join(s.dir, stateFile), b, 0o600)
 }
 
 // Txs implements anchor.Journal.
@@ -84,34 +85,6 @@ func (s *State) Record(t *anchor.Tx) error {
 		fault("after-record")
 	}
 	return err
-}
-
-func writeDurable(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // ErrBusy means another process is issuing the same batch.

@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/etranscript/etranscript/internal/atomicfile"
 	"github.com/google/uuid"
 )
 
@@ -48,7 +49,7 @@ func (r *Ring) addSecp256k1(passphrase []byte, now time.Time) (Key, error) {
 	if err != nil {
 		return Key{}, err
 	}
-	if err := writeFileAtomic(filepath.Join(r.dir, k.ID+".json"), js, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(r.dir, k.ID+".json"), js, 0o600); err != nil {
 		return Key{}, err
 	}
 	r.Keys = append(r.Keys, k)

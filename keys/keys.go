@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/etranscript/etranscript/internal/atomicfile"
 	"github.com/mr-tron/base58"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/scrypt"
@@ -113,7 +114,7 @@ func (r *Ring) save() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(r.dir, ringFile), b, 0o600)
+	return atomicfile.Write(filepath.Join(r.dir, ringFile), b, 0o600)
 }
 
 // Active returns the key of type typ that signs now: the newest one neither
@@ -175,7 +176,7 @@ func writeSecret(path string, secret, passphrase []byte) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, b, 0o600)
+	return atomicfile.Write(path, b, 0o600)
 }
 
 func readSecret(path string, passphrase []byte) ([]byte, error) {
@@ -200,30 +201,4 @@ func readSecret(path string, passphrase []byte) ([]byte, error) {
 		return nil, ErrPassphrase
 	}
 	return out, nil
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so a crash
-// leaves either the old file or the new one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
