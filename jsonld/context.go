@@ -320,6 +320,14 @@ func (p *proc) define(result *ctx, local map[string]any, override bool) error {
 		default:
 			return unsupported("term definition of another kind")
 		}
+		// Only clean absolute IRIs (or blank nodes, or the two keyword
+		// aliases) here; anything else is left to the complete processor.
+		if raw != nil && td.id != "@id" && td.id != "@type" && !strings.HasPrefix(td.id, "_:") && !absolute(td.id) {
+			return unsupported("term " + term + " does not map to an absolute IRI")
+		}
+		if td.typ != "" && td.typ != "@id" && td.typ != "@vocab" && td.typ != "@json" && !absolute(td.typ) {
+			return unsupported("term " + term + " has a datatype that is not an absolute IRI")
+		}
 		if old, ok := result.terms[term]; ok && old.protected && !override {
 			if !old.same(td) {
 				return unsupported("protected term redefined: " + term)

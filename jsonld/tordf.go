@@ -474,9 +474,10 @@ func validURL(iri string) bool {
 	return ok
 }
 
-// absolute reports an IRI with a scheme (RFC 3986 §3.1: a letter, then
-// letters, digits, "+", "-" or ".", then ":") and no characters that
-// cannot be in an IRI; others are left to the complete processor.
+// absolute reports a clean absolute IRI: a scheme (RFC 3986 §3.1), "//"
+// after http and https, well-formed percent escapes, no character that may
+// not appear in an IRI. Anything else is left to the complete processor,
+// whose handling of broken IRIs this package does not imitate.
 func absolute(iri string) bool {
 	i := strings.IndexByte(iri, ':')
 	if i < 1 {
@@ -489,7 +490,25 @@ func absolute(iri string) bool {
 			return false
 		}
 	}
-	return !strings.ContainsAny(iri, " <>\"{}|^`\\\n\r\t")
+	if scheme := strings.ToLower(iri[:i]); (scheme == "http" || scheme == "https") && !strings.HasPrefix(iri, scheme+"://") {
+		return false
+	}
+	for j := 0; j < len(iri); j++ {
+		c := iri[j]
+		switch {
+		case c <= 0x20 || c == 0x7f || strings.IndexByte("<>\"{}|^`\\", c) >= 0:
+			return false
+		case c == '%':
+			if j+2 >= len(iri) || !isHex(iri[j+1]) || !isHex(iri[j+2]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
 }
 
 var quadPool sync.Pool
