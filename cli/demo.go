@@ -24,10 +24,12 @@ const DemoPassphrase = "etranscript-demo-only"
 // issuer on http://127.0.0.1:8080), issues the bundled sample batch on the
 // mocknet test chain, and verifies what it issued.
 func Demo(ctx context.Context, dir string, w io.Writer) error {
+	pass := []byte(os.Getenv("ETRANSCRIPT_PASSPHRASE"))
+	if len(pass) == 0 {
+		pass = []byte(DemoPassphrase)
+	}
 	if _, err := config.Load(dir); errors.Is(err, config.ErrNotInitialized) {
-		pass := []byte(os.Getenv("ETRANSCRIPT_PASSPHRASE"))
-		if len(pass) == 0 {
-			pass = []byte(DemoPassphrase)
+		if string(pass) == DemoPassphrase {
 			fmt.Fprintf(w, "demo: keys protected by the demo passphrase %q (set $ETRANSCRIPT_PASSPHRASE for your own)\n", DemoPassphrase)
 		}
 		cfg := &config.Config{Name: "Demo University (test issuer)", URL: "http://127.0.0.1:8080"}
@@ -45,7 +47,8 @@ func Demo(ctx context.Context, dir string, w io.Writer) error {
 	if err := os.RemoveAll(out); err != nil { // the demo's own folder, remade each run
 		return err
 	}
-	if err := Issue(ctx, dir, batch, IssueOptions{Out: out, Chain: "mocknet", NoMail: true}, w); err != nil {
+	opts := IssueOptions{Out: out, Chain: "mocknet", NoMail: true, Passphrase: func() ([]byte, error) { return pass, nil }}
+	if err := Issue(ctx, dir, batch, opts, w); err != nil {
 		return err
 	}
 	files, err := filepath.Glob(filepath.Join(out, "*-*-*-*-*.json"))

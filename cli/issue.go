@@ -51,12 +51,34 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if opts.Passphrase == nil {
 		opts.Passphrase = func() ([]byte, error) { return nil, Usage(errors.New("passphrase: set $ETRANSCRIPT_PASSPHRASE")) }
 	}
+	ask := opts.Passphrase
+	var pass []byte
+	opts.Passphrase = func() ([]byte, error) { // asked once
+		if pass != nil {
+			return pass, nil
+		}
+		p, err := ask()
+		pass = p
+		return p, err
+	}
 	a, closeChain, err := openAnchorer(ctx, cfg, ring, opts.Chain, opts.Passphrase)
 	if err != nil {
 		return err
 	}
 	defer closeChain()
 	eth, _ := ring.Active(keys.Secp256k1)
+	ed, ok := ring.Active(keys.Ed25519)
+	if !ok {
+		return Usage(errors.New("no active signing key: run 'etranscript keys rotate'"))
+	}
+	pw, err := opts.Passphrase()
+	if err != nil {
+		return err
+	}
+	signer, err := ring.Signer(ed.ID, pw)
+	if err != nil {
+		return err
+	}
 	out := opts.Out
 	if out == "" {
 		out = filepath.Join(dir, "issued", b.ID)
@@ -65,6 +87,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	res, err := issuer.Run(ctx, job, issuer.Settings{
 		IssuerURL: cfg.ProfileURL(), IssuerName: cfg.Name, Scheme: scheme, Progress: opts.Progress,
 		VerificationMethod: cfg.ProfileURL() + "#" + eth.ID,
+		Signer:             signer, SigningMethod: cfg.ProfileURL() + "#" + ed.ID,
 	})
 	if err != nil {
 		return err

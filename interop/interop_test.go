@@ -88,6 +88,17 @@ func mutations(other map[string]any) []mutation {
 		{"fail/integrity/valid-from", verifier.CheckIntegrity, func(m map[string]any) { m["validFrom"] = "2020-01-01T00:00:00Z" }},
 		{"fail/integrity/unmapped-field", verifier.CheckIntegrity, func(m map[string]any) { subject(m)["gpa"] = "4.3" }},
 		{"fail/integrity/proof-swapped", verifier.CheckIntegrity, func(m map[string]any) { m["proof"] = other["proof"] }},
+		// The signature proof, which the Merkle proof covers.
+		// The Merkle proof's previousProof no longer names the signature:
+		// the proof chain is broken before any hash is computed.
+		{"fail/format/signature-swapped", verifier.CheckFormat, func(m map[string]any) {
+			m["proof"].([]any)[0] = other["proof"].([]any)[0]
+		}},
+		{"fail/integrity/signature-value", verifier.CheckIntegrity, func(m map[string]any) {
+			p := m["proof"].([]any)[0].(map[string]any)
+			v := p["proofValue"].(string)
+			p["proofValue"] = v[:len(v)-3] + "abc"
+		}},
 	}
 }
 

@@ -3,6 +3,7 @@ package issuer
 import (
 	"bufio"
 	"context"
+	"crypto"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -38,9 +39,14 @@ type Settings struct {
 	// one when the profile lists keys).
 	VerificationMethod string
 	Scheme             *transcript.Scheme
-	Canon              credential.Canonicalizer // nil: credential.Default
-	Workers            int                      // 0: one per CPU
-	Now                func() time.Time
+	// Signer, when set, signs every credential (an eddsa-rdfc-2022 proof
+	// by the Ed25519 key whose verification method is SigningMethod),
+	// before the Merkle proof, which then covers the signature.
+	Signer        crypto.Signer
+	SigningMethod string
+	Canon         credential.Canonicalizer // nil: credential.Default
+	Workers       int                      // 0: one per CPU
+	Now           func() time.Time
 	// Progress, if set, is told how many credentials are done of how many.
 	Progress func(done, total int)
 }
@@ -193,13 +199,22 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			if err != nil {
 				return err
 			}
-			doc["proof"] = credential.DataIntegrityProof{
+			mproof := credential.DataIntegrityProof{
 				// The proof's id derives from the credential and the root,
 				// so a resumed run writes the same document.
 				ID:   "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(id+"#"+st.Root)).String(),
-				Type: "DataIntegrityProof", Cryptosuite: "merkle-proof-2019",
+				Type: "DataIntegrityProof", Cryptosuite: credential.MerkleProof2019,
 				ProofPurpose: "assertionMethod", Created: st.ProofCreated,
 				VerificationMethod: s.VerificationMethod, ProofValue: pv,
+			}
+			if prev, ok := doc["proof"].([]any); ok && len(prev) == 1 {
+				// After the signature, naming it: the Merkle proof covers it.
+				if pm, ok := prev[0].(map[string]any); ok {
+					mproof.PreviousProof, _ = pm["id"].(string)
+				}
+				doc["proof"] = []any{prev[0], mproof}
+			} else {
+				doc["proof"] = mproof
 			}
 			js, err := json.MarshalIndent(doc, "", "  ")
 			if err != nil {
@@ -263,15 +278,33 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			if err != nil {
 				return fmt.Errorf("record %d (student %s): build: %w", i+1, b.Records[i].StudentID, err)
 			}
-			// The stored line and the hashed document are the same JSON.
-			if lines[j], err = json.Marshal(c); err != nil {
+			js, err := json.Marshal(c)
+			if err != nil {
 				return err
 			}
 			var doc map[string]any
-			if err := json.Unmarshal(lines[j], &doc); err != nil {
+			if err := json.Unmarshal(js, &doc); err != nil {
 				return err
 			}
-			if leaves[i], err = credential.TargetHash(canon, doc, 0); err != nil {
+			keep := 0
+			if s.Signer != nil {
+				sig, err := credential.SignEdDSA(canon, doc, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+				if err != nil {
+					return fmt.Errorf("record %d (student %s): sign: %w", i+1, b.Records[i].StudentID, err)
+				}
+				pm, err := toMap(sig)
+				if err != nil {
+					return err
+				}
+				doc["proof"] = []any{pm}
+				keep = 1
+				if js, err = json.Marshal(doc); err != nil {
+					return err
+				}
+			}
+			// The stored line and the hashed document are the same JSON.
+			lines[j] = js
+			if leaves[i], err = credential.TargetHash(canon, doc, keep); err != nil {
 				return fmt.Errorf("record %d (student %s): hash: %w", i+1, b.Records[i].StudentID, err)
 			}
 			return nil
@@ -424,6 +457,15 @@ func writeAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
 }
 
 // ErrChain is returned for a chain the issuer cannot anchor on.

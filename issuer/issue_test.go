@@ -62,8 +62,9 @@ func TestDeterministicLeaves(t *testing.T) {
 		}
 		var m map[string]any
 		json.Unmarshal(c.JSON, &m)
-		p, _ := credential.DecodeMerkleProof(m["proof"].(map[string]any)["proofValue"].(string))
-		h, _ := credential.TargetHash(credential.Default, m, 0)
+		proofs := m["proof"].([]any)
+		p, _ := credential.DecodeMerkleProof(proofs[1].(map[string]any)["proofValue"].(string))
+		h, _ := credential.TargetHash(credential.Default, m, 1)
 		if h != p.TargetHash || p.MerkleRoot != res.MerkleRoot {
 			t.Fatalf("credential %d: proof does not match", i)
 		}

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -121,4 +122,16 @@ func AddressOfJWK(j JWK) (common.Address, error) {
 		return common.Address{}, errors.New("the JWK's point is not on secp256k1")
 	}
 	return crypto.PubkeyToAddress(*pub), nil
+}
+
+// Ed25519FromJWK reads an OKP Ed25519 JWK (RFC 8037 §2).
+func Ed25519FromJWK(j JWK) (ed25519.PublicKey, error) {
+	if j.Kty != "OKP" || j.Crv != "Ed25519" {
+		return nil, fmt.Errorf("not an Ed25519 key (kty %q, crv %q)", j.Kty, j.Crv)
+	}
+	x, err := base64.RawURLEncoding.DecodeString(j.X)
+	if err != nil || len(x) != ed25519.PublicKeySize {
+		return nil, errors.New("malformed Ed25519 JWK")
+	}
+	return ed25519.PublicKey(x), nil
 }

@@ -1,6 +1,27 @@
 package keys
 
-import "time"
+import (
+	"crypto/ed25519"
+	"encoding/json"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+)
+
+// Ed25519JWK is the OKP JWK of an Ed25519 public key (RFC 8037), made with
+// jwx.
+func Ed25519JWK(pub []byte) (JWK, error) {
+	k, err := jwk.FromRaw(ed25519.PublicKey(pub))
+	if err != nil {
+		return JWK{}, err
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		return JWK{}, err
+	}
+	var out JWK
+	return out, json.Unmarshal(b, &out)
+}
 
 // Issuer is what the profile says about the issuing institution.
 type Issuer struct {
@@ -68,7 +89,13 @@ func (r *Ring) Profile(in Issuer) *Profile {
 		}
 		switch k.Type {
 		case Ed25519:
-			vm.Type, vm.PublicKeyMultibase, vm.Revoked = "Multikey", k.Multibase(), revoked
+			// Both forms: the official Blockcerts verifier (6.35.0) reads only
+			// publicKeyJwk for eddsa-rdfc-2022 keys, others read the Multikey.
+			jwk, err := Ed25519JWK(k.Public)
+			if err != nil {
+				continue
+			}
+			vm.Type, vm.PublicKeyMultibase, vm.PublicKeyJwk, vm.Revoked = "Multikey", k.Multibase(), &jwk, revoked
 		case Secp256k1:
 			jwk, err := Secp256k1JWK(k.Public)
 			if err != nil {

@@ -33,6 +33,7 @@ const (
 	CheckMerkle         = "merkle"
 	CheckAnchor         = "anchor"
 	CheckIssuer         = "issuer"
+	CheckSignature      = "signature"
 	CheckValidityPeriod = "validity_period"
 )
 

@@ -49,7 +49,15 @@ func mutate(t *testing.T, doc []byte, f func(m map[string]any)) []byte {
 	return b
 }
 
-func proof(m map[string]any) map[string]any { return m["proof"].(map[string]any) }
+// proof is the Merkle proof (the last one), sig the signature proof.
+func proof(m map[string]any) map[string]any {
+	if l, ok := m["proof"].([]any); ok {
+		return l[len(l)-1].(map[string]any)
+	}
+	return m["proof"].(map[string]any)
+}
+
+func sig(m map[string]any) map[string]any { return m["proof"].([]any)[0].(map[string]any) }
 
 // TestChecks: each failing case is one mutation of a credential we issued.
 func TestChecks(t *testing.T) {
@@ -96,7 +104,7 @@ func TestChecks(t *testing.T) {
 				t.Fatalf("verdict %s, want %s: %+v", r.Status, tc.want, r.Checks)
 			}
 			if tc.check == "" {
-				if len(r.Checks) != 6 {
+				if len(r.Checks) != 7 {
 					t.Errorf("want 6 checks, got %+v", r.Checks)
 				}
 				return
@@ -110,6 +118,47 @@ func TestChecks(t *testing.T) {
 				}
 			}
 			t.Errorf("no %s check: %+v", tc.status, r.Checks)
+		})
+	}
+}
+
+// TestSignature: the signature proof tampered with, taken from another
+// credential, or naming a key the issuer does not have. The Merkle proof
+// covers the signature, so integrity fails too; the signature check must
+// fail on its own account.
+func TestSignature(t *testing.T) {
+	x := issue(t)
+	var other map[string]any
+	json.Unmarshal(x.docs[1], &other)
+	tests := []struct {
+		name   string
+		mutate func(m map[string]any)
+		says   string
+	}{
+		{"fail/signature/proof-value", func(m map[string]any) {
+			pv := sig(m)["proofValue"].(string)
+			sig(m)["proofValue"] = pv[:len(pv)-2] + "zz"
+		}, "does not verify"},
+		{"fail/signature/swapped", func(m map[string]any) { m["proof"].([]any)[0] = sig(other) }, "does not verify"},
+		{"fail/signature/unknown-key", func(m map[string]any) {
+			sig(m)["verificationMethod"] = x.is.Config.ProfileURL() + "#key-ed25519-9"
+		}, "not an assertion key"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := x.verifier(nil).VerifyJSON(context.Background(), mutate(t, x.docs[0], tc.mutate))
+			if r.Status != verifier.Rejected {
+				t.Fatalf("verdict %s", r.Status)
+			}
+			for _, c := range r.Checks {
+				if c.ID == verifier.CheckSignature {
+					if c.Status != verifier.Failed || !strings.Contains(c.Message, tc.says) {
+						t.Errorf("signature check %s %q, want failed saying %q", c.Status, c.Message, tc.says)
+					}
+					return
+				}
+			}
+			t.Error("no signature check")
 		})
 	}
 }

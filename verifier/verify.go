@@ -3,6 +3,7 @@ package verifier
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -75,6 +76,8 @@ type state struct {
 	anchors []credential.Anchor
 	tx      *anchor.TxInfo // the anchoring transaction, once checked
 	vm      string         // the Merkle proof's verificationMethod
+	sigs    []map[string]any
+	profile *profile // the issuer profile, once fetched and accepted
 }
 
 // VerifyJSON verifies a credential given as JSON bytes.
@@ -104,7 +107,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
 		why := "not checked: " + r.Checks[len(r.Checks)-1].Message
-		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckValidityPeriod} {
+		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckSignature, CheckValidityPeriod} {
 			if !r.has(id) {
 				r.add(id, Skipped, why)
 			}
@@ -115,6 +118,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	v.checkMerkle(r, st)
 	v.checkAnchor(ctx, r, st)
 	v.checkIssuer(ctx, r, st)
+	v.checkSignature(r, st)
 	v.checkValidity(r, st)
 	return r.finish()
 }
@@ -254,6 +258,13 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 			if _, err := parseDate(c); err != nil {
 				fail("proof[%d].created: %v", i, err)
 			}
+		}
+		if cs, _ := pm["cryptosuite"].(string); cs == credential.EdDSARDFC2022 && pm["type"] == "DataIntegrityProof" {
+			if i > 0 {
+				fail("proof[%d]: a signature proof must come before the Merkle proof that covers it", i)
+			}
+			st.sigs = append(st.sigs, pm)
+			continue
 		}
 		if !isMerkleProof(pm) {
 			t, _ := pm["type"].(string)
@@ -484,6 +495,7 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 		return
 	}
 	r.IssuerName = p.Name
+	st.profile = &p
 	host := st.issuer
 	if u, err := url.Parse(st.issuer); err == nil {
 		host = u.Host
@@ -512,9 +524,72 @@ type profile struct {
 		Revoked string `json:"revoked"`
 	} `json:"publicKey"`
 	VerificationMethod []struct {
-		ID           string    `json:"id"`
-		PublicKeyJwk *keys.JWK `json:"publicKeyJwk"`
+		ID                 string    `json:"id"`
+		Type               string    `json:"type"`
+		PublicKeyJwk       *keys.JWK `json:"publicKeyJwk"`
+		PublicKeyMultibase string    `json:"publicKeyMultibase"`
+		Revoked            string    `json:"revoked"`
+		Expires            string    `json:"expires"`
 	} `json:"verificationMethod"`
+	AssertionMethod []any `json:"assertionMethod"`
+}
+
+// checkSignature verifies each eddsa-rdfc-2022 proof (W3C Data Integrity
+// EdDSA Cryptosuites v1.0 §3.3, "Verify Proof") with the key the issuer
+// profile publishes: the proof's verificationMethod must be one of the
+// profile's verification methods and be listed in its assertionMethod
+// (blockcerts.md §6), and the key must not be revoked.
+func (v *Verifier) checkSignature(r *Result, st *state) {
+	if len(st.sigs) == 0 {
+		r.add(CheckSignature, Skipped, "the credential carries no signature proof of its own (the Merkle proof and its anchor stand for the issuer)")
+		return
+	}
+	if st.profile == nil {
+		r.add(CheckSignature, Unknown, "the signature cannot be checked without the issuer profile")
+		return
+	}
+	for _, sp := range st.sigs {
+		vm, _ := sp["verificationMethod"].(string)
+		var key string
+		var jwk *keys.JWK
+		found, asserted := false, false
+		for _, m := range st.profile.VerificationMethod {
+			if m.ID == vm || st.profile.ID+m.ID == vm {
+				found, key, jwk = true, m.PublicKeyMultibase, m.PublicKeyJwk
+				if m.Revoked != "" {
+					r.add(CheckSignature, Failed, fmt.Sprintf("the signing key %s was revoked (%s)", clip(vm), m.Revoked))
+					return
+				}
+			}
+		}
+		for _, a := range st.profile.AssertionMethod {
+			if s, ok := a.(string); ok && (s == vm || st.profile.ID+s == vm) {
+				asserted = true
+			}
+		}
+		if !found || !asserted {
+			r.add(CheckSignature, Failed, fmt.Sprintf("the credential was signed with %s, which is not an assertion key of this issuer", clip(vm)))
+			return
+		}
+		var pub ed25519.PublicKey
+		var err error
+		if key != "" {
+			pub, err = credential.DecodeMultikey(key)
+		} else if jwk != nil {
+			pub, err = keys.Ed25519FromJWK(*jwk)
+		} else {
+			err = errors.New("no public key given")
+		}
+		if err != nil {
+			r.add(CheckSignature, Failed, fmt.Sprintf("the issuer's key %s: %v", clip(vm), err))
+			return
+		}
+		if err := credential.VerifyEdDSA(v.canon(), st.doc, sp, pub); err != nil {
+			r.add(CheckSignature, Failed, fmt.Sprintf("the issuer's signature does not verify: %v", err))
+			return
+		}
+	}
+	r.add(CheckSignature, Passed, "signed by the issuer's key, as its profile publishes it")
 }
 
 // sentBy checks the anchoring transaction against the profile

@@ -92,9 +92,15 @@ func NewIssuer(tb testing.TB) *Issuer {
 // Settings are the pipeline settings of the test issuer.
 func (is *Issuer) Settings() issuer.Settings {
 	k, _ := is.Ring.Active(keys.Secp256k1)
+	ed, _ := is.Ring.Active(keys.Ed25519)
+	signer, err := is.Ring.Signer(ed.ID, []byte(Passphrase))
+	if err != nil {
+		panic(err) // the test issuer's own key
+	}
 	return issuer.Settings{
 		IssuerURL: is.Config.ProfileURL(), IssuerName: is.Config.Name, Scheme: transcript.HKUST(),
 		VerificationMethod: is.Config.ProfileURL() + "#" + k.ID,
+		Signer:             signer, SigningMethod: is.Config.ProfileURL() + "#" + ed.ID,
 	}
 }
 
