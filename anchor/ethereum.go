@@ -241,6 +241,7 @@ func (e *Ethereum) Anchor(ctx context.Context, root [32]byte, j Journal) (*Resul
 	}
 	lastSent := time.Now()
 	resent := false
+	consumed := 0 // polls in a row with our nonce used and none of ours known
 	for {
 		txs := j.Txs()
 		latest := txs[len(txs)-1]
@@ -276,16 +277,26 @@ func (e *Ethereum) Anchor(ctx context.Context, root [32]byte, j Journal) (*Resul
 					BlockHash: r.BlockHash, Time: time.Unix(int64(h.Time), 0).UTC(), Confirmations: conf, From: e.Signer.Address}, nil
 			}
 		} else {
-			// Not mined (or dropped by a reorganisation). If the nonce was
-			// used by another transaction of this account, none of ours can
-			// be mined any more: start again with a fresh nonce.
+			// No receipt (not mined, dropped by a reorganisation, or mined
+			// but not indexed yet). If the nonce was used by another
+			// transaction of this account, none of ours can be mined any
+			// more: start again with a fresh nonce. But a node can report
+			// the nonce used before it serves the receipt of our own
+			// transaction, so that conclusion needs the node to know none
+			// of our transactions, several polls in a row.
 			c, cancel := e.call(ctx)
 			confirmed, err := e.Client.NonceAt(c, e.Signer.Address, nil)
 			cancel()
 			if err != nil {
 				return nil, unreachable("nonce", err)
 			}
-			if latest.Nonce < confirmed {
+			if latest.Nonce < confirmed && !e.knowsAny(ctx, txs) {
+				consumed++
+			} else {
+				consumed = 0
+			}
+			if consumed >= 3 {
+				consumed = 0
 				c, cancel := e.call(ctx)
 				pending, err := e.Client.PendingNonceAt(c, e.Signer.Address)
 				cancel()
@@ -339,9 +350,22 @@ func notYet(err error) bool {
 	return strings.Contains(msg, "not found") || strings.Contains(msg, "indexing is in progress")
 }
 
+// knowsAny reports whether the node has any of our transactions, pending
+// or mined.
+func (e *Ethereum) knowsAny(ctx context.Context, txs []*Tx) bool {
+	for _, t := range txs {
+		if !e.unknown(ctx, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// unknown reports that the node says it does not have t. Any other
+// failure counts as known: doubt never leads to a second anchor.
 func (e *Ethereum) unknown(ctx context.Context, t *Tx) bool {
 	c, cancel := e.call(ctx)
 	defer cancel()
 	_, _, err := e.Client.TransactionByHash(c, t.Hash)
-	return err != nil
+	return err != nil && notYet(err)
 }

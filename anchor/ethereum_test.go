@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
@@ -217,4 +219,59 @@ func TestInsufficientFunds(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	t.Log(err)
+}
+
+// TestNonceTakenByAnother: the journal holds a transaction that never
+// reached the node, and another transaction of the account has used its
+// nonce. The anchorer re-signs with a fresh nonce, once, after making sure
+// over several polls that the node knows none of its transactions.
+func TestNonceTakenByAnother(t *testing.T) {
+	key, _ := crypto.GenerateKey()
+	signer := keys.NewTxSigner(key)
+	b := simulated.NewBackend(types.GenesisAlloc{signer.Address: {Balance: ether(1)}})
+	defer b.Close()
+	e := &anchor.Ethereum{Client: b.Client(), Signer: signer, ChainID: big.NewInt(1337), Confirmations: 1, Poll: 20 * time.Millisecond, StuckAfter: time.Hour}
+	ctx := context.Background()
+	chainSigner := types.LatestSignerForChainID(big.NewInt(1337))
+	mk := func(nonce uint64, to common.Address, data []byte) *types.Transaction {
+		tx, err := types.SignNewTx(key, chainSigner, &types.DynamicFeeTx{ChainID: big.NewInt(1337), Nonce: nonce,
+			GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(1e11), Gas: 30000, To: &to, Value: new(big.Int), Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	root := sha256.Sum256([]byte("root"))
+	lost := mk(0, anchor.BurnAddress, root[:])
+	raw, _ := lost.MarshalBinary()
+	j := &anchor.MemJournal{List: []*anchor.Tx{{Hash: lost.Hash(), Nonce: 0, Raw: raw,
+		TipCap: (*hexutil.Big)(big.NewInt(1e9)), FeeCap: (*hexutil.Big)(big.NewInt(1e11))}}}
+	// Another transaction takes nonce 0 first.
+	if err := b.Client().SendTransaction(ctx, mk(0, common.HexToAddress("0x1"), nil)); err != nil {
+		t.Fatal(err)
+	}
+	b.Commit()
+	done := make(chan error, 1)
+	var res *anchor.Result
+	go func() {
+		var err error
+		res, err = e.Anchor(ctx, root, j)
+		done <- err
+	}()
+	for i := 0; i < 100 && len(j.Txs()) < 2; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(j.Txs()) != 2 || j.Txs()[1].Nonce != 1 {
+		t.Fatalf("journal %v", j.Txs())
+	}
+	b.Commit()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if res.TxID != j.Txs()[1].Hash.Hex() {
+		t.Errorf("anchored by %s", res.TxID)
+	}
+	if n, _ := b.Client().NonceAt(ctx, signer.Address, nil); n != 2 {
+		t.Errorf("nonce %d: want the other transaction and one anchor", n)
+	}
 }
