@@ -260,9 +260,6 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 			}
 		}
 		if cs, _ := pm["cryptosuite"].(string); cs == credential.EdDSARDFC2022 && pm["type"] == "DataIntegrityProof" {
-			if i > 0 {
-				fail("proof[%d]: a signature proof must come before the Merkle proof that covers it", i)
-			}
 			st.sigs = append(st.sigs, pm)
 			continue
 		}
@@ -549,6 +546,12 @@ func (v *Verifier) checkSignature(r *Result, st *state) {
 		return
 	}
 	for _, sp := range st.sigs {
+		if _, chained := sp["previousProof"]; chained {
+			// A signature over earlier proofs (VC Data Integrity §4.3.2,
+			// proof chains); ours always come first.
+			r.add(CheckSignature, Unknown, "the signature proof is chained to another proof, which this verifier does not check")
+			return
+		}
 		vm, _ := sp["verificationMethod"].(string)
 		var key string
 		var jwk *keys.JWK
