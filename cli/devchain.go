@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/etranscript/etranscript/anchor/devchain"
 	"github.com/etranscript/etranscript/config"
@@ -63,4 +65,40 @@ func ShowKeys(dir string, w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Type, k.Created.Format("2006-01-02"), state, addr)
 	}
 	return tw.Flush()
+}
+
+// RotateKey retires the active signing key and makes a new one.
+func RotateKey(dir string, passphrase []byte, w io.Writer) error {
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return err
+	}
+	k, err := ring.Rotate(passphrase, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "new signing key %s; the old one stays in the profile for what it signed (republish the profile: etranscript keys profile)\n", k.ID)
+	return nil
+}
+
+// RevokeKey marks a key compromised since a date (RFC 3339 or YYYY-MM-DD).
+func RevokeKey(dir, id, since string, passphrase []byte, w io.Writer) error {
+	t, err := time.Parse(time.RFC3339, since)
+	if err != nil {
+		if t, err = time.Parse(time.DateOnly, since); err != nil {
+			return Usage(fmt.Errorf("--since: expected a date such as 2026-11-01 or 2026-11-01T09:00:00Z, got %q", since))
+		}
+	}
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := ring.Revoke(id, t, passphrase, time.Now()); err != nil {
+		if errors.Is(err, keys.ErrNoSuchKey) {
+			return Usage(err)
+		}
+		return err
+	}
+	fmt.Fprintf(w, "key %s revoked since %s: what it signed or anchored since then no longer verifies (republish the profile)\n", id, t.UTC().Format(time.RFC3339))
+	return nil
 }

@@ -202,3 +202,45 @@ func readSecret(path string, passphrase []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// Rotate retires the active Ed25519 key as of now and makes a new active
+// one. The retired key stays in the profile, so every credential it signed
+// while active still verifies.
+func (r *Ring) Rotate(passphrase []byte, now time.Time) (Key, error) {
+	now = now.UTC().Truncate(time.Second)
+	for i := range r.Keys {
+		k := &r.Keys[i]
+		if k.Type == Ed25519 && k.Retired == nil && k.Revoked == nil {
+			k.Retired = &now
+		}
+	}
+	k, err := r.addEd25519(passphrase, now)
+	if err != nil {
+		return Key{}, err
+	}
+	return k, r.save()
+}
+
+// ErrNoSuchKey is returned for a key id the ring does not have.
+var ErrNoSuchKey = errors.New("no such key")
+
+// Revoke marks key id compromised since a date: what it signed or anchored
+// since then is not valid. A revoked active Ed25519 key is replaced.
+func (r *Ring) Revoke(id string, since time.Time, passphrase []byte, now time.Time) error {
+	since = since.UTC()
+	for i := range r.Keys {
+		k := &r.Keys[i]
+		if k.ID != id {
+			continue
+		}
+		wasActive := k.Type == Ed25519 && k.Retired == nil && k.Revoked == nil
+		k.Revoked = &since
+		if wasActive {
+			if _, err := r.addEd25519(passphrase, now); err != nil {
+				return err
+			}
+		}
+		return r.save()
+	}
+	return fmt.Errorf("%w: %s", ErrNoSuchKey, id)
+}

@@ -63,6 +63,11 @@ type VerificationMethod struct {
 	PublicKeyMultibase string `json:"publicKeyMultibase,omitempty"`
 	PublicKeyJwk       *JWK   `json:"publicKeyJwk,omitempty"`
 	Revoked            string `json:"revoked,omitempty"`
+	// Created and Retired bound the time the key signed. Retirement is
+	// not "expires": the official verifier would then refuse everything
+	// the key signed, whatever the date (blockcerts.md §6).
+	Created string `json:"created,omitempty"`
+	Retired string `json:"retired,omitempty"`
 }
 
 // Profile builds the issuer profile for the ring's keys. Keys retired by
@@ -96,6 +101,10 @@ func (r *Ring) Profile(in Issuer) *Profile {
 				continue
 			}
 			vm.Type, vm.PublicKeyMultibase, vm.PublicKeyJwk, vm.Revoked = "Multikey", k.Multibase(), &jwk, revoked
+			vm.Created = k.Created.UTC().Format(time.RFC3339)
+			if k.Retired != nil {
+				vm.Retired = k.Retired.UTC().Format(time.RFC3339)
+			}
 		case Secp256k1:
 			jwk, err := Secp256k1JWK(k.Public)
 			if err != nil {

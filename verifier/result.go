@@ -34,6 +34,7 @@ const (
 	CheckAnchor         = "anchor"
 	CheckIssuer         = "issuer"
 	CheckSignature      = "signature"
+	CheckKeyValidity    = "key_validity"
 	CheckValidityPeriod = "validity_period"
 )
 

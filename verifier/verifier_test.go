@@ -104,8 +104,8 @@ func TestChecks(t *testing.T) {
 				t.Fatalf("verdict %s, want %s: %+v", r.Status, tc.want, r.Checks)
 			}
 			if tc.check == "" {
-				if len(r.Checks) != 7 {
-					t.Errorf("want 6 checks, got %+v", r.Checks)
+				if len(r.Checks) != 8 {
+					t.Errorf("want 8 checks, got %+v", r.Checks)
 				}
 				return
 			}

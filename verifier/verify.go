@@ -78,6 +78,14 @@ type state struct {
 	vm      string         // the Merkle proof's verificationMethod
 	sigs    []map[string]any
 	profile *profile // the issuer profile, once fetched and accepted
+	keys    []signingKey
+}
+
+// signingKey is a profile key that made a verified signature, and when.
+type signingKey struct {
+	id                        string
+	created, retired, revoked string
+	signed                    string
 }
 
 // VerifyJSON verifies a credential given as JSON bytes.
@@ -107,7 +115,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
 		why := "not checked: " + r.Checks[len(r.Checks)-1].Message
-		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckSignature, CheckValidityPeriod} {
+		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckSignature, CheckKeyValidity, CheckValidityPeriod} {
 			if !r.has(id) {
 				r.add(id, Skipped, why)
 			}
@@ -119,6 +127,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	v.checkAnchor(ctx, r, st)
 	v.checkIssuer(ctx, r, st)
 	v.checkSignature(r, st)
+	v.checkKeyValidity(r, st)
 	v.checkValidity(r, st)
 	return r.finish()
 }
@@ -527,6 +536,8 @@ type profile struct {
 		PublicKeyMultibase string    `json:"publicKeyMultibase"`
 		Revoked            string    `json:"revoked"`
 		Expires            string    `json:"expires"`
+		Created            string    `json:"created"`
+		Retired            string    `json:"retired"`
 	} `json:"verificationMethod"`
 	AssertionMethod []any `json:"assertionMethod"`
 }
@@ -556,13 +567,12 @@ func (v *Verifier) checkSignature(r *Result, st *state) {
 		var key string
 		var jwk *keys.JWK
 		found, asserted := false, false
+		sk := signingKey{id: vm}
+		sk.signed, _ = sp["created"].(string)
 		for _, m := range st.profile.VerificationMethod {
 			if m.ID == vm || st.profile.ID+m.ID == vm {
 				found, key, jwk = true, m.PublicKeyMultibase, m.PublicKeyJwk
-				if m.Revoked != "" {
-					r.add(CheckSignature, Failed, fmt.Sprintf("the signing key %s was revoked (%s)", clip(vm), m.Revoked))
-					return
-				}
+				sk.created, sk.retired, sk.revoked = m.Created, m.Retired, m.Revoked
 			}
 		}
 		for _, a := range st.profile.AssertionMethod {
@@ -591,6 +601,7 @@ func (v *Verifier) checkSignature(r *Result, st *state) {
 			r.add(CheckSignature, Failed, fmt.Sprintf("the issuer's signature does not verify: %v", err))
 			return
 		}
+		st.keys = append(st.keys, sk)
 	}
 	r.add(CheckSignature, Passed, "signed by the issuer's key, as its profile publishes it")
 }
@@ -646,6 +657,54 @@ func parseLooseDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("bad date %q", s)
+}
+
+// checkKeyValidity checks that each signing key was valid when it signed
+// (design.md "Verifier"; blockcerts.md §6): the signature's date lies
+// between the key's creation and its retirement by rotation, and a key
+// compromised since a date is trusted only for credentials anchored on a
+// chain before that date, since only the anchor's time cannot be forged
+// with a stolen key.
+func (v *Verifier) checkKeyValidity(r *Result, st *state) {
+	if len(st.keys) == 0 {
+		r.add(CheckKeyValidity, Skipped, "no verified signature whose key to check")
+		return
+	}
+	for _, k := range st.keys {
+		signed, err := parseDate(k.signed)
+		if err != nil {
+			r.add(CheckKeyValidity, Failed, "the signature's date: "+err.Error())
+			return
+		}
+		if t, err := parseLooseDate(k.created); err == nil && signed.Before(t) {
+			r.add(CheckKeyValidity, Failed, fmt.Sprintf("signed on %s with key %s, which was created later (%s)", k.signed, clip(k.id), k.created))
+			return
+		}
+		// Both dates are to the second: a signature in the second of the
+		// rotation counts as before it.
+		if t, err := parseLooseDate(k.retired); err == nil && signed.After(t) {
+			r.add(CheckKeyValidity, Failed, fmt.Sprintf("signed on %s with key %s, which had been retired on %s", k.signed, clip(k.id), k.retired))
+			return
+		}
+		if k.revoked != "" {
+			since, err := parseLooseDate(k.revoked)
+			if err != nil {
+				r.add(CheckKeyValidity, Failed, fmt.Sprintf("the key %s is revoked (%s)", clip(k.id), k.revoked))
+				return
+			}
+			if st.tx == nil {
+				r.add(CheckKeyValidity, Failed, fmt.Sprintf("the key %s was compromised on %s, and no blockchain anchor proves this credential older", clip(k.id), since.Format(time.RFC3339)))
+				return
+			}
+			if !st.tx.Time.Before(since) {
+				r.add(CheckKeyValidity, Failed, fmt.Sprintf("the key %s was compromised on %s; this credential was anchored after that, on %s", clip(k.id), since.Format(time.RFC3339), st.tx.Time.Format(time.RFC3339)))
+				return
+			}
+			r.add(CheckKeyValidity, Passed, fmt.Sprintf("the key %s was compromised on %s, but this credential was anchored before that, on %s", clip(k.id), since.Format(time.RFC3339), st.tx.Time.Format(time.RFC3339)))
+			return
+		}
+	}
+	r.add(CheckKeyValidity, Passed, "the signing key was valid when it signed")
 }
 
 // checkValidity enforces validFrom/validUntil (VC 2.0 §4.9) or

@@ -83,6 +83,37 @@ func root() *cobra.Command {
 		},
 	})
 
+	keysCmd.AddCommand(&cobra.Command{
+		Use:   "rotate",
+		Short: "Retire the active signing key and make a new one",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			pass, err := passphrase(false)
+			if err != nil {
+				return err
+			}
+			return cli.RotateKey(dir(), pass, c.OutOrStdout())
+		},
+	})
+	var since string
+	revokeKeyCmd := &cobra.Command{
+		Use:   "revoke KEY --since DATE",
+		Short: "Mark a key compromised since a date",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if since == "" {
+				return cli.Usage(errors.New("--since DATE is required"))
+			}
+			pass, err := passphrase(false)
+			if err != nil {
+				return err
+			}
+			return cli.RevokeKey(dir(), args[0], since, pass, c.OutOrStdout())
+		},
+	}
+	revokeKeyCmd.Flags().StringVar(&since, "since", "", "the date from which the key is compromised")
+	keysCmd.AddCommand(revokeKeyCmd)
+
 	var rpcAddr string
 	devchainCmd := &cobra.Command{
 		Use:   "devchain [--rpc-addr HOST:PORT]",

@@ -214,3 +214,40 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo again: %v\n%s", err, out)
 	}
 }
+
+// TestRotateAndRevoke: issue, rotate, issue again: both batches verify and
+// the profile lists both keys; revoking the new key since the past fails
+// the mocknet credentials it signed (no anchor proves them older).
+func TestRotateAndRevoke(t *testing.T) {
+	data := initData(t, "https://registry.example.edu")
+	out1, out2 := t.TempDir(), t.TempDir()
+	if r := etranscript(t, data, "issue", "../../cli/sample/sample-batch.json", "--chain", "mocknet", "--out", out1, "--no-mail"); r.code != 0 {
+		t.Fatalf("issue: %+v", r)
+	}
+	if r := etranscript(t, data, "keys", "rotate"); r.code != 0 || !strings.Contains(r.stdout, "key-ed25519-2") {
+		t.Fatalf("rotate: %+v", r)
+	}
+	b, _ := os.ReadFile("../../cli/sample/sample-batch.json")
+	batch2 := filepath.Join(t.TempDir(), "second.json")
+	os.WriteFile(batch2, bytes.Replace(b, []byte(`"2026-11-conferment"`), []byte(`"2026-11-second"`), 1), 0o644)
+	if r := etranscript(t, data, "issue", batch2, "--chain", "mocknet", "--out", out2, "--no-mail"); r.code != 0 {
+		t.Fatalf("issue after rotation: %+v", r)
+	}
+	if r := etranscript(t, data, "keys", "profile"); !strings.Contains(r.stdout, "#key-ed25519-1") || !strings.Contains(r.stdout, "#key-ed25519-2") {
+		t.Fatalf("profile: %s", r.stdout)
+	}
+	all := append(credentials(t, out1), credentials(t, out2)...)
+	if r := etranscript(t, data, append([]string{"verify", "--allow-test-chains"}, all...)...); r.code != 0 {
+		t.Fatalf("verify both batches: %+v", r)
+	}
+	if r := etranscript(t, data, "keys", "revoke", "key-ed25519-2", "--since", "2020-01-01"); r.code != 0 {
+		t.Fatalf("revoke: %+v", r)
+	}
+	r := etranscript(t, data, append([]string{"verify", "--allow-test-chains"}, credentials(t, out2)...)...)
+	if r.code != 1 || !strings.Contains(r.stdout, "FAILED   key_validity") {
+		t.Fatalf("after compromise: %+v", r)
+	}
+	if r := etranscript(t, data, "keys", "revoke", "key-nope", "--since", "2020-01-01"); r.code != 2 {
+		t.Errorf("unknown key: %+v", r)
+	}
+}

@@ -89,6 +89,15 @@ func NewIssuer(tb testing.TB) *Issuer {
 	return &Issuer{Dir: dir, Config: cfg, Ring: ring, Profile: p}
 }
 
+// Refresh remakes the profile after the key ring changed.
+func (is *Issuer) Refresh(tb testing.TB) {
+	p, err := json.Marshal(is.Ring.Profile(is.Config.Issuer()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	is.Profile = p
+}
+
 // Settings are the pipeline settings of the test issuer.
 func (is *Issuer) Settings() issuer.Settings {
 	k, _ := is.Ring.Active(keys.Secp256k1)
@@ -132,6 +141,18 @@ func (is *Issuer) IssueOn(tb testing.TB, b *transcript.Batch, chain string, a is
 	dir := tb.TempDir()
 	job := issuer.Job{Dir: filepath.Join(dir, "batch"), Batch: b, Input: issuer.Digest(b), Chain: chain, Anchorer: a, Out: filepath.Join(dir, "out")}
 	res, err := issuer.Run(context.Background(), job, is.Settings())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ReadBack(tb, res)
+}
+
+// RunWith issues b on mocknet with the given settings.
+func RunWith(tb testing.TB, b *transcript.Batch, s issuer.Settings) *Result {
+	tb.Helper()
+	dir := tb.TempDir()
+	job := issuer.Job{Dir: filepath.Join(dir, "batch"), Batch: b, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: filepath.Join(dir, "out")}
+	res, err := issuer.Run(context.Background(), job, s)
 	if err != nil {
 		tb.Fatal(err)
 	}
