@@ -31,7 +31,12 @@ func Init(dir string, cfg *config.Config, passphrase []byte, w io.Writer) error 
 }
 
 // Profile returns the issuer profile document of a data directory.
-func Profile(dir string) ([]byte, error) {
+func Profile(dir string) ([]byte, error) { return Document(dir, "profile") }
+
+// Document returns one of the documents that publish the issuer's keys:
+// "profile" (the Blockcerts issuer profile), "jwks" (a JSON Web Key Set) or
+// "did" (the did:web DID document), all listing the same keys.
+func Document(dir, kind string) ([]byte, error) {
 	cfg, err := config.Load(dir)
 	if err != nil {
 		return nil, err
@@ -40,7 +45,21 @@ func Profile(dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.MarshalIndent(ring.Profile(cfg.Issuer()), "", "  ")
+	var doc any
+	switch kind {
+	case "profile":
+		doc = ring.Profile(cfg.Issuer())
+	case "jwks":
+		doc, err = ring.JWKS(cfg.ProfileURL())
+	case "did":
+		doc, err = ring.DIDDocument(cfg.Issuer(), cfg.URL)
+	default:
+		return nil, Usage(fmt.Errorf("unknown document %q", kind))
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err
 	}

@@ -60,19 +60,32 @@ func root() *cobra.Command {
 	initCmd.Flags().StringVar(&cfg.Email, "email", "", "contact address published in the issuer profile")
 
 	keysCmd := &cobra.Command{Use: "keys", Short: "Issuer keys and profile"}
-	keysCmd.AddCommand(&cobra.Command{
-		Use:   "profile",
-		Short: "Print the issuer profile JSON",
+	var jwks, did bool
+	profileCmd := &cobra.Command{
+		Use:   "profile [--jwks | --did]",
+		Short: "Print the issuer profile JSON (or the JWKS, or the did:web document)",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			b, err := cli.Profile(dir())
+			kind := "profile"
+			switch {
+			case jwks && did:
+				return cli.Usage(errors.New("--jwks and --did: choose one"))
+			case jwks:
+				kind = "jwks"
+			case did:
+				kind = "did"
+			}
+			b, err := cli.Document(dir(), kind)
 			if err != nil {
 				return err
 			}
 			_, err = c.OutOrStdout().Write(b)
 			return err
 		},
-	})
+	}
+	profileCmd.Flags().BoolVar(&jwks, "jwks", false, "print the JSON Web Key Set of the same keys")
+	profileCmd.Flags().BoolVar(&did, "did", false, "print the did:web DID document of the same keys")
+	keysCmd.AddCommand(profileCmd)
 
 	keysCmd.AddCommand(&cobra.Command{
 		Use:   "show",

@@ -121,6 +121,12 @@ func TestIssueAndVerify(t *testing.T) {
 	if r = etranscript(t, data, "keys", "profile"); r.code != 0 || !strings.Contains(r.stdout, "BlockcertsIssuerProfile") {
 		t.Errorf("keys profile: %+v", r)
 	}
+	if r = etranscript(t, data, "keys", "profile", "--jwks"); r.code != 0 || !strings.Contains(r.stdout, `"kty": "OKP"`) || !strings.Contains(r.stdout, `"crv": "secp256k1"`) {
+		t.Errorf("keys profile --jwks: %+v", r)
+	}
+	if r = etranscript(t, data, "keys", "profile", "--did"); r.code != 0 || !strings.Contains(r.stdout, `"id": "did:web:registry.example.edu"`) {
+		t.Errorf("keys profile --did: %+v", r)
+	}
 }
 
 func TestIndeterminate(t *testing.T) {
