@@ -224,18 +224,22 @@ func (e *Ethereum) Anchor(ctx context.Context, root [32]byte, j Journal) (*Resul
 		}
 		return e.send(ctx, t)
 	}
-	if len(j.Txs()) == 0 {
+	// fresh signs a new transaction with the account's next nonce.
+	fresh := func() error {
 		c, cancel := e.call(ctx)
 		nonce, err := e.Client.PendingNonceAt(c, e.Signer.Address)
 		cancel()
 		if err != nil {
-			return nil, unreachable("nonce", err)
+			return unreachable("nonce", err)
 		}
 		t, err := e.sign(ctx, root, nonce, nil)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := record(t); err != nil {
+		return record(t)
+	}
+	if len(j.Txs()) == 0 {
+		if err := fresh(); err != nil {
 			return nil, err
 		}
 	}
@@ -297,17 +301,7 @@ func (e *Ethereum) Anchor(ctx context.Context, root [32]byte, j Journal) (*Resul
 			}
 			if consumed >= 3 {
 				consumed = 0
-				c, cancel := e.call(ctx)
-				pending, err := e.Client.PendingNonceAt(c, e.Signer.Address)
-				cancel()
-				if err != nil {
-					return nil, unreachable("nonce", err)
-				}
-				t, err := e.sign(ctx, root, pending, nil)
-				if err != nil {
-					return nil, err
-				}
-				if err := record(t); err != nil {
+				if err := fresh(); err != nil {
 					return nil, err
 				}
 				lastSent = time.Now()
