@@ -65,6 +65,7 @@ func Demo(ctx context.Context, dir string, w io.Writer) error {
 	v, done := NewVerifier(dir, true)
 	defer done()
 	err = Verify(ctx, v, creds, VerifyOptions{AllowTestChains: true}, w)
-	fmt.Fprintf(w, "\nnext: etranscript --data %s verify %s\n", dir, creds[0])
+	fmt.Fprintf(w, "\nnext: go run ./cmd/etranscript --data %s verify --allow-test-chains %s\n", dir, creds[0])
+	fmt.Fprintf(w, "(these are mocknet test credentials; without --allow-test-chains the verifier rejects them, as it should)\n")
 	return err
 }
