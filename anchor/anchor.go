@@ -2,7 +2,6 @@ package anchor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -91,13 +90,4 @@ type MocknetAnchorer struct{}
 // Anchor implements the issuer's Anchorer.
 func (MocknetAnchorer) Anchor(context.Context, [32]byte, Journal) (*Result, error) {
 	return &Result{Chain: Mocknet, Network: -1, TxID: credential.MocknetTxID}, nil
-}
-
-// String shows a journal entry without its raw bytes, for logs.
-func (t *Tx) String() string {
-	b, _ := json.Marshal(struct {
-		Hash  common.Hash
-		Nonce uint64
-	}{t.Hash, t.Nonce})
-	return string(b)
 }

@@ -24,16 +24,11 @@ const (
 //go:embed transcript-context.json
 var transcriptContextJSON []byte
 
-// TranscriptContext returns the inline context that defines our transcript
+// TranscriptContext is the inline context that defines our transcript
 // terms. It travels inside every credential, so the credential verifies
-// offline anywhere and no verifier fetches it.
-func TranscriptContext() map[string]any {
-	var m map[string]any
-	if err := json.Unmarshal(transcriptContextJSON, &m); err != nil {
-		panic(err) // embedded constant
-	}
-	return m
-}
+// offline anywhere and no verifier fetches it. (Kept as JSON: a credential
+// is marshalled before anything reads it.)
+var TranscriptContext = json.RawMessage(transcriptContextJSON)
 
 // Credential is a transcript credential as we issue it. Its JSON form is
 // the published document.
@@ -164,7 +159,7 @@ func Build(r *transcript.Record, in Issue) (*Credential, error) {
 		s.Award = &a
 	}
 	c := &Credential{
-		Context:           []any{VCv2Context, DataIntegrityContext, BlockcertsV31Context, TranscriptContext()},
+		Context:           []any{VCv2Context, DataIntegrityContext, BlockcertsV31Context, TranscriptContext},
 		ID:                NewID(),
 		Type:              []string{"VerifiableCredential", "BlockcertsCredential"},
 		Name:              "Academic Transcript",
@@ -178,18 +173,4 @@ func Build(r *transcript.Record, in Issue) (*Credential, error) {
 	}
 	c.Display = &Display{ContentMediaType: "text/html", Content: html}
 	return c, nil
-}
-
-// Map returns the credential as a generic JSON document, the form
-// canonicalization works on.
-func (c *Credential) Map() (map[string]any, error) {
-	b, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
 }

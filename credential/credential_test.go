@@ -252,7 +252,10 @@ func TestBuild(t *testing.T) {
 	if !strings.Contains(c.Display.Content, "陳大文") || !bytes.Contains(js, []byte("陳大文")) {
 		t.Error("local-script name lost")
 	}
-	m, _ := c.Map()
+	var m map[string]any
+	if err := json.Unmarshal(js, &m); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := TargetHash(JSONGold{}, m, 0); err != nil {
 		t.Fatalf("our credential does not hash: %v", err)
 	}

@@ -36,10 +36,7 @@ func DecodeJSON(r io.Reader, lim Limits) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > lim.MaxBytes {
-		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, lim.MaxBytes)
-	}
-	if err := checkDepth(data, lim.MaxDepth); err != nil {
+	if err := CheckJSON(data, lim); err != nil {
 		return nil, err
 	}
 	var v any
@@ -47,6 +44,21 @@ func DecodeJSON(r io.Reader, lim Limits) (any, error) {
 		return nil, fmt.Errorf("malformed JSON: %w", err)
 	}
 	return v, nil
+}
+
+// CheckJSON enforces the limits on raw JSON without decoding it, for a
+// caller that then decodes into its own types.
+func CheckJSON(data []byte, lim Limits) error {
+	if lim.MaxBytes <= 0 {
+		lim.MaxBytes = DefaultLimits.MaxBytes
+	}
+	if lim.MaxDepth <= 0 {
+		lim.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return fmt.Errorf("%w: over %d bytes", ErrTooLarge, lim.MaxBytes)
+	}
+	return checkDepth(data, lim.MaxDepth)
 }
 
 // checkDepth scans the raw bytes so that a deeply nested document is

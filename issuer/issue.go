@@ -56,7 +56,7 @@ type Job struct {
 	// Dir is the batch's working directory, DATA/batches/<batch id>.
 	Dir      string
 	Batch    *transcript.Batch
-	Input    [32]byte // SHA-256 of the batch file as read
+	Input    [32]byte // identifies the batch's content (Digest)
 	Chain    string
 	Anchorer Anchorer
 	// Out is where the credentials are written, one file each, with a
@@ -118,20 +118,23 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 		return nil, fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", job.Batch.ID, st.Chain, st.Chain)
 	}
 	var leaves []merkle.Hash
+	var tree *merkle.Tree
 	if st == nil {
-		if st, leaves, err = prepare(ctx, job, s, input); err != nil {
+		if st, leaves, tree, err = prepare(ctx, job, s, input); err != nil {
 			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
 		}
 		fault("after-prepare")
-	} else if leaves, err = readLeaves(job.Dir, st.Count); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
-	}
-	tree, err := merkle.New(leaves)
-	if err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
-	}
-	if root := tree.Root(); hex.EncodeToString(root[:]) != st.Root {
-		return nil, fmt.Errorf("batch %s: stored credentials do not give the stored Merkle root", job.Batch.ID)
+	} else {
+		// Resumed: the stored leaves must give the stored root.
+		if leaves, err = readLeaves(job.Dir, st.Count); err != nil {
+			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+		}
+		if tree, err = merkle.New(leaves); err != nil {
+			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+		}
+		if root := tree.Root(); hex.EncodeToString(root[:]) != st.Root {
+			return nil, fmt.Errorf("batch %s: stored credentials do not give the stored Merkle root", job.Batch.ID)
+		}
 	}
 	if st.Stage == StagePrepared {
 		res, err := job.Anchorer.Anchor(ctx, tree.Root(), st)
@@ -252,7 +255,7 @@ func now(s Settings) time.Time {
 // prepare builds and hashes every credential, Chunk at a time on every
 // core, appends them in batch order to credentials.jsonl, then stores the
 // leaves and the state.
-func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []merkle.Hash, error) {
+func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []merkle.Hash, *merkle.Tree, error) {
 	canon := s.Canon
 	if canon == nil {
 		canon = credential.Default
@@ -264,7 +267,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	path := filepath.Join(job.Dir, "credentials.jsonl")
 	f, err := os.OpenFile(path+".tmp", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
@@ -310,7 +313,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			return nil
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, l := range lines {
 			w.Write(l)
@@ -322,28 +325,28 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 		}
 	}
 	if err := w.Flush(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := f.Sync(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := os.Rename(path+".tmp", path); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	tree, err := merkle.New(leaves)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	lb := make([]byte, 0, 32*n)
 	for _, l := range leaves {
 		lb = append(lb, l[:]...)
 	}
 	if err := atomicfile.Write(filepath.Join(job.Dir, "leaves.bin"), lb, 0o600); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	root := tree.Root()
 	st := &State{dir: job.Dir, Batch: b.ID, Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
-	return st, leaves, st.save()
+	return st, leaves, tree, st.save()
 }
 
 // readLeaves loads the stored leaves.
@@ -451,6 +454,9 @@ func (b *Batch) writeManifest() error {
 	return writeAtomic(filepath.Join(b.Out, ManifestName(b.ID)), append(mj, '\n'))
 }
 
+// writeAtomic replaces a file through a rename, without fsync: output
+// files are rewritten from the stored state if a crash loses them (state
+// itself goes through atomicfile.Write, which syncs).
 func writeAtomic(path string, data []byte) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {

@@ -63,8 +63,6 @@ type Result struct {
 	Status     Verdict  `json:"status"`
 	Credential *Summary `json:"credential,omitempty"`
 	Checks     []Check  `json:"checks"`
-	// IssuerName is the name from the issuer profile, when fetched.
-	IssuerName string `json:"-"`
 }
 
 func (r *Result) add(id string, s Status, msg string) {

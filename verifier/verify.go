@@ -61,9 +61,8 @@ func (v *Verifier) now() time.Time {
 // merkleProof is one MerkleProof2019 proof of the credential and how much of
 // the proof chain its hash covers.
 type merkleProof struct {
-	index int // position in the proof array
-	keep  int // proofs before it that its hash covers
-	p     *credential.MerkleProof
+	keep int // proofs before it that its hash covers
+	p    *credential.MerkleProof
 }
 
 // state carries what one check learns for the next.
@@ -72,7 +71,6 @@ type state struct {
 	issuer  string
 	proofs  []merkleProof
 	other   []string // proof types this verifier does not check
-	hashOK  bool
 	anchors []credential.Anchor
 	tx      *anchor.TxInfo // the anchoring transaction, once checked
 	vm      string         // the Merkle proof's verificationMethod
@@ -293,7 +291,7 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 				fail("proof[%d].previousProof %q names no earlier proof", i, clip(prev))
 			}
 		}
-		st.proofs = append(st.proofs, merkleProof{index: i, keep: i, p: mp})
+		st.proofs = append(st.proofs, merkleProof{keep: i, p: mp})
 		st.vm, _ = pm["verificationMethod"].(string)
 	}
 	if len(problems) > 0 {
@@ -378,7 +376,6 @@ func (v *Verifier) checkIntegrity(r *Result, st *state) {
 			return
 		}
 	}
-	st.hashOK = true
 	r.add(CheckIntegrity, Passed, "the credential's content is exactly what was issued (hash matches)")
 }
 
@@ -484,7 +481,7 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 		return
 	}
 	var p profile
-	if _, err := credential.DecodeJSON(bytes.NewReader(b), credential.Limits{MaxBytes: MaxProfileBytes, MaxDepth: 32}); err != nil {
+	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxProfileBytes, MaxDepth: 32}); err != nil {
 		r.add(CheckIssuer, Failed, fmt.Sprintf("the issuer profile at %s is not valid JSON: %v", clip(st.issuer), err))
 		return
 	}
@@ -500,7 +497,6 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 		r.add(CheckIssuer, Failed, "the issuer document is not an issuer profile (type BlockcertsIssuerProfile or Profile)")
 		return
 	}
-	r.IssuerName = p.Name
 	st.profile = &p
 	host := st.issuer
 	if u, err := url.Parse(st.issuer); err == nil {
