@@ -62,7 +62,7 @@ func Demo(ctx context.Context, dir string, w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "\nverifying what was issued (mocknet test credentials, so test chains are allowed):\n\n")
-	v, done := NewVerifier(dir, true)
+	v, done := NewVerifier(ctx, dir, "", true)
 	defer done()
 	err = Verify(ctx, v, creds, VerifyOptions{AllowTestChains: true}, w)
 	fmt.Fprintf(w, "\nnext: go run ./cmd/etranscript --data %s verify --allow-test-chains %s\n", dir, creds[0])

@@ -67,8 +67,13 @@ func ShowKeys(dir string, w io.Writer) error {
 	return tw.Flush()
 }
 
-// RotateKey retires the active signing key and makes a new one.
-func RotateKey(dir string, passphrase []byte, w io.Writer) error {
+// RotateKey retires the active signing key, makes a new one, and signs
+// the status lists again with it.
+func RotateKey(ctx context.Context, dir, dsn string, passphrase []byte, w io.Writer) error {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
 	ring, err := keys.Open(dir)
 	if err != nil {
 		return err
@@ -77,17 +82,25 @@ func RotateKey(dir string, passphrase []byte, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "new signing key %s; the old one stays in the profile for what it signed (republish the profile: etranscript keys profile)\n", k.ID)
+	if err := republish(ctx, cfg, dsn, passphrase); err != nil {
+		return fmt.Errorf("new key %s made, but the status lists were not signed again: %w", k.ID, err)
+	}
+	fmt.Fprintf(w, "new signing key %s; the old one stays in the profile for what it signed; status lists signed again\n", k.ID)
 	return nil
 }
 
 // RevokeKey marks a key compromised since a date (RFC 3339 or YYYY-MM-DD).
-func RevokeKey(dir, id, since string, passphrase []byte, w io.Writer) error {
+// The status lists are signed again with the active key.
+func RevokeKey(ctx context.Context, dir, dsn, id, since string, passphrase []byte, w io.Writer) error {
 	t, err := time.Parse(time.RFC3339, since)
 	if err != nil {
 		if t, err = time.Parse(time.DateOnly, since); err != nil {
 			return Usage(fmt.Errorf("--since: expected a date such as 2026-11-01 or 2026-11-01T09:00:00Z, got %q", since))
 		}
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return err
 	}
 	ring, err := keys.Open(dir)
 	if err != nil {
@@ -99,6 +112,9 @@ func RevokeKey(dir, id, since string, passphrase []byte, w io.Writer) error {
 		}
 		return err
 	}
-	fmt.Fprintf(w, "key %s revoked since %s: what it signed or anchored since then no longer verifies (republish the profile)\n", id, t.UTC().Format(time.RFC3339))
+	if err := republish(ctx, cfg, dsn, passphrase); err != nil {
+		return fmt.Errorf("key %s revoked, but the status lists were not signed again: %w", id, err)
+	}
+	fmt.Fprintf(w, "key %s revoked since %s: what it signed or anchored since then no longer verifies; status lists signed again\n", id, t.UTC().Format(time.RFC3339))
 	return nil
 }

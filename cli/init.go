@@ -1,13 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/publish"
 )
 
 // Init creates a data directory: config.json and the issuer's keys.
@@ -41,27 +42,14 @@ func Document(dir, kind string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ring, err := keys.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	var doc any
-	switch kind {
-	case "profile":
-		doc = ring.Profile(cfg.Issuer())
-	case "jwks":
-		doc, err = ring.JWKS(cfg.ProfileURL())
-	case "did":
-		doc, err = ring.DIDDocument(cfg.Issuer(), cfg.URL)
-	default:
+	path, ok := map[string]string{"profile": publish.ProfilePath, "jwks": publish.JWKSPath, "did": publish.DIDPath}[kind]
+	if !ok {
 		return nil, Usage(fmt.Errorf("unknown document %q", kind))
 	}
+	site := &publish.Site{Config: cfg}
+	doc, err := site.Get(context.Background(), path, nil)
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
+	return doc.Body, nil
 }

@@ -9,14 +9,17 @@ import (
 	"path/filepath"
 
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/status"
 )
 
 // IssueOptions are the flags of 'etranscript issue'.
 type IssueOptions struct {
 	Out      string
 	Chain    string
+	DB       string // the store's DSN; "" for the default
 	NoMail   bool
 	NoPDF    bool
 	Progress func(done, total int)
@@ -79,6 +82,12 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
+	sig := &status.Signer{Key: signer, Method: cfg.ProfileURL() + "#" + ed.ID}
+	svc, closeStore, err := openStatus(ctx, cfg, opts.DB)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	out := opts.Out
 	if out == "" {
 		out = filepath.Join(dir, "issued", b.ID)
@@ -87,7 +96,10 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	res, err := issuer.Run(ctx, job, issuer.Settings{
 		IssuerURL: cfg.ProfileURL(), IssuerName: cfg.Name, Scheme: scheme, Progress: opts.Progress,
 		VerificationMethod: cfg.ProfileURL() + "#" + eth.ID,
-		Signer:             signer, SigningMethod: cfg.ProfileURL() + "#" + ed.ID,
+		Signer:             signer, SigningMethod: sig.Method,
+		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
+			return svc.Assign(ctx, batch, ids, sig)
+		},
 	})
 	if err != nil {
 		return err

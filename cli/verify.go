@@ -12,6 +12,7 @@ import (
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/verifier"
 )
 
@@ -23,25 +24,34 @@ type VerifyOptions struct {
 
 // NewVerifier returns the verifier the command line uses: it may reach
 // loopback and private addresses (it runs on the user's own machine), it
-// answers this data directory's own issuer profile locally, and it reads
-// anchors from the chains configured here (and the embedded dev chain).
-// Call the returned function when done.
-func NewVerifier(dir string, allowTestChains bool) (*verifier.Verifier, func()) {
-	local := verifier.Local{Docs: map[string][]byte{}, Next: verifier.NewHTTPFetcher(true, 0)}
-	v := &verifier.Verifier{Fetcher: local, AllowTestChains: allowTestChains, Chains: map[int64]verifier.ChainReader{}}
-	closer := func() {}
+// answers this data directory's own issuer documents (profile, status
+// lists) locally, and it reads anchors from the chains configured here
+// (and the embedded dev chain). Call the returned function when done.
+func NewVerifier(ctx context.Context, dir, dsn string, allowTestChains bool) (*verifier.Verifier, func()) {
+	var fetcher verifier.Fetcher = verifier.NewHTTPFetcher(true, 0)
+	v := &verifier.Verifier{Fetcher: fetcher, AllowTestChains: allowTestChains, Chains: map[int64]verifier.ChainReader{}}
+	closers := []func(){}
 	if cfg, err := config.Load(dir); err == nil {
-		if p, err := Profile(dir); err == nil {
-			local.Docs[cfg.ProfileURL()] = p
+		site := &publish.Site{Config: cfg}
+		if svc, done, err := openStatus(ctx, cfg, dsn); err == nil {
+			site.Status = svc
+			closers = append(closers, done)
+		} else {
+			fmt.Fprintf(os.Stderr, "etranscript: this issuer's status lists are unavailable: %v\n", err)
 		}
+		v.Fetcher = publish.Fetcher{Site: site, Next: fetcher}
 		ring, _ := keys.Open(dir)
 		rs, c := readers(cfg, ring)
 		for id, r := range rs {
 			v.Chains[id] = r
 		}
-		closer = c
+		closers = append(closers, c)
 	}
-	return v, closer
+	return v, func() {
+		for _, c := range closers {
+			c()
+		}
+	}
 }
 
 // Verify verifies each file and prints one result per file. The returned

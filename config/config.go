@@ -51,6 +51,9 @@ type Config struct {
 	DevChainID int64 `json:"devChainId,omitempty"`
 	// Chains binds chain names (for --chain) to JSON-RPC endpoints.
 	Chains map[string]anchor.ChainConfig `json:"chains,omitempty"`
+	// Database is the store's DSN ("postgres://..."); empty for SQLite in
+	// the data directory. The --db flag and $ETRANSCRIPT_DB override it.
+	Database string `json:"database,omitempty"`
 
 	dir string
 }
@@ -143,6 +146,18 @@ func (c *Config) ProfileURL() string { return c.URL + "/issuer/profile.json" }
 
 // RevocationListURL is the Blockcerts revocation list's URL.
 func (c *Config) RevocationListURL() string { return c.URL + "/issuer/revocations.json" }
+
+// DSN is the database to use: flag if set, else $ETRANSCRIPT_DB, else the
+// configured one ("" is SQLite in the data directory).
+func (c *Config) DSN(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if e := os.Getenv("ETRANSCRIPT_DB"); e != "" {
+		return e
+	}
+	return c.Database
+}
 
 // VerifyURL is the public verification page of a credential.
 func (c *Config) VerifyURL(credentialID string) string {

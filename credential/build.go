@@ -33,16 +33,17 @@ var TranscriptContext = json.RawMessage(transcriptContextJSON)
 // Credential is a transcript credential as we issue it. Its JSON form is
 // the published document.
 type Credential struct {
-	Context           []any    `json:"@context"`
-	ID                string   `json:"id"`
-	Type              []string `json:"type"`
-	Name              string   `json:"name,omitempty"`
-	Issuer            string   `json:"issuer"`
-	ValidFrom         string   `json:"validFrom"`
-	ValidUntil        string   `json:"validUntil,omitempty"`
-	CredentialSubject Subject  `json:"credentialSubject"`
-	Display           *Display `json:"display,omitempty"`
-	Proof             any      `json:"proof,omitempty"`
+	Context           []any         `json:"@context"`
+	ID                string        `json:"id"`
+	Type              []string      `json:"type"`
+	Name              string        `json:"name,omitempty"`
+	Issuer            string        `json:"issuer"`
+	ValidFrom         string        `json:"validFrom"`
+	ValidUntil        string        `json:"validUntil,omitempty"`
+	CredentialSubject Subject       `json:"credentialSubject"`
+	CredentialStatus  []StatusEntry `json:"credentialStatus,omitempty"`
+	Display           *Display      `json:"display,omitempty"`
+	Proof             any           `json:"proof,omitempty"`
 }
 
 // Subject is the transcript.
@@ -104,6 +105,16 @@ type Display struct {
 	ContentEncoding  string `json:"contentEncoding,omitempty"`
 }
 
+// StatusEntry points at the credential's bit in a status list (W3C
+// Bitstring Status List v1.0 §2.1, BitstringStatusListEntry).
+type StatusEntry struct {
+	ID                   string `json:"id"`
+	Type                 string `json:"type"`
+	StatusPurpose        string `json:"statusPurpose"`
+	StatusListIndex      string `json:"statusListIndex"`
+	StatusListCredential string `json:"statusListCredential"`
+}
+
 // Issue holds what a credential needs besides the record.
 type Issue struct {
 	Issuer     string    // URL of the issuer profile
@@ -123,8 +134,10 @@ func NewID() string {
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// Build makes the unsigned credential of one valid record.
-func Build(r *transcript.Record, in Issue) (*Credential, error) {
+// Build makes the unsigned credential of one valid record, with the given
+// id ("urn:uuid:...", NewID) and credentialStatus entries (none: the
+// credential cannot be revoked).
+func Build(r *transcript.Record, in Issue, id string, status []StatusEntry) (*Credential, error) {
 	var salt [16]byte
 	if _, err := rand.Read(salt[:]); err != nil {
 		return nil, err
@@ -160,12 +173,13 @@ func Build(r *transcript.Record, in Issue) (*Credential, error) {
 	}
 	c := &Credential{
 		Context:           []any{VCv2Context, DataIntegrityContext, BlockcertsV31Context, TranscriptContext},
-		ID:                NewID(),
+		ID:                id,
 		Type:              []string{"VerifiableCredential", "BlockcertsCredential"},
 		Name:              "Academic Transcript",
 		Issuer:            in.Issuer,
 		ValidFrom:         in.Issued.UTC().Format(time.RFC3339),
 		CredentialSubject: s,
+		CredentialStatus:  status,
 	}
 	html, err := renderDisplay(c, in.IssuerName)
 	if err != nil {

@@ -232,7 +232,7 @@ func TestBuild(t *testing.T) {
 		Terms: []transcript.Term{{Term: "2022-23 Fall", Courses: []transcript.Course{
 			{Code: "COMP1021", Title: "Intro", Credits: transcript.DecimalOf(3), Grade: "A-"}}}},
 	}
-	c, err := Build(&rec, Issue{Issuer: "https://registry.example.edu/issuer/profile.json", IssuerName: "Test", Issued: time.Date(2026, 11, 15, 9, 0, 0, 0, time.FixedZone("HKT", 8*3600)), Scheme: transcript.HKUST()})
+	c, err := Build(&rec, Issue{Issuer: "https://registry.example.edu/issuer/profile.json", IssuerName: "Test", Issued: time.Date(2026, 11, 15, 9, 0, 0, 0, time.FixedZone("HKT", 8*3600)), Scheme: transcript.HKUST()}, NewID(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

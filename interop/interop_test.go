@@ -168,7 +168,7 @@ func TestOfficialVerifier(t *testing.T) {
 	}
 	got := runOfficial(t, docs, files)
 
-	ours := &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): is.Profile}}}
+	ours := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	for _, f := range files {
 		c := byFile[f]
 		t.Run(c.name, func(t *testing.T) {

@@ -44,9 +44,13 @@ type Settings struct {
 	// before the Merkle proof, which then covers the signature.
 	Signer        crypto.Signer
 	SigningMethod string
-	Canon         credential.Canonicalizer // nil: credential.Default
-	Workers       int                      // 0: one per CPU
-	Now           func() time.Time
+	// Status, if set, gives each credential its credentialStatus entries
+	// (status.Service.Assign), Chunk credentials at a time; without it the
+	// credentials cannot be revoked.
+	Status  func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error)
+	Canon   credential.Canonicalizer // nil: credential.Default
+	Workers int                      // 0: one per CPU
+	Now     func() time.Time
 	// Progress, if set, is told how many credentials are done of how many.
 	Progress func(done, total int)
 }
@@ -275,9 +279,24 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	for base := 0; base < n; base += Chunk {
 		m := min(Chunk, n-base)
 		lines := make([][]byte, m)
+		ids := make([]string, m)
+		for j := range ids {
+			ids[j] = credential.NewID()
+		}
+		var entries [][]credential.StatusEntry
+		if s.Status != nil {
+			var err error
+			if entries, err = s.Status(ctx, b.ID, ids); err != nil {
+				return nil, nil, nil, err
+			}
+		}
 		err := parallel(ctx, m, s.Workers, nil, func(j int) error {
 			i := base + j
-			c, err := credential.Build(&b.Records[i], in)
+			var st []credential.StatusEntry
+			if entries != nil {
+				st = entries[j]
+			}
+			c, err := credential.Build(&b.Records[i], in, ids[j], st)
 			if err != nil {
 				return fmt.Errorf("record %d (student %s): build: %w", i+1, b.Records[i].StudentID, err)
 			}

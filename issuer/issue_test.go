@@ -35,7 +35,7 @@ func TestIssueWrite(t *testing.T) {
 	if err := json.Unmarshal(b, &man); err != nil || len(man.Credentials) != 5 || man.Credentials[0].StudentID != "20000000" {
 		t.Fatalf("manifest %s: %v", b, err)
 	}
-	v := &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): is.Profile}}}
+	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		if r := v.VerifyJSON(context.Background(), b); r.Status != verifier.Verified {

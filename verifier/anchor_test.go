@@ -99,7 +99,7 @@ func TestAnchorAndIssuerKey(t *testing.T) {
 			if tc.profile != nil {
 				prof = tc.profile
 			}
-			v := &verifier.Verifier{Fetcher: verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): prof}}, Chains: map[int64]verifier.ChainReader{}}
+			v := &verifier.Verifier{Fetcher: verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): prof}, Next: is.Fetcher(nil)}, Chains: map[int64]verifier.ChainReader{}}
 			if tc.chain != nil {
 				v.Chains[4242] = tc.chain
 			}

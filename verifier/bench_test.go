@@ -13,7 +13,7 @@ import (
 func BenchmarkVerify40(b *testing.B) {
 	is := testkit.NewIssuer(b)
 	doc := is.Issue(b, testkit.Batch(1, 40, 1)).Issued[0].JSON
-	v := &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): is.Profile}}}
+	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	b.ReportAllocs()
 	for b.Loop() {
 		if r := v.VerifyJSON(context.Background(), doc); r.Status != verifier.Verified {

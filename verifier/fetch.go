@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -178,8 +179,16 @@ type Local struct {
 var ErrNotFound = errors.New("not found")
 
 // Fetch implements Fetcher.
+// A URL with a query is answered by the document without it, as a static
+// file server would.
 func (l Local) Fetch(ctx context.Context, u string, maxBytes int64) ([]byte, error) {
-	if b, ok := l.Docs[u]; ok {
+	b, ok := l.Docs[u]
+	if !ok {
+		if i := strings.IndexByte(u, '?'); i >= 0 {
+			b, ok = l.Docs[u[:i]]
+		}
+	}
+	if ok {
 		if int64(len(b)) > maxBytes {
 			return nil, fmt.Errorf("%s: larger than %d bytes", u, maxBytes)
 		}

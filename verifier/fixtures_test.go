@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,15 +13,31 @@ import (
 
 const fixtures = "../../shared/fixtures/blockcerts/"
 
-// fixtureVerifier serves the fixtures' issuer profiles in place of their
-// unreachable URLs (fixtures/blockcerts/README.md).
+// blockcertsRevocationList is the fixture issuer's revocation list URL;
+// the fixtures do not include that list.
+const blockcertsRevocationList = "https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json"
+
+// fixtureVerifier serves the fixtures' issuer profiles and status lists in
+// place of their unreachable URLs (fixtures/blockcerts/README.md), and
+// an empty revocation list of our own (testdata/) for the issuer whose
+// list the fixtures lack.
 func fixtureVerifier(t *testing.T, allowTest bool) *verifier.Verifier {
+	return fixtureVerifierWith(t, allowTest, map[string]string{blockcertsRevocationList: "testdata/revocation-list-empty.json"})
+}
+
+func fixtureVerifierWith(t *testing.T, allowTest bool, extra map[string]string) *verifier.Verifier {
 	docs := map[string][]byte{}
-	for u, f := range map[string]string{
-		"https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json":                                     "issuer-blockcerts.json",
-		"https://issuer.dev.hylandcredentials.com/93d02af5-8683-452a-a79c-959deae72495/issuer_profile.json": "hyland-issuer-profile-mocknet-merkleproof2019.json",
-	} {
-		b, err := os.ReadFile(fixtures + "issuers/" + f)
+	files := map[string]string{
+		"https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json":                                     fixtures + "issuers/issuer-blockcerts.json",
+		"https://issuer.dev.hylandcredentials.com/93d02af5-8683-452a-a79c-959deae72495/issuer_profile.json": fixtures + "issuers/hyland-issuer-profile-mocknet-merkleproof2019.json",
+		"https://www.blockcerts.org/samples/3.0/status-list-2021.json":                                      fixtures + "issuers/blockcerts-status-list-2021.json",
+		"https://www.blockcerts.org/samples/3.0/status-list-2021-suspension.json":                           fixtures + "issuers/blockcerts-status-list-2021-suspension.json",
+	}
+	for u, f := range extra {
+		files[u] = f
+	}
+	for u, f := range files {
+		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,6 +94,11 @@ func TestFixtures(t *testing.T) {
 		{"v3/testnet-v3-custom-context.json", true, verifier.Indeterminate, verifier.CheckAnchor},
 		{"v3/blockcerts-3.0-beta.json", true, verifier.Indeterminate, verifier.CheckAnchor},
 		{"v3/cert-rl-status-list-2021.json", true, verifier.Indeterminate, verifier.CheckAnchor},
+		// Its status list says revoked (or suspended). The list is signed
+		// by a did:key with a secp256k1 proof we do not check, but a list
+		// can only withhold trust: the credential fails.
+		{"v3/cert-rl-status-list-2021-revoked.json", true, verifier.Rejected, verifier.CheckRevocation},
+		{"v3/cert-rl-status-list-2021-suspended.json", true, verifier.Rejected, verifier.CheckRevocation},
 		{"v3/proof-chain-example-ed25519.json", true, verifier.Indeterminate, verifier.CheckAnchor},
 		// Signature-only credentials: no proof this verifier checks.
 		{"v3/ecdsa-sd-2023-signed-credential.json", true, verifier.Indeterminate, verifier.CheckIntegrity},
@@ -114,6 +136,47 @@ func TestFixtures(t *testing.T) {
 			}
 			if got != tc.check {
 				t.Errorf("first decisive check %q, want %q: %+v", got, tc.check, r.Checks)
+			}
+		})
+	}
+}
+
+// TestFixtureRevocationList: a credential without credentialStatus is
+// checked against its issuer's Blockcerts revocation list; a list that
+// cannot be fetched leaves the verdict indeterminate (the official
+// verifier passes it), and a list naming the credential fails it.
+func TestFixtureRevocationList(t *testing.T) {
+	const file = "v3/mocknet-vc-v2-data-integrity-proof.json"
+	b, err := os.ReadFile(fixtures + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked := filepath.Join(t.TempDir(), "revoked.json")
+	id := "urn:uuid:bbba8553-8ec1-445f-82c9-a57251dd731c"
+	if err := os.WriteFile(revoked, []byte(`{"type": "RevocationList", "revokedAssertions": [{"id": "`+id+`", "revocationReason": "issued in error"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		list  map[string]string
+		want  verifier.Verdict
+		check verifier.Status
+		words string
+	}{
+		{"ok/listed-elsewhere", map[string]string{blockcertsRevocationList: "testdata/revocation-list-empty.json"}, verifier.Verified, verifier.Passed, "not in"},
+		{"unknown/revocation/unreachable", nil, verifier.Indeterminate, verifier.Unknown, "could not"},
+		{"fail/revocation/listed", map[string]string{blockcertsRevocationList: revoked}, verifier.Rejected, verifier.Failed, "issued in error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := fixtureVerifierWith(t, true, tc.list).VerifyJSON(context.Background(), b)
+			var c verifier.Check
+			for _, x := range r.Checks {
+				if x.ID == verifier.CheckRevocation {
+					c = x
+				}
+			}
+			if r.Status != tc.want || c.Status != tc.check || !strings.Contains(c.Message, tc.words) {
+				t.Errorf("%s: %+v", r.Status, c)
 			}
 		})
 	}

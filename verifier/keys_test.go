@@ -22,7 +22,7 @@ func check(r *verifier.Result, id string) verifier.Check {
 }
 
 func localVerifier(is *testkit.Issuer) *verifier.Verifier {
-	return &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): is.Profile}}, Chains: map[int64]verifier.ChainReader{}}
+	return &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil), Chains: map[int64]verifier.ChainReader{}}
 }
 
 // TestRotation: issue, rotate, issue again: both batches verify with the
@@ -71,6 +71,15 @@ func TestCompromise(t *testing.T) {
 		t.Fatal(err)
 	}
 	is.Refresh(t)
+	// Until the lists are signed again with the new key (etranscript keys
+	// revoke does it), they cannot be trusted.
+	if r := localVerifier(is).VerifyJSON(context.Background(), res.Issued[0].JSON); check(r, verifier.CheckRevocation).Status != verifier.Unknown ||
+		!strings.Contains(check(r, verifier.CheckRevocation).Message, "revoked") {
+		t.Errorf("status list signed by a revoked key: %+v", check(r, verifier.CheckRevocation))
+	}
+	if err := is.Status.PublishAll(context.Background(), is.StatusSigner()); err != nil {
+		t.Fatal(err)
+	}
 	anchoredAt := func(at time.Time) *fakeChain {
 		return &fakeChain{need: 1, info: &anchor.TxInfo{From: eth.Address(), Input: res.MerkleRoot[:], Success: true, Block: 7, Time: at, Confirmations: 3}}
 	}

@@ -35,6 +35,7 @@ const (
 	CheckIssuer         = "issuer"
 	CheckSignature      = "signature"
 	CheckKeyValidity    = "key_validity"
+	CheckRevocation     = "revocation"
 	CheckValidityPeriod = "validity_period"
 )
 

@@ -34,9 +34,23 @@ func issue(t *testing.T) issued {
 
 func (x issued) verifier(docs map[string][]byte) *verifier.Verifier {
 	if docs == nil {
-		docs = map[string][]byte{x.is.Config.ProfileURL(): x.is.Profile}
+		return &verifier.Verifier{AllowTestChains: true, Fetcher: x.is.Fetcher(nil)}
 	}
-	return &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{Docs: docs}}
+	// The given documents in place of the profile; the status lists as
+	// published.
+	all := map[string][]byte{}
+	site := x.is.Fetcher(nil)
+	for _, p := range []string{"/issuer/status/1/revocation", "/issuer/status/1/suspension"} {
+		b, err := site.Fetch(context.Background(), x.is.Config.URL+p, 1<<20)
+		if err != nil {
+			panic(err)
+		}
+		all[x.is.Config.URL+p] = b
+	}
+	for u, b := range docs {
+		all[u] = b
+	}
+	return &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{Docs: all}}
 }
 
 func mutate(t *testing.T, doc []byte, f func(m map[string]any)) []byte {
@@ -104,8 +118,8 @@ func TestChecks(t *testing.T) {
 				t.Fatalf("verdict %s, want %s: %+v", r.Status, tc.want, r.Checks)
 			}
 			if tc.check == "" {
-				if len(r.Checks) != 8 {
-					t.Errorf("want 8 checks, got %+v", r.Checks)
+				if len(r.Checks) != 9 {
+					t.Errorf("want 9 checks, got %+v", r.Checks)
 				}
 				return
 			}
@@ -234,7 +248,7 @@ func FuzzVerifyJSON(f *testing.F) {
 	res := is.Issue(f, testkit.Batch(2, 3, 1))
 	f.Add(res.Issued[0].JSON)
 	f.Add([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","proof":{"type":"MerkleProof2019","proofValue":"z1"}}`))
-	v := &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): is.Profile}}}
+	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		r := v.VerifyJSON(context.Background(), doc)
 		if r.Status == verifier.Verified && string(doc) != string(res.Issued[0].JSON) {

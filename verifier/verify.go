@@ -113,7 +113,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
 		why := "not checked: " + r.Checks[len(r.Checks)-1].Message
-		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckSignature, CheckKeyValidity, CheckValidityPeriod} {
+		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckSignature, CheckKeyValidity, CheckRevocation, CheckValidityPeriod} {
 			if !r.has(id) {
 				r.add(id, Skipped, why)
 			}
@@ -126,6 +126,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	v.checkIssuer(ctx, r, st)
 	v.checkSignature(r, st)
 	v.checkKeyValidity(r, st)
+	v.checkRevocation(ctx, r, st)
 	v.checkValidity(r, st)
 	return r.finish()
 }
@@ -535,7 +536,8 @@ type profile struct {
 		Created            string    `json:"created"`
 		Retired            string    `json:"retired"`
 	} `json:"verificationMethod"`
-	AssertionMethod []any `json:"assertionMethod"`
+	AssertionMethod []any  `json:"assertionMethod"`
+	RevocationList  string `json:"revocationList"`
 }
 
 // checkSignature verifies each eddsa-rdfc-2022 proof (W3C Data Integrity
@@ -559,47 +561,57 @@ func (v *Verifier) checkSignature(r *Result, st *state) {
 			r.add(CheckSignature, Unknown, "the signature proof is chained to another proof, which this verifier does not check")
 			return
 		}
-		vm, _ := sp["verificationMethod"].(string)
-		var key string
-		var jwk *keys.JWK
-		found, asserted := false, false
-		sk := signingKey{id: vm}
-		sk.signed, _ = sp["created"].(string)
-		for _, m := range st.profile.VerificationMethod {
-			if m.ID == vm || st.profile.ID+m.ID == vm {
-				found, key, jwk = true, m.PublicKeyMultibase, m.PublicKeyJwk
-				sk.created, sk.retired, sk.revoked = m.Created, m.Retired, m.Revoked
-			}
-		}
-		for _, a := range st.profile.AssertionMethod {
-			if s, ok := a.(string); ok && (s == vm || st.profile.ID+s == vm) {
-				asserted = true
-			}
-		}
-		if !found || !asserted {
-			r.add(CheckSignature, Failed, fmt.Sprintf("the credential was signed with %s, which is not an assertion key of this issuer", clip(vm)))
-			return
-		}
-		var pub ed25519.PublicKey
-		var err error
-		if key != "" {
-			pub, err = credential.DecodeMultikey(key)
-		} else if jwk != nil {
-			pub, err = keys.Ed25519FromJWK(*jwk)
-		} else {
-			err = errors.New("no public key given")
-		}
+		sk, err := st.profile.verifyEdDSA(v.canon(), st.doc, sp)
 		if err != nil {
-			r.add(CheckSignature, Failed, fmt.Sprintf("the issuer's key %s: %v", clip(vm), err))
-			return
-		}
-		if err := credential.VerifyEdDSA(v.canon(), st.doc, sp, pub); err != nil {
-			r.add(CheckSignature, Failed, fmt.Sprintf("the issuer's signature does not verify: %v", err))
+			r.add(CheckSignature, Failed, err.Error())
 			return
 		}
 		st.keys = append(st.keys, sk)
 	}
 	r.add(CheckSignature, Passed, "signed by the issuer's key, as its profile publishes it")
+}
+
+// verifyEdDSA verifies an eddsa-rdfc-2022 proof on doc with a key of the
+// profile (blockcerts.md §6): the proof's verificationMethod must be one of
+// the profile's verification methods, listed in its assertionMethod. It
+// returns the key with its validity window, for checkKeyValidity.
+func (p *profile) verifyEdDSA(canon credential.Canonicalizer, doc, sp map[string]any) (signingKey, error) {
+	vm, _ := sp["verificationMethod"].(string)
+	var key string
+	var jwk *keys.JWK
+	found, asserted := false, false
+	sk := signingKey{id: vm}
+	sk.signed, _ = sp["created"].(string)
+	for _, m := range p.VerificationMethod {
+		if m.ID == vm || p.ID+m.ID == vm {
+			found, key, jwk = true, m.PublicKeyMultibase, m.PublicKeyJwk
+			sk.created, sk.retired, sk.revoked = m.Created, m.Retired, m.Revoked
+		}
+	}
+	for _, a := range p.AssertionMethod {
+		if s, ok := a.(string); ok && (s == vm || p.ID+s == vm) {
+			asserted = true
+		}
+	}
+	if !found || !asserted {
+		return sk, fmt.Errorf("signed with %s, which is not an assertion key of this issuer", clip(vm))
+	}
+	var pub ed25519.PublicKey
+	var err error
+	if key != "" {
+		pub, err = credential.DecodeMultikey(key)
+	} else if jwk != nil {
+		pub, err = keys.Ed25519FromJWK(*jwk)
+	} else {
+		err = errors.New("no public key given")
+	}
+	if err != nil {
+		return sk, fmt.Errorf("the issuer's key %s: %v", clip(vm), err)
+	}
+	if err := credential.VerifyEdDSA(canon, doc, sp, pub); err != nil {
+		return sk, fmt.Errorf("the issuer's signature does not verify: %v", err)
+	}
+	return sk, nil
 }
 
 // sentBy checks the anchoring transaction against the profile

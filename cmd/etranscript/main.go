@@ -13,6 +13,7 @@ import (
 
 	"github.com/etranscript/etranscript/cli"
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/status"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -31,7 +32,7 @@ func main() {
 }
 
 func root() *cobra.Command {
-	var data string
+	var data, db string
 	dir := func() string { return config.DataDir(data) }
 	rc := &cobra.Command{
 		Use:           "etranscript",
@@ -40,6 +41,7 @@ func root() *cobra.Command {
 		SilenceErrors: true,
 	}
 	rc.PersistentFlags().StringVar(&data, "data", "", "data directory (default ./etranscript-data, or $ETRANSCRIPT_DATA)")
+	rc.PersistentFlags().StringVar(&db, "db", "", "database: postgres://... (default SQLite in the data directory, or $ETRANSCRIPT_DB, or config.json's \"database\")")
 	rc.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.Usage(err) })
 
 	var cfg config.Config
@@ -105,7 +107,7 @@ func root() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return cli.RotateKey(dir(), pass, c.OutOrStdout())
+			return cli.RotateKey(c.Context(), dir(), db, pass, c.OutOrStdout())
 		},
 	})
 	var since string
@@ -121,7 +123,7 @@ func root() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return cli.RevokeKey(dir(), args[0], since, pass, c.OutOrStdout())
+			return cli.RevokeKey(c.Context(), dir(), db, args[0], since, pass, c.OutOrStdout())
 		},
 	}
 	revokeKeyCmd.Flags().StringVar(&since, "since", "", "the date from which the key is compromised")
@@ -149,6 +151,7 @@ func root() *cobra.Command {
 				defer fmt.Fprintln(os.Stderr)
 			}
 			io.Passphrase = func() ([]byte, error) { return passphrase(false) }
+			io.DB = db
 			return cli.Issue(c.Context(), dir(), args[0], io, c.OutOrStdout())
 		},
 	}
@@ -163,7 +166,7 @@ func root() *cobra.Command {
 		Short: "Verify credentials (.json)",
 		Args:  usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
-			v, done := cli.NewVerifier(dir(), vo.AllowTestChains)
+			v, done := cli.NewVerifier(c.Context(), dir(), db, vo.AllowTestChains)
 			defer done()
 			return cli.Verify(c.Context(), v, args, vo, c.OutOrStdout())
 		},
@@ -180,7 +183,29 @@ func root() *cobra.Command {
 		},
 	}
 
-	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd)
+	statusCmd := func(use, short string, p status.Purpose, on bool) *cobra.Command {
+		var reason string
+		c := &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  usageArgs(cobra.ExactArgs(1)),
+			RunE: func(c *cobra.Command, args []string) error {
+				pass, err := passphrase(false)
+				if err != nil {
+					return err
+				}
+				return cli.SetStatus(c.Context(), dir(), db, args[0], cli.StatusChange{Purpose: p, On: on, Reason: reason}, pass, c.OutOrStdout())
+			},
+		}
+		if on {
+			c.Flags().StringVar(&reason, "reason", "", "why (published in the revocation list)")
+		}
+		return c
+	}
+	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd,
+		statusCmd("revoke ID --reason TEXT", "Revoke a credential, for ever", status.Revocation, true),
+		statusCmd("suspend ID --reason TEXT", "Suspend a credential until the suspension is lifted", status.Suspension, true),
+		statusCmd("unsuspend ID", "Lift a credential's suspension", status.Suspension, false))
 	return rc
 }
 

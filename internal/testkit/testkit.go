@@ -15,9 +15,13 @@ import (
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/publish"
+	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/transcript"
+	"github.com/etranscript/etranscript/verifier"
 )
 
 // IssuerURL is the base URL of the test issuer.
@@ -65,6 +69,9 @@ type Issuer struct {
 	Config  *config.Config
 	Ring    *keys.Ring
 	Profile []byte
+	// Status keeps the credentials' status in memory; Site publishes it.
+	Status *status.Service
+	Site   *publish.Site
 }
 
 // Passphrase of test issuers.
@@ -86,7 +93,24 @@ func NewIssuer(tb testing.TB) *Issuer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &Issuer{Dir: dir, Config: cfg, Ring: ring, Profile: p}
+	svc := &status.Service{Store: status.NewMemStore(), BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL()}
+	return &Issuer{Dir: dir, Config: cfg, Ring: ring, Profile: p, Status: svc, Site: &publish.Site{Config: cfg, Status: svc}}
+}
+
+// Fetcher answers the issuer's profile (as in Profile) and its status
+// lists; any other URL goes to next, if set.
+func (is *Issuer) Fetcher(next verifier.Fetcher) verifier.Fetcher {
+	return verifier.Local{Docs: map[string][]byte{is.Config.ProfileURL(): is.Profile}, Next: publish.Fetcher{Site: is.Site, Next: next}}
+}
+
+// StatusSigner is the active Ed25519 key as the status lists' signer.
+func (is *Issuer) StatusSigner() *status.Signer {
+	ed, _ := is.Ring.Active(keys.Ed25519)
+	signer, err := is.Ring.Signer(ed.ID, []byte(Passphrase))
+	if err != nil {
+		panic(err) // the test issuer's own key
+	}
+	return &status.Signer{Key: signer, Method: is.Config.ProfileURL() + "#" + ed.ID}
 }
 
 // Refresh remakes the profile after the key ring changed.
@@ -106,10 +130,14 @@ func (is *Issuer) Settings() issuer.Settings {
 	if err != nil {
 		panic(err) // the test issuer's own key
 	}
+	sig := &status.Signer{Key: signer, Method: is.Config.ProfileURL() + "#" + ed.ID}
 	return issuer.Settings{
 		IssuerURL: is.Config.ProfileURL(), IssuerName: is.Config.Name, Scheme: transcript.HKUST(),
 		VerificationMethod: is.Config.ProfileURL() + "#" + k.ID,
-		Signer:             signer, SigningMethod: is.Config.ProfileURL() + "#" + ed.ID,
+		Signer:             signer, SigningMethod: sig.Method,
+		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
+			return is.Status.Assign(ctx, batch, ids, sig)
+		},
 	}
 }
 

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/status"
+	"github.com/etranscript/etranscript/store"
+)
+
+// openStatus opens the store and the status service of a data directory.
+func openStatus(ctx context.Context, cfg *config.Config, dsn string) (*status.Service, func(), error) {
+	db, err := store.Open(ctx, cfg.Dir(), cfg.DSN(dsn))
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := &status.Service{Store: db, BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL()}
+	return svc, func() { db.Close() }, nil
+}
+
+// statusSigner is the active Ed25519 key, which signs the status lists.
+func statusSigner(cfg *config.Config, ring *keys.Ring, pass []byte) (*status.Signer, error) {
+	ed, ok := ring.Active(keys.Ed25519)
+	if !ok {
+		return nil, Usage(errors.New("no active signing key: run 'etranscript keys rotate'"))
+	}
+	k, err := ring.Signer(ed.ID, pass)
+	if err != nil {
+		return nil, err
+	}
+	return &status.Signer{Key: k, Method: cfg.ProfileURL() + "#" + ed.ID}, nil
+}
+
+// StatusChange is a revocation, a suspension or a lifted suspension.
+type StatusChange struct {
+	Purpose status.Purpose
+	On      bool
+	Reason  string
+}
+
+// SetStatus changes a credential's status and publishes the new status
+// list, signed.
+func SetStatus(ctx context.Context, dir, dsn, id string, ch StatusChange, pass []byte, w io.Writer) error {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
+	if ch.On && ch.Reason == "" {
+		return Usage(errors.New("--reason TEXT is required: it is published with the status"))
+	}
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return err
+	}
+	sig, err := statusSigner(cfg, ring, pass)
+	if err != nil {
+		return err
+	}
+	svc, done, err := openStatus(ctx, cfg, dsn)
+	if err != nil {
+		return err
+	}
+	defer done()
+	e, err := svc.Set(ctx, id, ch.Purpose, ch.On, ch.Reason, sig)
+	if errors.Is(err, status.ErrUnknownCredential) || errors.Is(err, status.ErrNotRevocable) {
+		return Usage(err)
+	}
+	if err != nil {
+		return err
+	}
+	what := map[bool]string{true: "revoked", false: "no longer revocable"}[ch.On]
+	if ch.Purpose == status.Suspension {
+		what = map[bool]string{true: "suspended", false: "no longer suspended"}[ch.On]
+	}
+	fmt.Fprintf(w, "credential %s %s; published %s\n", id, what, svc.ListURL(e.List, ch.Purpose))
+	return nil
+}
+
+// republish signs every status list again with the active key (after a
+// key rotation or compromise).
+func republish(ctx context.Context, cfg *config.Config, dsn string, pass []byte) error {
+	ring, err := keys.Open(cfg.Dir())
+	if err != nil {
+		return err
+	}
+	sig, err := statusSigner(cfg, ring, pass)
+	if err != nil {
+		return err
+	}
+	svc, done, err := openStatus(ctx, cfg, dsn)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return svc.PublishAll(ctx, sig)
+}

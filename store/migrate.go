@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// migrations are the schema, one step per version, never edited once
+// released: a change is a new step. {{blob}} and {{serial}} are replaced
+// per dialect.
+var migrations = []string{
+	// 1: status lists and the credentials' slots in them.
+	`CREATE TABLE status_lists (
+		id INTEGER PRIMARY KEY,
+		used {{blob}} NOT NULL,
+		allocated INTEGER NOT NULL,
+		version BIGINT NOT NULL,
+		created TEXT NOT NULL
+	);
+	CREATE TABLE credentials (
+		id TEXT PRIMARY KEY,
+		batch TEXT NOT NULL,
+		list_no INTEGER NOT NULL REFERENCES status_lists(id),
+		idx INTEGER NOT NULL,
+		revoked_at TEXT,
+		revocation_reason TEXT,
+		suspended_at TEXT,
+		suspension_reason TEXT,
+		UNIQUE (list_no, idx)
+	);
+	CREATE INDEX credentials_batch ON credentials (batch);
+	CREATE TABLE status_events (
+		id {{serial}} PRIMARY KEY,
+		credential TEXT NOT NULL,
+		purpose TEXT NOT NULL,
+		set_on BOOLEAN NOT NULL,
+		reason TEXT NOT NULL,
+		at TEXT NOT NULL
+	);
+	CREATE TABLE documents (
+		name TEXT PRIMARY KEY,
+		doc {{blob}} NOT NULL,
+		version BIGINT NOT NULL,
+		at TEXT NOT NULL
+	);`,
+}
+
+// SchemaVersion is the version this build migrates to.
+var SchemaVersion = len(migrations)
+
+// migrate applies the steps the database has not seen, each in its own
+// transaction with its version record.
+func (d *DB) migrate(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return d.wrap(err)
+	}
+	for {
+		done := false
+		err := d.tx(ctx, func(tx *sql.Tx) error {
+			if d.dialect.lock != "" {
+				if _, err := tx.ExecContext(ctx, `LOCK TABLE schema_version IN EXCLUSIVE MODE`); err != nil {
+					return err
+				}
+			}
+			var v int
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
+				return err
+			}
+			if v > len(migrations) {
+				return fmt.Errorf("the database is at schema version %d, newer than this program (%d): upgrade etranscript", v, len(migrations))
+			}
+			if v == len(migrations) {
+				done = true
+				return nil
+			}
+			step := strings.NewReplacer("{{blob}}", d.dialect.blob, "{{serial}}", d.dialect.serial).Replace(migrations[v])
+			for _, stmt := range strings.Split(step, ";") {
+				if strings.TrimSpace(stmt) == "" {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("migration %d: %w", v+1, err)
+				}
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, v+1)
+			return err
+		})
+		if err != nil || done {
+			return err
+		}
+	}
+}
