@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/etranscript/etranscript/anchor/devchain"
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 )
 
@@ -77,6 +80,13 @@ func RotateKey(ctx context.Context, dir, dsn string, passphrase []byte, w io.Wri
 	ring, err := keys.Open(dir)
 	if err != nil {
 		return err
+	}
+	pending, err := issuer.Unanchored(filepath.Dir(cfg.BatchDir("x")))
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return Usage(fmt.Errorf("batch %s is signed but not yet anchored: finish it first (etranscript issue its file again), or its credentials would be anchored after their key was retired", strings.Join(pending, ", ")))
 	}
 	k, err := ring.Rotate(passphrase, time.Now())
 	if err != nil {

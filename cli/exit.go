@@ -7,6 +7,7 @@ import (
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/store"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/etranscript/etranscript/verifier"
 )
@@ -45,7 +46,7 @@ func ExitCode(err error) int {
 	case errors.As(err, &inv), errors.As(err, &ue),
 		errors.Is(err, config.ErrNotInitialized), errors.Is(err, keys.ErrNoKeys),
 		errors.Is(err, keys.ErrPassphrase), errors.Is(err, issuer.ErrChain), errors.Is(err, issuer.ErrOtherInput),
-		errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission), errors.Is(err, store.ErrDSN):
 		return verifier.ExitBadInput
 	}
 	return verifier.ExitIndeterminate

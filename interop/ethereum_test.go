@@ -5,8 +5,10 @@ package interop
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,10 +65,18 @@ func TestOfficialVerifierEthereum(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out")
 	run("issue", "../cli/sample/sample-batch.json", "--out", out, "--no-mail")
-	profile := filepath.Join(dir, "profile.json")
-	os.WriteFile(profile, []byte(run("keys", "profile")), 0o644)
-	revocations := filepath.Join(dir, "revocations.json")
-	os.WriteFile(revocations, []byte(`{"type":"RevocationList","revokedAssertions":[]}`), 0o644)
+
+	// The issuer's documents come from a running etranscript serve.
+	l, _ = net.Listen("tcp", "127.0.0.1:0")
+	web := l.Addr().String()
+	l.Close()
+	sv := exec.Command(bin, "--data", data, "serve", "--addr", web)
+	sv.Env = env
+	if err := sv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sv.Process.Kill(); sv.Wait() }()
+	waitHTTP(t, "http://"+web+"/healthz")
 
 	files, _ := filepath.Glob(filepath.Join(out, "*-*-*-*-*.json"))
 	var creds []string
@@ -82,35 +92,71 @@ func TestOfficialVerifierEthereum(t *testing.T) {
 	tampered := filepath.Join(dir, "tampered.json")
 	os.WriteFile(tampered, bytes.Replace(orig, []byte(`"grade": "A`), []byte(`"grade": "B`), 1), 0o644)
 
-	args := []string{"verify.cjs", "--rpc", rpc,
-		"--doc", "https://registry.example.edu/issuer/profile.json=" + profile,
-		"--doc", "https://registry.example.edu/issuer/revocations.json=" + revocations}
-	cmd := exec.Command("node", append(append(args, creds...), tampered)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	res, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, stderr.String())
-	}
-	lines := strings.Split(strings.TrimSpace(string(res)), "\n")
-	if len(lines) != 4 {
-		t.Fatalf("harness output:\n%s\n%s", res, stderr.String())
-	}
-	for i, l := range lines {
-		var o official
-		json.Unmarshal([]byte(l), &o)
+	opts := []string{"--rpc", rpc, "--proxy", "https://registry.example.edu=http://" + web}
+	got := runOfficial(t, nil, append(append([]string{}, creds...), tampered), opts...)
+	for _, f := range append(creds, tampered) {
 		want := "success"
-		if i == 3 {
+		if f == tampered {
 			want = "failure"
 		}
-		if o.Status != want {
-			t.Errorf("%s: official verifier says %s (%s %v), want %s", filepath.Base(o.File), o.Status, o.Message, o.Failed, want)
+		if o := got[f]; o.Status != want {
+			t.Errorf("%s: official verifier says %s (%s %v), want %s", filepath.Base(f), o.Status, o.Message, o.Failed, want)
 		}
 	}
+
+	// Revoked with the command line, published by the running server: the
+	// official verifier refuses it, and still accepts the others.
+	var c struct{ ID string }
+	json.Unmarshal(orig, &c)
+	run("revoke", c.ID, "--reason", "issued in error")
+	got = runOfficial(t, nil, creds, opts...)
+	for _, f := range creds {
+		o := got[f]
+		if f == creds[0] && (o.Status != "failure" || !strings.Contains(strings.ToLower(o.Message), "revoked")) {
+			t.Errorf("revoked %s: official verifier says %s (%s)", filepath.Base(f), o.Status, o.Message)
+		}
+		if f != creds[0] && o.Status != "success" {
+			t.Errorf("%s after another was revoked: %s (%s %v)", filepath.Base(f), o.Status, o.Message, o.Failed)
+		}
+	}
+	cmd := exec.Command(bin, "--data", data, "verify", creds[0])
+	cmd.Env = env
+	if o, err := cmd.Output(); exitCode(err) != 1 || !strings.Contains(string(o), "revoked by the issuer") {
+		t.Errorf("our verifier on the revoked credential: exit %d\n%s", exitCode(err), o)
+	}
+	creds = creds[1:]
+
 	// Our verifier agrees (it reads the same chain through the data dir).
 	cmd = exec.Command(bin, append([]string{"--data", data, "verify", "--json"}, creds...)...)
 	cmd.Env = env
-	if o, err := cmd.Output(); err != nil || strings.Count(string(o), `"status":"verified"`) != 3 {
+	if o, err := cmd.Output(); err != nil || strings.Count(string(o), `"status":"verified"`) != len(creds) {
 		t.Errorf("our verifier: %v\n%s", err, o)
 	}
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// waitHTTP waits until url answers 200.
+func waitHTTP(t *testing.T, url string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, err := http.Get(url); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer", url)
 }

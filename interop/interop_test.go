@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/etranscript/etranscript/verifier"
+	"github.com/etranscript/etranscript/web"
 )
 
 type official struct {
@@ -25,13 +27,14 @@ type official struct {
 	Failed  []string `json:"failed"`
 }
 
-// runOfficial runs verify.cjs on files, serving docs (URL -> file).
-func runOfficial(t *testing.T, docs map[string]string, files []string) map[string]official {
+// runOfficial runs verify.cjs on files, serving docs (URL -> file); args
+// are more harness options (--proxy, --rpc).
+func runOfficial(t *testing.T, docs map[string]string, files []string, args ...string) map[string]official {
 	t.Helper()
 	if _, err := os.Stat("node_modules/@blockcerts/cert-verifier-js"); err != nil {
 		t.Fatal("the official verifier is not installed: run 'npm ci' in interop/ (.ci/run does)")
 	}
-	args := []string{"verify.cjs"}
+	args = append([]string{"verify.cjs"}, args...)
 	for u, f := range docs {
 		args = append(args, "--doc", u+"="+f)
 	}
@@ -56,6 +59,15 @@ func runOfficial(t *testing.T, docs map[string]string, files []string) map[strin
 		t.Fatalf("harness answered %d of %d files\n%s", len(res), len(files), stderr.String())
 	}
 	return res
+}
+
+// serve runs the issuer's web server (as etranscript serve does) on
+// loopback and returns the harness option that sends the issuer's URLs
+// to it.
+func serve(t *testing.T, is *testkit.Issuer) []string {
+	srv := httptest.NewServer((&web.Server{Site: is.Site}).Handler())
+	t.Cleanup(srv.Close)
+	return []string{"--proxy", is.Config.URL + "=" + srv.URL}
 }
 
 type mutation struct {
@@ -122,13 +134,6 @@ func TestOfficialVerifier(t *testing.T) {
 	}
 	gen := testkit.Batch(4, 40, 1)
 	dir := t.TempDir()
-	docs := map[string]string{
-		is.Config.ProfileURL():        is.WriteProfile(t, dir),
-		is.Config.RevocationListURL(): filepath.Join(dir, "revocations.json"),
-	}
-	if err := os.WriteFile(docs[is.Config.RevocationListURL()], []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"RevocationList","id":"`+is.Config.RevocationListURL()+`","issuer":"`+is.Config.ProfileURL()+`","revokedAssertions":[]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
 
 	type tc struct {
 		name  string
@@ -166,7 +171,7 @@ func TestOfficialVerifier(t *testing.T) {
 		files = append(files, f)
 		byFile[f] = c
 	}
-	got := runOfficial(t, docs, files)
+	got := runOfficial(t, nil, files, serve(t, is)...)
 
 	ours := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	for _, f := range files {

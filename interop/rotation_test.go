@@ -3,6 +3,7 @@
 package interop
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -35,12 +36,9 @@ func TestOfficialVerifierRotation(t *testing.T) {
 		}
 		return p
 	}
-	rl := write("revocations.json", []byte(`{"type":"RevocationList","revokedAssertions":[]}`))
-	docs := func(profile []byte) map[string]string {
-		return map[string]string{is.Config.ProfileURL(): write("profile.json", profile), is.Config.RevocationListURL(): rl}
-	}
+	site := serve(t, is) // the profile, as the key ring now has it, and the status lists
 	old, cur := write("old.json", before.Issued[0].JSON), write("new.json", after.Issued[0].JSON)
-	got := runOfficial(t, docs(is.Profile), []string{old, cur})
+	got := runOfficial(t, nil, []string{old, cur}, site...)
 	for _, f := range []string{old, cur} {
 		if got[f].Status != "success" {
 			t.Errorf("%s after rotation: %s %s %v", filepath.Base(f), got[f].Status, got[f].Message, got[f].Failed)
@@ -51,7 +49,10 @@ func TestOfficialVerifierRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	is.Refresh(t)
-	got = runOfficial(t, docs(is.Profile), []string{cur, old})
+	if err := is.Status.PublishAll(context.Background(), is.StatusSigner()); err != nil { // as keys revoke does
+		t.Fatal(err)
+	}
+	got = runOfficial(t, nil, []string{cur, old}, site...)
 	if got[cur].Status != "failure" {
 		t.Errorf("signed by a compromised key: %s %s", got[cur].Status, got[cur].Message)
 	}

@@ -2,11 +2,12 @@
 // credential files and prints one JSON line per file:
 //   {"file": ..., "status": "success"|"failure", "message": ..., "failed": [step codes]}
 //
-// usage: node verify.cjs [--doc URL=FILE]... [--rpc URL --chain-id N] FILE...
+// usage: node verify.cjs [--doc URL=FILE]... [--proxy BASE=URL]... [--rpc URL] FILE...
 //
-// --doc answers a URL (issuer profile, revocation list) from a local file:
-// the harness replaces the global fetch, and any other URL fails, so the
-// verifier never reaches the network. --rpc reads Ethereum anchors through
+// --doc answers a URL (issuer profile, revocation list) from a local file;
+// --proxy sends every URL under BASE to the same path under URL (a running
+// etranscript serve on loopback): the harness replaces the global fetch,
+// and any other URL fails, so the verifier never reaches the network. --rpc reads Ethereum anchors through
 // a JSON-RPC node (blockcerts.md §5).
 'use strict';
 console.log = console.warn = console.info = () => {};
@@ -17,12 +18,16 @@ const docs = {};
 // The official verifier upgrades http to https; match URLs without scheme.
 const noScheme = (u) => u.replace(/^https?:\/\//, '');
 const files = [];
+const proxies = [];
 let rpc = null;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--doc') {
     const [url, ...rest] = argv[++i].split('=');
     docs[noScheme(url)] = rest.join('=');
+  } else if (argv[i] === '--proxy') {
+    const [base, ...rest] = argv[++i].split('=');
+    proxies.push([noScheme(base).replace(/\/$/, ''), rest.join('=').replace(/\/$/, '')]);
   } else if (argv[i] === '--rpc') {
     rpc = argv[++i];
   } else {
@@ -35,6 +40,12 @@ globalThis.fetch = async (input, init) => {
   const url = typeof input === 'string' ? input : input.url;
   const base = noScheme(url.split('?')[0]);
   if (rpc && url.startsWith(rpc)) return realFetch(input, init);
+  for (const [from, to] of proxies) {
+    const u = noScheme(url);
+    if (u === from || u.startsWith(from + '/') || u.startsWith(from + '?')) {
+      return realFetch(to + u.slice(from.length), { headers: { accept: 'application/json' } });
+    }
+  }
   if (base in docs) {
     return new Response(fs.readFileSync(docs[base]), { status: 200, headers: { 'content-type': 'application/json' } });
   }

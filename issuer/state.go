@@ -116,3 +116,30 @@ func fault(point string) {
 		os.Exit(86)
 	}
 }
+
+// Unanchored lists the batches under batchesDir that are prepared (their
+// credentials built and signed) but not yet anchored: rotating the signing
+// key now would leave them signed by a key retired before their anchor.
+func Unanchored(batchesDir string) ([]string, error) {
+	entries, err := os.ReadDir(batchesDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		st, err := loadState(filepath.Join(batchesDir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		if st != nil && st.Stage == StagePrepared {
+			out = append(out, st.Batch)
+		}
+	}
+	return out, nil
+}

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"crypto/ed25519"
+	_ "embed"
 	"encoding/json"
 	"time"
 
@@ -23,6 +24,16 @@ func Ed25519JWK(pub []byte) (JWK, error) {
 	return out, json.Unmarshal(b, &out)
 }
 
+//go:embed profile-context.json
+var profileContextJSON []byte
+
+// ProfileContext is the profile's inline context: the controller-document
+// terms (assertionMethod, verificationMethod, Multikey) that the published
+// contexts it lists leave undefined, and our key dates (created, retired),
+// so that a JSON-LD processor in safe mode (jsonld-signatures frames the
+// controller document) reads every term.
+var ProfileContext = json.RawMessage(profileContextJSON)
+
 // Issuer is what the profile says about the issuing institution.
 type Issuer struct {
 	ProfileURL     string // the profile's id, the credentials' issuer
@@ -34,7 +45,7 @@ type Issuer struct {
 
 // Profile is a BlockcertsIssuerProfile (blockcerts.md §6).
 type Profile struct {
-	Context            []string             `json:"@context"`
+	Context            []any                `json:"@context"`
 	Type               []string             `json:"type"`
 	ID                 string               `json:"id"`
 	Name               string               `json:"name"`
@@ -76,8 +87,8 @@ type VerificationMethod struct {
 // "revoked".
 func (r *Ring) Profile(in Issuer) *Profile {
 	p := &Profile{
-		Context: []string{"https://www.w3.org/ns/credentials/v2", "https://w3id.org/blockcerts/v3.2",
-			"https://w3id.org/security/data-integrity/v2", "https://w3id.org/security/suites/secp256k1-2019/v1"},
+		Context: []any{"https://www.w3.org/ns/credentials/v2", "https://w3id.org/blockcerts/v3.2",
+			"https://w3id.org/security/data-integrity/v2", "https://w3id.org/security/suites/secp256k1-2019/v1", ProfileContext},
 		Type:           []string{"BlockcertsIssuerProfile"},
 		ID:             in.ProfileURL,
 		Name:           in.Name,

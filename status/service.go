@@ -150,7 +150,9 @@ func (s *Service) ListCredential(list int, p Purpose, bits []byte, sig *Signer) 
 	u := s.ListURL(list, p)
 	now := s.now().UTC().Format(time.RFC3339)
 	doc := map[string]any{
-		"@context":  []any{credential.VCv2Context},
+		// A second context: the official verifier refuses a specific type
+		// with the VC context alone.
+		"@context":  []any{credential.VCv2Context, credential.DataIntegrityContext},
 		"id":        u,
 		"type":      []any{"VerifiableCredential", "BitstringStatusListCredential"},
 		"issuer":    s.IssuerURL,

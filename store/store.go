@@ -40,6 +40,9 @@ var (
 // not answer, a data directory that cannot be written).
 var ErrUnavailable = errors.New("database unavailable")
 
+// ErrDSN is returned for a DSN this store does not understand.
+var ErrDSN = errors.New("expected postgres://... or sqlite:PATH")
+
 // DefaultFile is the SQLite database's file name in the data directory.
 const DefaultFile = "etranscript.db"
 
@@ -60,7 +63,7 @@ func Open(ctx context.Context, dataDir, dsn string) (*DB, error) {
 	default:
 		path, ok := strings.CutPrefix(dsn, "sqlite:")
 		if !ok && dsn != "" {
-			return nil, fmt.Errorf("--db %s: expected postgres://... or sqlite:PATH", redact(dsn))
+			return nil, fmt.Errorf("database %s: %w", redact(dsn), ErrDSN)
 		}
 		if path == "" {
 			path = filepath.Join(dataDir, DefaultFile)

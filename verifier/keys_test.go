@@ -59,6 +59,35 @@ func TestRotation(t *testing.T) {
 	}
 }
 
+// TestRetiredBeforeAnchor: a key must be valid when the anchor is mined,
+// not only when it signed.
+func TestRetiredBeforeAnchor(t *testing.T) {
+	is := testkit.NewIssuer(t)
+	res := is.IssueOn(t, testkit.Batch(1, 3, 4), "test", fixedAnchorer{})
+	eth, _ := is.Ring.Active(keys.Secp256k1)
+	if _, err := is.Ring.Rotate([]byte(testkit.Passphrase), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	is.Refresh(t)
+	for _, tc := range []struct {
+		name string
+		at   time.Duration
+		want verifier.Status
+	}{
+		{"ok/anchored-before-retirement", time.Minute, verifier.Passed},
+		{"fail/key_validity/anchored-after-retirement", 2 * time.Hour, verifier.Failed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := localVerifier(is)
+			v.Chains[4242] = &fakeChain{need: 1, info: &anchor.TxInfo{From: eth.Address(), Input: res.MerkleRoot[:], Success: true, Block: 7, Time: time.Now().Add(tc.at), Confirmations: 3}}
+			r := v.VerifyJSON(context.Background(), res.Issued[0].JSON)
+			if c := check(r, verifier.CheckKeyValidity); c.Status != tc.want {
+				t.Errorf("%s %+v", r.Status, c)
+			}
+		})
+	}
+}
+
 // TestCompromise: a key revoked since a date fails what it signed unless
 // an anchor proves the credential older than the compromise.
 func TestCompromise(t *testing.T) {

@@ -668,8 +668,9 @@ func parseLooseDate(s string) (time.Time, error) {
 }
 
 // checkKeyValidity checks that each signing key was valid when it signed
-// (design.md "Verifier"; blockcerts.md §6): the signature's date lies
-// between the key's creation and its retirement by rotation, and a key
+// and when the anchor was mined (design.md "Verifier"; blockcerts.md §6):
+// the signature's date, and the block time, lie between the key's creation
+// and its retirement by rotation, and a key
 // compromised since a date is trusted only for credentials anchored on a
 // chain before that date, since only the anchor's time cannot be forged
 // with a stolen key.
@@ -692,6 +693,12 @@ func (v *Verifier) checkKeyValidity(r *Result, st *state) {
 		// rotation counts as before it.
 		if t, err := parseLooseDate(k.retired); err == nil && signed.After(t) {
 			r.add(CheckKeyValidity, Failed, fmt.Sprintf("signed on %s with key %s, which had been retired on %s", k.signed, clip(k.id), k.retired))
+			return
+		}
+		// The key must still be valid when the anchor was mined: the
+		// block time is the one date a signer cannot choose.
+		if t, err := parseLooseDate(k.retired); err == nil && st.tx != nil && st.tx.Time.After(t) {
+			r.add(CheckKeyValidity, Failed, fmt.Sprintf("signed with key %s, retired on %s, but anchored later, on %s", clip(k.id), k.retired, st.tx.Time.Format(time.RFC3339)))
 			return
 		}
 		if k.revoked != "" {

@@ -183,6 +183,19 @@ func root() *cobra.Command {
 		},
 	}
 
+	var so cli.ServeOptions
+	serveCmd := &cobra.Command{
+		Use:   "serve [--addr HOST:PORT]",
+		Short: "Run the web service: the issuer's profile, keys and status lists",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			so.DB = db
+			return cli.Serve(c.Context(), dir(), so, c.OutOrStdout())
+		},
+	}
+	serveCmd.Flags().StringVar(&so.Addr, "addr", cli.DefaultAddr, "address to listen on")
+	serveCmd.Flags().BoolVar(&so.AllowPrivateFetch, "allow-private-fetch", false, "DANGEROUS, development only: let the public verifier fetch from loopback and private addresses")
+
 	statusCmd := func(use, short string, p status.Purpose, on bool) *cobra.Command {
 		var reason string
 		c := &cobra.Command{
@@ -202,7 +215,7 @@ func root() *cobra.Command {
 		}
 		return c
 	}
-	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd,
+	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd, serveCmd,
 		statusCmd("revoke ID --reason TEXT", "Revoke a credential, for ever", status.Revocation, true),
 		statusCmd("suspend ID --reason TEXT", "Suspend a credential until the suspension is lifted", status.Suspension, true),
 		statusCmd("unsuspend ID", "Lift a credential's suspension", status.Suspension, false))

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/etranscript/etranscript/publish"
+	"github.com/labstack/echo/v4"
+)
+
+// Server is the web service.
+type Server struct {
+	// Site is the issuer's published documents.
+	Site *publish.Site
+	// Log receives one line per request; nil discards.
+	Log *slog.Logger
+
+	prefix string // the base URL's path, "" or "/registry"
+}
+
+// Timeouts of the HTTP server: a slow or stuck client cannot hold a
+// connection for long.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 90 * time.Second
+	maxHeaderBytes    = 32 << 10
+)
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler {
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	if u, err := url.Parse(s.Site.Config.URL); err == nil {
+		s.prefix = strings.TrimRight(u.Path, "/")
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.httpError
+	e.Use(s.logRequests, securityHeaders)
+	g := e.Group(s.prefix)
+	for _, p := range []string{publish.ProfilePath, publish.JWKSPath, publish.DIDPath, publish.RevocationListPath, publish.StatusPrefix + ":list/:purpose"} {
+		g.GET(p, s.document)
+		g.HEAD(p, s.document)
+	}
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	return e
+}
+
+// document serves one published document with validators and a cache
+// lifetime (RFC 9111 §5.2 max-age; RFC 9110 §8.8 ETag, Last-Modified;
+// §13 conditional requests), and CORS open to all, since browser-based
+// verifiers on other sites must read them.
+func (s *Server) document(c echo.Context) error {
+	r := c.Request()
+	path := strings.TrimPrefix(r.URL.Path, s.prefix)
+	doc, err := s.Site.Get(r.Context(), path, r.URL.Query())
+	if errors.Is(err, publish.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "no such document")
+	}
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(doc.Body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(doc.MaxAge.Seconds())))
+	h.Set("Access-Control-Allow-Origin", "*")
+	if !doc.Modified.IsZero() {
+		h.Set("Last-Modified", doc.Modified.UTC().Format(http.TimeFormat))
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, doc.ContentType, doc.Body)
+}
+
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// httpError answers errors in JSON, without internals: the cause is
+// logged, the client gets the status and a plain message.
+func (s *Server) httpError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := http.StatusInternalServerError, "internal error"
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code = he.Code
+		msg = fmt.Sprint(he.Message)
+	} else {
+		s.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(code)
+		return
+	}
+	c.JSON(code, map[string]string{"error": msg})
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		return next(c)
+	}
+}
+
+// logRequests logs method, path (no query: it may name a credential),
+// status and duration.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		s.Log.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", c.Response().Status, "ms", time.Since(start).Milliseconds())
+		return nil
+	}
+}
+
+// Serve runs h on ln until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
