@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/etranscript/etranscript/config"
@@ -22,6 +23,11 @@ func Init(dir string, cfg *config.Config, passphrase []byte, w io.Writer) error 
 	ring, err := keys.Create(dir, passphrase, time.Now())
 	if err != nil {
 		return Usage(err)
+	}
+	// A self-signed document-signing certificate for the PDFs, until the
+	// registry imports one from a CA (etranscript keys import-pdf-cert).
+	if _, err := ring.AddPDFCert(cfg.Name, passphrase, time.Now()); err != nil {
+		return err
 	}
 	if err := cfg.Save(dir); err != nil {
 		return err
@@ -52,4 +58,28 @@ func Document(dir, kind string) ([]byte, error) {
 		return nil, err
 	}
 	return doc.Body, nil
+}
+
+// ImportPDFCert makes a certificate chain and key (PEM files) the
+// document-signing key of the PDFs.
+func ImportPDFCert(dir, certFile, keyFile string, passphrase []byte, w io.Writer) error {
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return err
+	}
+	cert, err := os.ReadFile(certFile)
+	if err != nil {
+		return Usage(err)
+	}
+	key, err := os.ReadFile(keyFile)
+	if err != nil {
+		return Usage(err)
+	}
+	k, err := ring.ImportPDFCert(cert, key, passphrase, time.Now())
+	if err != nil {
+		return Usage(fmt.Errorf("%s, %s: %w", certFile, keyFile, err))
+	}
+	chain, _ := k.Chain()
+	fmt.Fprintf(w, "document-signing key %s: %s, valid until %s; the profile now publishes it\n", k.ID, chain[0].Subject, chain[0].NotAfter.Format(time.DateOnly))
+	return nil
 }

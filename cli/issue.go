@@ -7,12 +7,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/pdf"
 	"github.com/etranscript/etranscript/status"
+	"github.com/etranscript/etranscript/transcript"
 )
 
 // IssueOptions are the flags of 'etranscript issue'.
@@ -88,6 +91,12 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		return err
 	}
 	defer closeStore()
+	var maker *pdf.Maker
+	if !opts.NoPDF {
+		if maker, err = pdfMaker(cfg, ring, scheme, pw); err != nil {
+			return err
+		}
+	}
 	out := opts.Out
 	if out == "" {
 		out = filepath.Join(dir, "issued", b.ID)
@@ -100,6 +109,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
 			return svc.Assign(ctx, batch, ids, sig)
 		},
+		PDF: pdfOrNil(maker),
 	})
 	if err != nil {
 		return err
@@ -121,4 +131,30 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 func dirExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+// pdfMaker makes the batch's PDF maker with the active document-signing
+// key, making a self-signed one first for a data directory that has none.
+func pdfMaker(cfg *config.Config, ring *keys.Ring, scheme *transcript.Scheme, pass []byte) (*pdf.Maker, error) {
+	if _, ok := ring.Active(keys.PDFSigning); !ok {
+		if _, err := ring.AddPDFCert(cfg.Name, pass, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	key, chain, err := ring.PDFSigner(pass)
+	if err != nil {
+		return nil, err
+	}
+	return &pdf.Maker{
+		Renderer: pdf.NewRenderer(), Institution: cfg.Name, VerifyURL: cfg.VerifyURL, Scheme: scheme,
+		Signing: pdf.Signing{Key: key, Chain: chain, TimestampURL: cfg.PDFTimestampURL, Reason: "Official transcript issued by " + cfg.Name},
+	}, nil
+}
+
+// pdfOrNil keeps a nil *pdf.Maker a nil interface.
+func pdfOrNil(m *pdf.Maker) issuer.PDFMaker {
+	if m == nil {
+		return nil
+	}
+	return m
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/pdf"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/verifier"
 )
@@ -86,20 +87,26 @@ func verifyFile(ctx context.Context, v *verifier.Verifier, f string) *verifier.R
 	fail := func(msg string) *verifier.Result {
 		return &verifier.Result{File: f, Status: verifier.Rejected, Checks: []verifier.Check{{ID: verifier.CheckFormat, Status: verifier.Failed, Message: msg}}}
 	}
-	if strings.EqualFold(filepath.Ext(f), ".pdf") {
-		r := &verifier.Result{File: f, Status: verifier.Indeterminate, Checks: []verifier.Check{{ID: "pdf_signature", Status: verifier.Unknown, Message: "PDF transcripts cannot be verified by this build; verify the credential's .json file"}}}
-		return r
-	}
 	fh, err := os.Open(f)
 	if err != nil {
 		return fail("cannot read the file: " + err.Error())
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, credential.DefaultLimits.MaxBytes+1))
+	isPDF := strings.EqualFold(filepath.Ext(f), ".pdf")
+	max := credential.DefaultLimits.MaxBytes
+	if isPDF {
+		max = pdf.MaxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, max+1))
 	if err != nil {
 		return fail("cannot read the file: " + err.Error())
 	}
-	r := v.VerifyJSON(ctx, data)
+	var r *verifier.Result
+	if isPDF {
+		r = v.VerifyPDF(ctx, data)
+	} else {
+		r = v.VerifyJSON(ctx, data)
+	}
 	r.File = f
 	return r
 }

@@ -51,6 +51,9 @@ type Config struct {
 	DevChainID int64 `json:"devChainId,omitempty"`
 	// Chains binds chain names (for --chain) to JSON-RPC endpoints.
 	Chains map[string]anchor.ChainConfig `json:"chains,omitempty"`
+	// PDFTimestampURL, if set, is an RFC 3161 timestamp authority for the
+	// PDF signatures (PAdES B-T).
+	PDFTimestampURL string `json:"pdfTimestampUrl,omitempty"`
 	// Database is the store's DSN ("postgres://..."); empty for SQLite in
 	// the data directory. The --db flag and $ETRANSCRIPT_DB override it.
 	Database string `json:"database,omitempty"`

@@ -47,12 +47,23 @@ type Settings struct {
 	// Status, if set, gives each credential its credentialStatus entries
 	// (status.Service.Assign), Chunk credentials at a time; without it the
 	// credentials cannot be revoked.
-	Status  func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error)
+	Status func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error)
+	// PDF, if set, makes each credential's transcript PDF, written beside
+	// its JSON as <id>.pdf.
+	PDF     PDFMaker
 	Canon   credential.Canonicalizer // nil: credential.Default
 	Workers int                      // 0: one per CPU
 	Now     func() time.Time
 	// Progress, if set, is told how many credentials are done of how many.
 	Progress func(done, total int)
+}
+
+// PDFMaker renders and signs transcript PDFs (pdf.Maker).
+type PDFMaker interface {
+	// Prepare is given a chunk of credentials (JSON) before they are
+	// made, so that the font can be cut once for all of them.
+	Prepare(texts ...string) error
+	Make(ctx context.Context, cred []byte) ([]byte, error)
 }
 
 // Job is one batch to issue.
@@ -73,6 +84,7 @@ type Issued struct {
 	StudentID string `json:"studentId"`
 	ID        string `json:"credential"`
 	File      string `json:"file"` // name within the output directory
+	PDF       string `json:"pdf,omitempty"`
 }
 
 // Batch is a finished batch. The credentials themselves are in Out: a
@@ -194,6 +206,15 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			return nil, err
 		}
 		chunk := make([]Issued, len(lines))
+		if s.PDF != nil {
+			texts := make([]string, len(lines))
+			for j, l := range lines {
+				texts[j] = string(l)
+			}
+			if err := s.PDF.Prepare(texts...); err != nil {
+				return nil, fmt.Errorf("pdf: %w", err)
+			}
+		}
 		err := parallel(ctx, len(lines), s.Workers, nil, func(j int) error {
 			i := base + j
 			var doc map[string]any
@@ -236,6 +257,16 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 				return err
 			}
 			chunk[j] = Issued{StudentID: student, ID: id, File: name}
+			if s.PDF != nil {
+				b, err := s.PDF.Make(ctx, js)
+				if err != nil {
+					return fmt.Errorf("credential %s: pdf: %w", id, err)
+				}
+				chunk[j].PDF = strings.TrimSuffix(name, ".json") + ".pdf"
+				if err := writeAtomic(filepath.Join(job.Out, chunk[j].PDF), b); err != nil {
+					return err
+				}
+			}
 			return nil
 		})
 		if err != nil {

@@ -23,6 +23,8 @@ func (r *Ring) JWKS(profileURL string) (*JWKS, error) {
 			j, err = Ed25519JWK(k.Public)
 		case Secp256k1:
 			j, err = Secp256k1JWK(k.Public)
+		case PDFSigning:
+			j, err = PublicJWK(k.Public)
 		default:
 			continue
 		}

@@ -90,9 +90,11 @@ func NewTxSigner(key *ecdsa.PrivateKey) *TxSigner {
 // JWK is a public JSON Web Key as the profile publishes it.
 type JWK struct {
 	Kty string `json:"kty"`
-	Crv string `json:"crv"`
-	X   string `json:"x"`
+	Crv string `json:"crv,omitempty"`
+	X   string `json:"x,omitempty"`
 	Y   string `json:"y,omitempty"`
+	N   string `json:"n,omitempty"` // RSA (document-signing keys only)
+	E   string `json:"e,omitempty"`
 	Kid string `json:"kid,omitempty"`
 }
 

@@ -29,6 +29,9 @@ type Key struct {
 	// Revoked is when the key was compromised; what it signed since then
 	// is not valid.
 	Revoked *time.Time `json:"revoked,omitempty"`
+	// Certificates is a document-signing key's X.509 chain (DER, leaf
+	// first); its Public is the PKIX public key.
+	Certificates [][]byte `json:"certificates,omitempty"`
 }
 
 // Ed25519 is the type of Ed25519 signing keys.

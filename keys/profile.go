@@ -125,6 +125,21 @@ func (r *Ring) Profile(in Issuer) *Profile {
 			p.PublicKey = append(p.PublicKey, PublicKeyEntry{
 				ID: "ecdsa-koblitz-pubkey:" + k.Address().Hex(), Created: k.Created.UTC().Format(time.RFC3339), Revoked: revoked,
 			})
+		case PDFSigning:
+			// The key that signs the transcript PDFs: published so that a
+			// verifier can tie a PDF's signature to this issuer. It does not
+			// sign credentials: not an assertion method.
+			jwk, err := PublicJWK(k.Public)
+			if err != nil {
+				continue
+			}
+			vm.Type, vm.PublicKeyJwk, vm.Revoked = "JsonWebKey", &jwk, revoked
+			vm.Created = k.Created.UTC().Format(time.RFC3339)
+			if k.Retired != nil {
+				vm.Retired = k.Retired.UTC().Format(time.RFC3339)
+			}
+			p.VerificationMethod = append(p.VerificationMethod, vm)
+			continue
 		default:
 			continue
 		}

@@ -88,6 +88,16 @@ type signingKey struct {
 
 // VerifyJSON verifies a credential given as JSON bytes.
 func (v *Verifier) VerifyJSON(ctx context.Context, data []byte) *Result {
+	doc, r := v.decode(data)
+	if doc == nil {
+		return r.finish()
+	}
+	return v.Verify(ctx, doc)
+}
+
+// decode reads a credential's JSON within the limits; on failure it
+// returns the result that says why.
+func (v *Verifier) decode(data []byte) (map[string]any, *Result) {
 	r := &Result{}
 	lim := v.Limits
 	if lim.MaxBytes == 0 {
@@ -96,19 +106,26 @@ func (v *Verifier) VerifyJSON(ctx context.Context, data []byte) *Result {
 	raw, err := credential.DecodeJSON(bytes.NewReader(data), lim)
 	if err != nil {
 		r.add(CheckFormat, Failed, "not a readable credential: "+err.Error())
-		return r.finish()
+		return nil, r
 	}
 	doc, ok := raw.(map[string]any)
 	if !ok {
 		r.add(CheckFormat, Failed, "not a credential: expected a JSON object")
-		return r.finish()
+		return nil, r
 	}
-	return v.Verify(ctx, doc)
+	return doc, r
 }
 
 // Verify verifies a decoded credential. It never panics on hostile input
-// and makes no network request but the issuer profile fetch.
+// and makes no network request but the issuer profile and status list
+// fetches.
 func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
+	r, _ := v.run(ctx, doc)
+	return r.finish()
+}
+
+// run makes every check of the credential, and returns what they learnt.
+func (v *Verifier) run(ctx context.Context, doc map[string]any) (*Result, *state) {
 	r := &Result{Credential: summarize(doc)}
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
@@ -118,7 +135,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 				r.add(id, Skipped, why)
 			}
 		}
-		return r.finish()
+		return r, st
 	}
 	v.checkIntegrity(r, st)
 	v.checkMerkle(r, st)
@@ -128,7 +145,7 @@ func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	v.checkKeyValidity(r, st)
 	v.checkRevocation(ctx, r, st)
 	v.checkValidity(r, st)
-	return r.finish()
+	return r, st
 }
 
 func summarize(doc map[string]any) *Summary {
@@ -515,6 +532,18 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 	r.add(CheckIssuer, Passed, msg)
 }
 
+// vmEntry is one verification method of a profile.
+type vmEntry struct {
+	ID                 string    `json:"id"`
+	Type               string    `json:"type"`
+	PublicKeyJwk       *keys.JWK `json:"publicKeyJwk"`
+	PublicKeyMultibase string    `json:"publicKeyMultibase"`
+	Revoked            string    `json:"revoked"`
+	Expires            string    `json:"expires"`
+	Created            string    `json:"created"`
+	Retired            string    `json:"retired"`
+}
+
 // profile is what the verifier reads of an issuer profile.
 type profile struct {
 	ID        string `json:"id"`
@@ -526,18 +555,9 @@ type profile struct {
 		Expires string `json:"expires"`
 		Revoked string `json:"revoked"`
 	} `json:"publicKey"`
-	VerificationMethod []struct {
-		ID                 string    `json:"id"`
-		Type               string    `json:"type"`
-		PublicKeyJwk       *keys.JWK `json:"publicKeyJwk"`
-		PublicKeyMultibase string    `json:"publicKeyMultibase"`
-		Revoked            string    `json:"revoked"`
-		Expires            string    `json:"expires"`
-		Created            string    `json:"created"`
-		Retired            string    `json:"retired"`
-	} `json:"verificationMethod"`
-	AssertionMethod []any  `json:"assertionMethod"`
-	RevocationList  string `json:"revocationList"`
+	VerificationMethod []vmEntry `json:"verificationMethod"`
+	AssertionMethod    []any     `json:"assertionMethod"`
+	RevocationList     string    `json:"revocationList"`
 }
 
 // checkSignature verifies each eddsa-rdfc-2022 proof (W3C Data Integrity

@@ -129,6 +129,20 @@ func root() *cobra.Command {
 	revokeKeyCmd.Flags().StringVar(&since, "since", "", "the date from which the key is compromised")
 	keysCmd.AddCommand(revokeKeyCmd)
 
+	importCmd := &cobra.Command{
+		Use:   "import-pdf-cert CERT.pem KEY.pem",
+		Short: "Use a document-signing certificate chain (PEM, leaf first) and its key for the PDFs",
+		Args:  usageArgs(cobra.ExactArgs(2)),
+		RunE: func(c *cobra.Command, args []string) error {
+			pass, err := passphrase(false)
+			if err != nil {
+				return err
+			}
+			return cli.ImportPDFCert(dir(), args[0], args[1], pass, c.OutOrStdout())
+		},
+	}
+	keysCmd.AddCommand(importCmd)
+
 	var rpcAddr string
 	devchainCmd := &cobra.Command{
 		Use:   "devchain [--rpc-addr HOST:PORT]",
@@ -163,7 +177,7 @@ func root() *cobra.Command {
 	var vo cli.VerifyOptions
 	verifyCmd := &cobra.Command{
 		Use:   "verify [--json] [--allow-test-chains] FILE...",
-		Short: "Verify credentials (.json)",
+		Short: "Verify credentials (.json) or transcript PDFs (.pdf)",
 		Args:  usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
 			v, done := cli.NewVerifier(c.Context(), dir(), db, vo.AllowTestChains)

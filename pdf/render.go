@@ -1,0 +1,401 @@
+package pdf
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/transcript"
+	"github.com/go-pdf/fpdf"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// Options are what a transcript PDF needs besides its credential.
+type Options struct {
+	Institution string // the issuer's name, at the top of every page
+	// VerifyURL is the credential's public verification page, in the QR
+	// code and printed under it.
+	VerifyURL string
+	Scheme    *transcript.Scheme // for the grading key
+}
+
+// Renderer renders transcripts. It keeps a cut of the font that covers the
+// characters of the transcripts it has rendered, so use one per batch: it
+// is safe for concurrent use.
+type Renderer struct {
+	fonts fonts
+}
+
+// NewRenderer returns a Renderer.
+func NewRenderer() *Renderer { return &Renderer{} }
+
+// Prepare makes the font cover texts in one go (a batch's names and course
+// titles), so that rendering its transcripts does not cut the font again.
+func (r *Renderer) Prepare(texts ...string) error {
+	_, err := r.fonts.cover(texts...)
+	return err
+}
+
+// AttachmentName is the attached credential's file name.
+const AttachmentName = "credential.json"
+
+// Page geometry, in millimetres (A4).
+const (
+	pageW, pageH = 210.0, 297.0
+	margin       = 15.0
+	bottom       = pageH - 18 // content stops here; the footer is below
+	lineH        = 5.0
+)
+
+// Table columns: code, title, credits, grade, grade points.
+var cols = [5]float64{24, 96, 20, 18, 22}
+
+// Render draws the transcript of cred, a credential we issued (JSON, with
+// its proofs), and attaches cred itself. Every value is drawn as text.
+func (r *Renderer) Render(cred []byte, o Options) ([]byte, error) {
+	var c credential.Credential
+	if err := json.Unmarshal(cred, &c); err != nil {
+		return nil, fmt.Errorf("credential: %w", err)
+	}
+	s := &c.CredentialSubject
+	if c.ID == "" || s.StudentID == "" {
+		return nil, errors.New("credential: not a transcript credential (no id or student id)")
+	}
+	font, err := r.fonts.cover(texts(&c, o)...)
+	if err != nil {
+		return nil, fmt.Errorf("font: %w", err)
+	}
+	p := fpdf.New("P", "mm", "A4", "")
+	p.SetCompression(true)
+	p.SetMargins(margin, margin, margin)
+	p.SetAutoPageBreak(false, 0)
+	p.AddUTF8FontFromBytes("body", "", font)
+	p.SetTitle("Academic transcript: "+s.Name, true)
+	p.SetAuthor(o.Institution, true)
+	p.SetSubject(c.ID, true)
+	p.SetCreator("etranscript", true)
+	issued, _ := time.Parse(time.RFC3339, c.ValidFrom)
+	p.SetCreationDate(issued)
+	p.SetModificationDate(issued)
+	p.AliasNbPages("{nb}")
+	p.SetFooterFunc(func() {
+		p.SetY(pageH - 12)
+		p.SetFont("body", "", 7)
+		p.SetTextColor(90, 90, 90)
+		p.CellFormat(120, 4, o.Institution+" · "+c.ID, "", 0, "L", false, 0, "")
+		p.CellFormat(0, 4, fmt.Sprintf("Page %d of {nb}", p.PageNo()), "", 0, "R", false, 0, "")
+		p.SetTextColor(0, 0, 0)
+	})
+	d := &doc{p: p, c: &c, o: o}
+	d.firstPage()
+	for ti := range s.Terms {
+		d.term(&s.Terms[ti])
+	}
+	d.summary()
+	d.gradingKey()
+	d.closing()
+	p.SetAttachments([]fpdf.Attachment{{Content: cred, Filename: AttachmentName,
+		Description: "The Blockcerts verifiable credential this transcript shows"}})
+	var buf bytes.Buffer
+	if err := p.Output(&buf); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// texts are the strings a transcript shows, for the font cut.
+func texts(c *credential.Credential, o Options) []string {
+	s := &c.CredentialSubject
+	out := []string{o.Institution, o.VerifyURL, c.ID, s.Name, s.NameLocal, s.StudentID, s.Program.Name, s.Program.Code, s.Program.Level}
+	for _, t := range s.Terms {
+		out = append(out, t.Term)
+		for _, co := range t.Courses {
+			out = append(out, co.Code, co.Title, co.Grade)
+		}
+	}
+	if a := s.Award; a != nil {
+		out = append(out, a.Degree, a.Major, a.Classification)
+	}
+	if o.Scheme != nil {
+		for _, g := range o.Scheme.Grades {
+			out = append(out, g.Grade, g.Meaning)
+		}
+	}
+	return out
+}
+
+type doc struct {
+	p *fpdf.Fpdf
+	c *credential.Credential
+	o Options
+}
+
+func (d *doc) font(size float64) { d.p.SetFont("body", "", size) }
+
+// room starts a new page unless h millimetres fit on this one; it reports
+// whether it did.
+func (d *doc) room(h float64) bool {
+	if d.p.GetY()+h <= bottom {
+		return false
+	}
+	d.p.AddPage()
+	d.continuationHeader()
+	return true
+}
+
+func (d *doc) firstPage() {
+	p, s := d.p, &d.c.CredentialSubject
+	p.AddPage()
+	// QR code to the verification page, top right, with its URL.
+	const qr = 30.0
+	if d.o.VerifyURL != "" {
+		png, err := qrcode.Encode(d.o.VerifyURL, qrcode.Medium, 512)
+		if err == nil {
+			p.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+			p.ImageOptions("qr", pageW-margin-qr, margin-2, qr, qr, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, d.o.VerifyURL)
+		}
+	}
+	p.SetXY(margin, margin)
+	d.font(15)
+	p.MultiCell(pageW-2*margin-qr-4, 7, d.o.Institution, "", "L", false)
+	d.font(11)
+	p.CellFormat(0, 6, "Official Academic Transcript", "", 1, "L", false, 0, "")
+	if d.o.VerifyURL != "" {
+		d.font(6.5)
+		p.SetXY(pageW-margin-qr-14, margin+qr-1)
+		p.MultiCell(qr+14, 3, "Verify: "+d.o.VerifyURL, "", "C", false)
+	}
+	p.SetY(margin + qr + 8)
+	d.rule()
+	name := s.Name
+	if s.NameLocal != "" {
+		name += "   " + s.NameLocal
+	}
+	d.field("Name", name)
+	d.field("Student ID", s.StudentID)
+	prog := s.Program.Name
+	if s.Program.Code != "" {
+		prog += " (" + s.Program.Code + ")"
+	}
+	if s.Program.Level != "" {
+		prog += ", " + s.Program.Level
+	}
+	d.field("Programme", prog)
+	if s.Program.Admitted != "" {
+		d.field("Admitted", s.Program.Admitted)
+	}
+	d.rule()
+}
+
+func (d *doc) continuationHeader() {
+	p, s := d.p, &d.c.CredentialSubject
+	p.SetXY(margin, margin)
+	d.font(8)
+	p.SetTextColor(90, 90, 90)
+	p.CellFormat(0, 4, d.o.Institution+" · Academic Transcript of "+s.Name+" ("+s.StudentID+"), continued", "", 1, "L", false, 0, "")
+	p.SetTextColor(0, 0, 0)
+	p.Ln(2)
+}
+
+// field draws "label   value", the value wrapped.
+func (d *doc) field(label, value string) {
+	p := d.p
+	d.font(9)
+	lines := p.SplitText(value, pageW-2*margin-32)
+	d.room(float64(len(lines)) * lineH)
+	p.SetTextColor(90, 90, 90)
+	p.CellFormat(32, lineH, label, "", 0, "L", false, 0, "")
+	p.SetTextColor(0, 0, 0)
+	for i, l := range lines {
+		if i > 0 {
+			p.SetX(margin + 32)
+		}
+		p.CellFormat(0, lineH, l, "", 1, "L", false, 0, "")
+	}
+}
+
+func (d *doc) rule() {
+	p := d.p
+	p.SetDrawColor(160, 160, 160)
+	y := p.GetY() + 1.5
+	p.Line(margin, y, pageW-margin, y)
+	p.SetY(y + 2.5)
+}
+
+func scaleName(s string) string {
+	switch s {
+	case "4", "4-point":
+		return "4-point scale"
+	case "12", "12-point":
+		return "12-point scale"
+	}
+	if s == "" {
+		return ""
+	}
+	return s + " scale"
+}
+
+// term draws one term: its heading, the course table (its header again
+// on every page it continues on), the term's credits and TGA.
+func (d *doc) term(t *credential.Term) {
+	p := d.p
+	heading := func(cont bool) {
+		d.font(10)
+		h := t.Term
+		if sc := scaleName(t.Scale); sc != "" {
+			h += "  (" + sc + ")"
+		}
+		if cont {
+			h += "  continued"
+		}
+		p.CellFormat(0, 6, h, "", 1, "L", false, 0, "")
+		d.font(8)
+		p.SetFillColor(235, 235, 235)
+		for i, hdr := range []string{"Code", "Course title", "Credits", "Grade", "Grade points"} {
+			align := "L"
+			if i >= 2 {
+				align = "R"
+			}
+			p.CellFormat(cols[i], lineH, hdr, "B", 0, align, true, 0, "")
+		}
+		p.Ln(-1)
+	}
+	// Keep the heading with at least one course.
+	if d.room(6 + 2*lineH + 4) {
+		p.Ln(1)
+	} else {
+		p.Ln(3)
+	}
+	heading(false)
+	d.font(8.5)
+	for _, co := range t.Courses {
+		lines := p.SplitText(co.Title, cols[1]-2)
+		if len(lines) == 0 {
+			lines = []string{""}
+		}
+		h := float64(len(lines)) * 4.2
+		if d.room(h + 1) {
+			heading(true)
+			d.font(8.5)
+		}
+		x, y := p.GetX(), p.GetY()
+		p.CellFormat(cols[0], 4.2, co.Code, "", 0, "L", false, 0, "")
+		for i, l := range lines {
+			p.SetXY(x+cols[0], y+float64(i)*4.2)
+			p.CellFormat(cols[1], 4.2, l, "", 0, "L", false, 0, "")
+		}
+		p.SetXY(x+cols[0]+cols[1], y)
+		p.CellFormat(cols[2], 4.2, co.Credits, "", 0, "R", false, 0, "")
+		p.CellFormat(cols[3], 4.2, co.Grade, "", 0, "R", false, 0, "")
+		p.CellFormat(cols[4], 4.2, co.GradePoints, "", 0, "R", false, 0, "")
+		p.SetXY(x, y+h)
+	}
+	d.room(lineH)
+	d.font(8.5)
+	line := "Term credits " + t.TermCredits
+	if t.TGA != "" {
+		line += "      Term grade average (TGA) " + t.TGA
+	}
+	p.CellFormat(0, lineH, line, "T", 1, "R", false, 0, "")
+}
+
+func (d *doc) summary() {
+	p, s := d.p, &d.c.CredentialSubject
+	if d.room(40) {
+		p.Ln(1)
+	} else {
+		p.Ln(4)
+	}
+	d.rule()
+	cga := s.CGA
+	if cga == "" {
+		cga = "none (no graded credits)"
+	} else if sc := scaleName(s.Scale); sc != "" {
+		cga += " (" + sc + ")"
+	}
+	d.field("CGA", cga)
+	d.field("Credits earned", s.CreditsEarned)
+	d.field("In the CGA", s.CreditsInAverage+" credits")
+	if a := s.Award; a != nil {
+		award := a.Degree
+		if a.Major != "" {
+			award += ", major in " + a.Major
+		}
+		if a.Classification != "" {
+			award += ", " + a.Classification
+		}
+		d.field("Award", award)
+		if a.Conferred != "" {
+			d.field("Conferred", a.Conferred)
+		}
+	}
+	d.rule()
+}
+
+// gradingKey explains the grades: their points on each scale, and which
+// grades count in averages.
+func (d *doc) gradingKey() {
+	sc := d.o.Scheme
+	if sc == nil {
+		return
+	}
+	var four, twelve, out []string
+	for _, g := range sc.Grades {
+		switch {
+		case g.Points != nil:
+			four = append(four, fmt.Sprintf("%s %s", g.Grade, trim(*g.Points)))
+			if g.Points12 != nil {
+				twelve = append(twelve, fmt.Sprintf("%s %s", g.Grade, trim(*g.Points12)))
+			}
+		default:
+			m := g.Grade
+			if g.Meaning != "" {
+				m += " (" + g.Meaning + ")"
+			}
+			out = append(out, m)
+		}
+	}
+	text := "Grading key (" + sc.Name + "). Grade points on the 4-point scale: " + strings.Join(four, ", ") + "."
+	if len(twelve) > 0 && sc.FourPointFrom != "" {
+		text += " Terms before " + sc.FourPointFrom + " are on the 12-point scale: " + strings.Join(twelve, ", ") +
+			"; a CGA over both scales uses each letter's 4-point value."
+	}
+	text += " Not counted in grade averages: " + strings.Join(out, "; ") + "."
+	text += " TGA and CGA are credit-weighted averages, shown to 3 decimals (truncated)."
+	d.paragraph(text, 7)
+}
+
+func trim(f float64) string {
+	s := fmt.Sprintf("%.2f", f)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+func (d *doc) paragraph(text string, size float64) {
+	p := d.p
+	d.font(size)
+	lines := p.SplitText(text, pageW-2*margin)
+	h := size * 0.45
+	for _, l := range lines {
+		d.room(h)
+		p.CellFormat(0, h, l, "", 1, "L", false, 0, "")
+	}
+	p.Ln(2)
+}
+
+func (d *doc) closing() {
+	text := "Credential " + d.c.ID + ", issued " + d.c.ValidFrom + " by " + d.o.Institution +
+		". This PDF carries the credential (" + AttachmentName + ") and is digitally signed by the registry. " +
+		"The credential is anchored on a blockchain and signed by the issuer; anyone can check it"
+	if d.o.VerifyURL != "" {
+		text += " at " + d.o.VerifyURL
+	}
+	d.paragraph(text+".", 7.5)
+}
