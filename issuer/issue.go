@@ -253,7 +253,8 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 				student, _ = cs["studentId"].(string)
 			}
 			name := FileName(id)
-			if err := writeAtomic(filepath.Join(job.Out, name), append(js, '\n')); err != nil {
+			js = append(js, '\n')
+			if err := writeAtomic(filepath.Join(job.Out, name), js); err != nil {
 				return err
 			}
 			chunk[j] = Issued{StudentID: student, ID: id, File: name}

@@ -14,6 +14,7 @@ import (
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/pdf"
 	"github.com/etranscript/etranscript/verifier"
 )
 
@@ -148,4 +149,22 @@ func BenchmarkIssue1000x40(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "credentials/s")
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "cores")
+}
+
+// BenchmarkIssue1000x40PDF is BenchmarkIssue1000x40 with a signed PDF per
+// credential (a cold renderer per batch, as etranscript issue has).
+func BenchmarkIssue1000x40PDF(b *testing.B) {
+	is := testkit.NewIssuer(b)
+	is.EnablePDF(b)
+	batch := testkit.Batch(1000, 40, 42)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		is.PDF.Renderer = pdf.NewRenderer()
+		job := issuer.Job{Dir: b.TempDir(), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: b.TempDir()}
+		if _, err := issuer.Run(context.Background(), job, is.Settings()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "credentials/s")
 }

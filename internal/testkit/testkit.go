@@ -18,6 +18,7 @@ import (
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/pdf"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/transcript"
@@ -72,6 +73,25 @@ type Issuer struct {
 	// Status keeps the credentials' status in memory; Site publishes it.
 	Status *status.Service
 	Site   *publish.Site
+	// PDF, once EnablePDF is called, makes every credential's PDF.
+	PDF *pdf.Maker
+}
+
+// EnablePDF gives the issuer a document-signing certificate (as init
+// does) and makes Issue write a signed PDF beside each credential.
+func (is *Issuer) EnablePDF(tb testing.TB) *pdf.Maker {
+	tb.Helper()
+	if _, err := is.Ring.AddPDFCert(is.Config.Name, []byte(Passphrase), time.Now().Add(-time.Hour)); err != nil {
+		tb.Fatal(err)
+	}
+	key, chain, err := is.Ring.PDFSigner([]byte(Passphrase))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	is.Refresh(tb)
+	is.PDF = &pdf.Maker{Renderer: pdf.NewRenderer(), Institution: is.Config.Name, VerifyURL: is.Config.VerifyURL,
+		Scheme: transcript.HKUST(), Signing: pdf.Signing{Key: key, Chain: chain, Reason: "Official transcript"}}
+	return is.PDF
 }
 
 // Passphrase of test issuers.
@@ -131,7 +151,7 @@ func (is *Issuer) Settings() issuer.Settings {
 		panic(err) // the test issuer's own key
 	}
 	sig := &status.Signer{Key: signer, Method: is.Config.ProfileURL() + "#" + ed.ID}
-	return issuer.Settings{
+	s := issuer.Settings{
 		IssuerURL: is.Config.ProfileURL(), IssuerName: is.Config.Name, Scheme: transcript.HKUST(),
 		VerificationMethod: is.Config.ProfileURL() + "#" + k.ID,
 		Signer:             signer, SigningMethod: sig.Method,
@@ -139,6 +159,10 @@ func (is *Issuer) Settings() issuer.Settings {
 			return is.Status.Assign(ctx, batch, ids, sig)
 		},
 	}
+	if is.PDF != nil {
+		s.PDF = is.PDF
+	}
+	return s
 }
 
 // Issued is one credential of a test batch, read back from its file.
@@ -148,6 +172,7 @@ type Issued struct {
 	File       string
 	JSON       []byte
 	Credential map[string]any
+	PDF        []byte // if the issuer makes PDFs
 }
 
 // Result is a test batch with its credentials read back (test batches are
@@ -201,7 +226,13 @@ func ReadBack(tb testing.TB, res *issuer.Batch) *Result {
 		if err := json.Unmarshal(js, &m); err != nil {
 			tb.Fatal(err)
 		}
-		out.Issued = append(out.Issued, Issued{StudentID: c.StudentID, ID: c.ID, File: f, JSON: js, Credential: m})
+		var p []byte
+		if c.PDF != "" {
+			if p, err = os.ReadFile(filepath.Join(res.Out, c.PDF)); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		out.Issued = append(out.Issued, Issued{StudentID: c.StudentID, ID: c.ID, File: f, JSON: js, Credential: m, PDF: p})
 	}
 	return out
 }
