@@ -24,6 +24,7 @@ func TestDigitalBazaarVerifier(t *testing.T) {
 		t.Fatal("@digitalbazaar/vc is not installed: run 'npm ci' in interop/ (.ci/run does)")
 	}
 	is := testkit.NewIssuer(t)
+	is.EnablePDF(t) // the profile then lists the document-signing key too
 	sample, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/pdf"
@@ -96,7 +97,11 @@ func (v *Verifier) checkPDF(r *Result, st *state, sig *pdf.Signature) {
 		r.add(CheckPDFSignature, Failed, fmt.Sprintf("signed by %s, which the issuer has revoked (%s)", clip(name), vm.Revoked))
 		return
 	}
-	r.add(CheckPDFSignature, Passed, fmt.Sprintf("signed by %s, the issuer's published document-signing key; nothing was changed or added since", clip(name)))
+	msg := fmt.Sprintf("signed by %s, the issuer's published document-signing key; nothing was changed or added since", clip(name))
+	if !sig.Timestamp.IsZero() {
+		msg += "; timestamped " + sig.Timestamp.UTC().Format(time.RFC3339)
+	}
+	r.add(CheckPDFSignature, Passed, msg)
 }
 
 // documentKey finds the profile's verification method whose public key is

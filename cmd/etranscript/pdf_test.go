@@ -1,14 +1,23 @@
 package main_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/etranscript/etranscript/internal/testkit"
 )
@@ -145,4 +154,76 @@ func TestPDFTools(t *testing.T) {
 		t.Errorf("--no-pdf wrote %v", p)
 	}
 	fmt.Fprint(os.Stderr)
+}
+
+// TestImportPDFCert: a registry's own certificate chain (a CA and a leaf
+// with the document-signing usage) replaces the self-signed one; PDFs
+// signed before still verify, the new ones name the new certificate.
+func TestImportPDFCert(t *testing.T) {
+	dir := t.TempDir()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Registry Test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	ca, _ := x509.ParseCertificate(caDER)
+	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	leafTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Registry Document Signing"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, UnknownExtKeyUsage: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 36}}}
+	leafDER, _ := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &leafKey.PublicKey, caKey)
+	keyDER, _ := x509.MarshalPKCS8PrivateKey(leafKey)
+	otherKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	otherDER, _ := x509.MarshalPKCS8PrivateKey(otherKey)
+	write := func(name string, blocks ...*pem.Block) string {
+		var b []byte
+		for _, bl := range blocks {
+			b = append(b, pem.EncodeToMemory(bl)...)
+		}
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, b, 0o600)
+		return p
+	}
+	chain := write("chain.pem", &pem.Block{Type: "CERTIFICATE", Bytes: leafDER}, &pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	key := write("key.pem", &pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
+	wrongKey := write("wrong.pem", &pem.Block{Type: "PRIVATE KEY", Bytes: otherDER})
+	caOnly := write("ca.pem", &pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+
+	data := initData(t, "https://registry.example.edu")
+	before := filepath.Join(dir, "before")
+	if r := etranscript(t, data, "issue", "../../cli/sample/sample-batch.json", "--chain", "mocknet", "--out", before, "--no-mail"); r.code != 0 {
+		t.Fatalf("issue: %+v", r)
+	}
+	for _, tc := range []struct{ name, cert, key, words string }{
+		{"fail/key-not-the-certificate's", chain, wrongKey, "not the key of the certificate"},
+		{"fail/not-a-signing-certificate", caOnly, key, "key usage"},
+		{"fail/missing-file", filepath.Join(dir, "nope.pem"), key, "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := etranscript(t, data, "keys", "import-pdf-cert", tc.cert, tc.key); r.code != 2 || !strings.Contains(r.stderr, tc.words) {
+				t.Errorf("%+v", r)
+			}
+		})
+	}
+	if r := etranscript(t, data, "keys", "import-pdf-cert", chain, key); r.code != 0 || !strings.Contains(r.stdout, "pdf-signing-2") {
+		t.Fatalf("import: %+v", r)
+	}
+	b, _ := os.ReadFile("../../cli/sample/sample-batch.json")
+	second := filepath.Join(dir, "second.json")
+	os.WriteFile(second, []byte(strings.Replace(string(b), `"2026-11-conferment"`, `"2026-11-second"`, 1)), 0o644)
+	after := filepath.Join(dir, "after")
+	if r := etranscript(t, data, "issue", second, "--chain", "mocknet", "--out", after, "--no-mail"); r.code != 0 {
+		t.Fatalf("issue after import: %+v", r)
+	}
+	pdfs := func(d string) []string { p, _ := filepath.Glob(filepath.Join(d, "*.pdf")); return p }
+	if r := etranscript(t, data, append([]string{"verify", "--allow-test-chains"}, pdfs(before)...)...); r.code != 0 {
+		t.Errorf("PDFs signed by the retired self-signed key: %+v", r)
+	}
+	r := etranscript(t, data, append([]string{"verify", "--allow-test-chains"}, pdfs(after)...)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "Registry Document Signing") {
+		t.Errorf("PDFs signed by the imported certificate: %+v", r)
+	}
+	if sig := runTool(t, "pdfsig", pdfs(after)[0]); !strings.Contains(sig, "Registry Document Signing") || !strings.Contains(sig, "Signature is Valid") {
+		t.Errorf("pdfsig: %s", sig)
+	}
 }
