@@ -104,7 +104,11 @@ func (r *Renderer) Render(cred []byte, o Options) ([]byte, error) {
 	if err := p.Output(&buf); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	return buf.Bytes(), nil
+	out, err := associate(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("render: associated file: %w", err)
+	}
+	return out, nil
 }
 
 // texts are the strings a transcript shows, for the font cut.

@@ -30,7 +30,7 @@ func tool(t *testing.T, name string) string {
 	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("ETRANSCRIPT_REQUIRE_TOOLS") != "" {
-			t.Fatalf("%s is not installed (Debian poppler-utils, zbar-tools)", name)
+			t.Fatalf("%s is not installed (Debian poppler-utils, zbar-tools, qpdf)", name)
 		}
 		t.Skipf("%s is not installed", name)
 	}
@@ -53,7 +53,7 @@ func runTool(t *testing.T, name string, args ...string) string {
 // 12-term transcript with long titles runs over several pages with nothing
 // cut off.
 func TestPDFTools(t *testing.T) {
-	for _, n := range []string{"pdfsig", "pdftotext", "pdfdetach", "pdftoppm", "zbarimg"} {
+	for _, n := range []string{"pdfsig", "pdftotext", "pdfdetach", "pdftoppm", "zbarimg", "qpdf"} {
 		tool(t, n)
 	}
 	b := testkit.Batch(1, 60, 42)
@@ -97,6 +97,15 @@ func TestPDFTools(t *testing.T) {
 	json.Unmarshal(cj, &c)
 	file := strings.TrimSuffix(creds[0], ".json") + ".pdf"
 
+	if chk := runTool(t, "qpdf", "--check", file); !strings.Contains(chk, "No syntax or stream encoding errors") {
+		t.Errorf("qpdf --check: %s", chk)
+	}
+	if cat := runTool(t, "qpdf", "--show-object=trailer", "--filtered-stream-data", file); !strings.Contains(cat, "/Root") {
+		t.Errorf("qpdf trailer: %s", cat)
+	}
+	if !regexp.MustCompile(`/AFRelationship /Data`).Match(mustRead(t, file)) {
+		t.Error("the credential is not marked as the associated file (/AFRelationship /Data)")
+	}
 	sig := runTool(t, "pdfsig", file)
 	for _, want := range []string{"Signature is Valid", "Total document signed", "document signing"} {
 		if !strings.Contains(sig, want) {
@@ -226,4 +235,12 @@ func TestImportPDFCert(t *testing.T) {
 	if sig := runTool(t, "pdfsig", pdfs(after)[0]); !strings.Contains(sig, "Registry Document Signing") || !strings.Contains(sig, "Signature is Valid") {
 		t.Errorf("pdfsig: %s", sig)
 	}
+}
+
+func mustRead(t *testing.T, f string) []byte {
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
