@@ -2,19 +2,21 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
-	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/mail"
 	"github.com/etranscript/etranscript/pdf"
-	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/transcript"
 )
 
@@ -23,6 +25,8 @@ type IssueOptions struct {
 	Out      string
 	Chain    string
 	DB       string // the store's DSN; "" for the default
+	SMTP     string // smtp:// URL; "" for $ETRANSCRIPT_SMTP or the outbox
+	Log      *slog.Logger
 	NoMail   bool
 	NoPDF    bool
 	Progress func(done, total int)
@@ -30,10 +34,13 @@ type IssueOptions struct {
 	Passphrase func() ([]byte, error)
 }
 
-// Issue reads, validates and issues a batch file, writing the credentials
-// to opts.Out (default DATA/issued/<batch>). Nothing is written unless the
+// Issue reads, validates and issues a batch file through the issuing
+// service (the same pipeline as the issuer API), writing the credentials
+// to opts.Out (default DATA/issued/<batch>), then mails each recipient
+// their download link unless opts.NoMail. Nothing is written unless the
 // whole batch is valid. Running it again on the same batch after a crash
-// or an unreachable chain finishes that batch.
+// or an unreachable chain finishes that batch; mail that could not go out
+// is retried by 'etranscript serve'.
 func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.Writer) error {
 	cfg, err := config.Load(dir)
 	if err != nil {
@@ -47,90 +54,101 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	ring, err := keys.Open(dir)
-	if err != nil {
-		return err
-	}
 	if opts.Chain == "" {
 		opts.Chain = DevChainName
 	}
 	if opts.Passphrase == nil {
 		opts.Passphrase = func() ([]byte, error) { return nil, Usage(errors.New("passphrase: set $ETRANSCRIPT_PASSPHRASE")) }
 	}
-	ask := opts.Passphrase
-	var pass []byte
-	opts.Passphrase = func() ([]byte, error) { // asked once
-		if pass != nil {
-			return pass, nil
-		}
-		p, err := ask()
-		pass = p
-		return p, err
-	}
-	a, closeChain, err := openAnchorer(ctx, cfg, ring, opts.Chain, opts.Passphrase)
+	pass, err := opts.Passphrase()
 	if err != nil {
 		return err
 	}
-	defer closeChain()
-	eth, _ := ring.Active(keys.Secp256k1)
-	ed, ok := ring.Active(keys.Ed25519)
-	if !ok {
-		return Usage(errors.New("no active signing key: run 'etranscript keys rotate'"))
-	}
-	pw, err := opts.Passphrase()
+	e, err := openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, NoPDF: opts.NoPDF, Out: opts.Out, Log: opts.Log})
 	if err != nil {
 		return err
 	}
-	signer, err := ring.Signer(ed.ID, pw)
+	defer e.Close()
+	e.progress = opts.Progress
+	j, _, err := e.svc.Submit(ctx, b, opts.Chain)
 	if err != nil {
 		return err
 	}
-	sig := &status.Signer{Key: signer, Method: cfg.ProfileURL() + "#" + ed.ID}
-	svc, closeStore, err := openStatus(ctx, cfg, opts.DB)
-	if err != nil {
+	if j.Chain != opts.Chain {
+		return Usage(fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", b.ID, j.Chain, j.Chain))
+	}
+	resumed := j.State != issuer.JobQueued
+	if j, err = e.svc.Process(ctx, b.ID); err != nil {
 		return err
 	}
-	defer closeStore()
-	var maker *pdf.Maker
-	if !opts.NoPDF {
-		if maker, err = pdfMaker(cfg, ring, scheme, pw); err != nil {
-			return err
+	res, err := batchSummary(j)
+	if errors.Is(err, os.ErrNotExist) {
+		// Issued before, and its files since removed: written again from
+		// the batch's stored state (the same credentials).
+		if _, err = e.issue(ctx, j, b, nil); err == nil {
+			res, err = batchSummary(j)
 		}
 	}
-	out := opts.Out
-	if out == "" {
-		out = filepath.Join(dir, "issued", b.ID)
-	}
-	job := issuer.Job{Dir: cfg.BatchDir(b.ID), Batch: b, Input: issuer.Digest(b), Chain: opts.Chain, Anchorer: a, Out: out}
-	res, err := issuer.Run(ctx, job, issuer.Settings{
-		IssuerURL: cfg.ProfileURL(), IssuerName: cfg.Name, Scheme: scheme, Progress: opts.Progress,
-		VerificationMethod: cfg.ProfileURL() + "#" + eth.ID,
-		Signer:             signer, SigningMethod: sig.Method,
-		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
-			return svc.Assign(ctx, batch, ids, sig)
-		},
-		PDF: pdfOrNil(maker),
-	})
 	if err != nil {
 		return err
 	}
-	if res.Resumed {
+	if resumed {
 		fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", b.ID)
 	}
-	fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %x\n", b.ID, len(res.Issued), res.Chain, res.MerkleRoot)
+	fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %s\n", b.ID, len(res.Files), res.Chain, res.MerkleRoot)
 	if a := res.Anchor; a != nil && a.Block > 0 {
 		fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
 	}
-	fmt.Fprintf(w, "written to %s\n", out)
-	if !opts.NoMail {
-		fmt.Fprintln(w, "mail: not sent (email delivery is not part of this build)")
+	fmt.Fprintf(w, "written to %s\n", j.Out)
+	if opts.NoMail {
+		fmt.Fprintln(w, "mail: not sent (--no-mail); 'etranscript serve' sends it")
+		return nil
 	}
+	sent, err := e.svc.SendDue(ctx, j.Total+10)
+	if err != nil {
+		return err
+	}
+	if _, err := e.svc.Process(ctx, b.ID); err != nil {
+		return err
+	}
+	ds, err := e.db.Deliveries(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	pending := 0
+	for _, d := range ds {
+		if d.State == issuer.DeliveryPending || d.State == issuer.DeliverySending {
+			pending++
+		}
+	}
+	where := "by SMTP"
+	if _, ok := e.svc.Sender.(*mail.Outbox); ok {
+		where = "to the outbox " + filepath.Join(dir, "outbox") + " (no SMTP server configured)"
+	}
+	fmt.Fprintf(w, "mail: %d sent %s", sent, where)
+	if pending > 0 {
+		fmt.Fprintf(w, "; %d waiting to be retried by 'etranscript serve'", pending)
+	}
+	fmt.Fprintln(w)
 	return nil
 }
 
-func dirExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.IsDir()
+// manifest is what issue reports of a finished batch, read from its
+// manifest.
+type manifest struct {
+	Chain      string          `json:"chain"`
+	MerkleRoot string          `json:"merkleRoot"`
+	Anchor     *anchor.Result  `json:"anchor"`
+	Files      []issuer.Issued `json:"credentials"`
+}
+
+func batchSummary(j *issuer.JobRecord) (*manifest, error) {
+	b, err := os.ReadFile(filepath.Join(j.Out, issuer.ManifestName(j.ID)))
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	return &m, json.Unmarshal(b, &m)
 }
 
 // pdfMaker makes the batch's PDF maker with the active document-signing
@@ -157,4 +175,9 @@ func pdfOrNil(m *pdf.Maker) issuer.PDFMaker {
 		return nil
 	}
 	return m
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

@@ -45,6 +45,58 @@ var migrations = []string{
 		version BIGINT NOT NULL,
 		at TEXT NOT NULL
 	);`,
+	// 2: batch jobs, mail deliveries, download links, API tokens.
+	`CREATE TABLE jobs (
+		id TEXT PRIMARY KEY,
+		input TEXT NOT NULL,
+		chain TEXT NOT NULL,
+		source TEXT NOT NULL,
+		state TEXT NOT NULL,
+		total INTEGER NOT NULL,
+		done INTEGER NOT NULL,
+		error TEXT NOT NULL,
+		out_dir TEXT NOT NULL,
+		created TEXT NOT NULL,
+		updated TEXT NOT NULL
+	);
+	CREATE TABLE deliveries (
+		id TEXT PRIMARY KEY,
+		batch TEXT NOT NULL,
+		credential TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		email TEXT NOT NULL,
+		name TEXT NOT NULL,
+		state TEXT NOT NULL,
+		attempts INTEGER NOT NULL,
+		next_attempt TEXT NOT NULL,
+		last_error TEXT NOT NULL,
+		message_id TEXT NOT NULL,
+		sent_at TEXT,
+		created TEXT NOT NULL
+	);
+	CREATE UNIQUE INDEX deliveries_holder ON deliveries (credential) WHERE kind = 'holder';
+	CREATE INDEX deliveries_pending ON deliveries (state, next_attempt);
+	CREATE INDEX deliveries_batch ON deliveries (batch);
+	CREATE TABLE links (
+		hash TEXT PRIMARY KEY,
+		delivery TEXT NOT NULL REFERENCES deliveries(id),
+		expires TEXT NOT NULL,
+		revoked_at TEXT,
+		created TEXT NOT NULL
+	);
+	CREATE INDEX links_delivery ON links (delivery);
+	CREATE TABLE downloads (
+		id {{serial}} PRIMARY KEY,
+		link TEXT NOT NULL,
+		what TEXT NOT NULL,
+		at TEXT NOT NULL
+	);
+	CREATE TABLE api_tokens (
+		hash TEXT PRIMARY KEY,
+		name TEXT NOT NULL,
+		created TEXT NOT NULL,
+		revoked_at TEXT
+	);`,
 }
 
 // SchemaVersion is the version this build migrates to.

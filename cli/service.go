@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/mail"
+	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/status"
+	"github.com/etranscript/etranscript/store"
+	"github.com/etranscript/etranscript/transcript"
+)
+
+// env is an opened data directory: configuration, keys, the store, and
+// the issuing service over them.
+type env struct {
+	cfg    *config.Config
+	ring   *keys.Ring
+	db     *store.DB
+	status *status.Service
+	sig    *status.Signer
+	scheme *transcript.Scheme
+	svc    *issuer.Service
+	pass   []byte
+
+	mu       sync.Mutex
+	anchors  map[string]issuer.Anchorer
+	closers  []func()
+	noPDF    bool
+	progress func(done, total int)
+}
+
+// envOptions choose how the service runs.
+type envOptions struct {
+	DB    string // DSN
+	SMTP  string // smtp:// URL; "" for the outbox
+	NoPDF bool
+	Out   string // output directory of a batch given on the command line
+	Log   *slog.Logger
+}
+
+// openEnv opens the data directory dir with the passphrase of its keys.
+func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, error) {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := cfg.Scheme()
+	if err != nil {
+		return nil, Usage(err)
+	}
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := statusSigner(cfg, ring, pass)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.Dir(), cfg.DSN(o.DB))
+	if err != nil {
+		return nil, err
+	}
+	e := &env{cfg: cfg, ring: ring, db: db, sig: sig, scheme: scheme, pass: pass, anchors: map[string]issuer.Anchorer{}, noPDF: o.NoPDF}
+	e.closers = append(e.closers, func() { db.Close() })
+	e.status = &status.Service{Store: db, BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL()}
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	var sender mail.Sender
+	smtpURL := o.SMTP
+	if smtpURL == "" {
+		smtpURL = os.Getenv("ETRANSCRIPT_SMTP")
+	}
+	if smtpURL != "" {
+		s, err := mail.ParseURL(smtpURL)
+		if err != nil {
+			e.Close()
+			return nil, Usage(err)
+		}
+		sender = s
+	} else {
+		sender = &mail.Outbox{Dir: filepath.Join(dir, "outbox"), Log: log}
+	}
+	e.svc = &issuer.Service{
+		Store: db, Sender: sender, Issue: e.issue, Log: log,
+		Read:  func(p string) (*transcript.Batch, error) { return scheme.ReadFile(p, 0) },
+		Inbox: filepath.Join(dir, "inbox"),
+		OutDir: func(batch string) string {
+			if o.Out != "" {
+				return o.Out
+			}
+			return filepath.Join(dir, "issued", batch)
+		},
+		Mail: issuer.MailSettings{From: fromAddress(cfg), Institution: cfg.Name, BaseURL: cfg.URL, VerifyURL: cfg.VerifyURL},
+	}
+	return e, nil
+}
+
+// fromAddress is the sender of delivery mail: the configured contact
+// address, or registry@ the site's host.
+func fromAddress(cfg *config.Config) string {
+	addr := cfg.Email
+	if addr == "" {
+		host := "localhost"
+		if u, err := url.Parse(cfg.URL); err == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+		addr = "registry@" + host
+	}
+	return fmt.Sprintf("%q <%s>", cfg.Name, addr)
+}
+
+// Close releases the chains and the store.
+func (e *env) Close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+}
+
+// anchorer opens the chain a job anchors on, once.
+func (e *env) anchorer(ctx context.Context, chain string) (issuer.Anchorer, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if a, ok := e.anchors[chain]; ok {
+		return a, nil
+	}
+	a, closer, err := openAnchorer(ctx, e.cfg, e.ring, chain, func() ([]byte, error) { return e.pass, nil })
+	if err != nil {
+		return nil, err
+	}
+	e.anchors[chain] = a
+	e.closers = append(e.closers, closer)
+	return a, nil
+}
+
+// issue runs the pipeline for one job with this issuer's keys.
+func (e *env) issue(ctx context.Context, j *issuer.JobRecord, b *transcript.Batch, progress func(done, total int)) (*issuer.Batch, error) {
+	a, err := e.anchorer(ctx, j.Chain)
+	if err != nil {
+		return nil, err
+	}
+	eth, _ := e.ring.Active(keys.Secp256k1)
+	ed, ok := e.ring.Active(keys.Ed25519)
+	if !ok {
+		return nil, Usage(errors.New("no active signing key: run 'etranscript keys rotate'"))
+	}
+	signer, err := e.ring.Signer(ed.ID, e.pass)
+	if err != nil {
+		return nil, err
+	}
+	var maker *pdf.Maker
+	if !e.noPDF {
+		if maker, err = pdfMaker(e.cfg, e.ring, e.scheme, e.pass); err != nil {
+			return nil, err
+		}
+	}
+	if e.progress != nil {
+		progress = e.progress
+	}
+	job := issuer.Job{Dir: e.cfg.BatchDir(b.ID), Batch: b, Input: issuer.Digest(b), Chain: j.Chain, Anchorer: a, Out: j.Out}
+	return issuer.Run(ctx, job, issuer.Settings{
+		IssuerURL: e.cfg.ProfileURL(), IssuerName: e.cfg.Name, Scheme: e.scheme, Progress: progress,
+		VerificationMethod: e.cfg.ProfileURL() + "#" + eth.ID,
+		Signer:             signer, SigningMethod: e.sig.Method,
+		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
+			return e.status.Assign(ctx, batch, ids, e.sig)
+		},
+		PDF: pdfOrNil(maker),
+	})
+}

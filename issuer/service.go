@@ -1,0 +1,418 @@
+package issuer
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/etranscript/etranscript/internal/atomicfile"
+	"github.com/etranscript/etranscript/mail"
+	"github.com/etranscript/etranscript/transcript"
+	"github.com/google/uuid"
+)
+
+// Service runs batch jobs from the store to the last mail: the same
+// pipeline for the command line and for the issuer API. Every step is
+// recorded before the next, so a crash or a restart resumes where it
+// stopped (Work), anchors nothing twice (Run's journal), and sends every
+// mail at least once and, but for a crash in the instant between the mail
+// server's answer and its record, exactly once.
+type Service struct {
+	Store  JobStore
+	Sender mail.Sender
+	// Issue runs Run for a job with the issuer's settings (keys, chain,
+	// status lists, PDFs); progress is told how far it is.
+	Issue func(ctx context.Context, j *JobRecord, b *transcript.Batch, progress func(done, total int)) (*Batch, error)
+	// Read reads a saved batch input.
+	Read  func(path string) (*transcript.Batch, error)
+	Inbox string // where submitted batches are kept (DATA/inbox)
+	// OutDir is where a batch's credentials are written.
+	OutDir func(batch string) string
+	Mail   MailSettings
+	Log    *slog.Logger
+	Now    func() time.Time
+
+	wake chan struct{}
+	once sync.Once
+}
+
+// MailSettings are what the delivery mails say and where their links go.
+type MailSettings struct {
+	From        string // "Registry <registry@example.edu>"
+	Institution string
+	BaseURL     string // download links are BaseURL/d/<token>
+	VerifyURL   func(credentialID string) string
+	LinkTTL     time.Duration // 0: DefaultLinkTTL
+	MaxAttempts int           // 0: DefaultMaxAttempts
+}
+
+// Defaults of delivery.
+const (
+	DefaultLinkTTL     = 30 * 24 * time.Hour
+	DefaultMaxAttempts = 10
+	sendLease          = 10 * time.Minute
+)
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+func (s *Service) init() { s.once.Do(func() { s.wake = make(chan struct{}, 1) }) }
+
+// Submit records a valid batch as a job (queued): its input is saved under
+// Inbox first. Submitting the same batch again returns the existing job;
+// another batch under a used id is ErrOtherInput.
+func (s *Service) Submit(ctx context.Context, b *transcript.Batch, chain string) (*JobRecord, bool, error) {
+	s.init()
+	digest := Digest(b)
+	input := hex.EncodeToString(digest[:])
+	if old, err := s.Store.Job(ctx, b.ID); err == nil {
+		if old.Input != input {
+			return nil, false, fmt.Errorf("batch %s: %w", b.ID, ErrOtherInput)
+		}
+		return old, false, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	js, err := json.Marshal(b)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := os.MkdirAll(s.Inbox, 0o700); err != nil {
+		return nil, false, err
+	}
+	src := filepath.Join(s.Inbox, b.ID+".json")
+	if err := atomicfile.Write(src, js, 0o600); err != nil {
+		return nil, false, err
+	}
+	now := s.now()
+	j := &JobRecord{ID: b.ID, Input: input, Chain: chain, Source: src, State: JobQueued, Total: len(b.Records),
+		Out: s.OutDir(b.ID), Created: now, Updated: now}
+	j, created, err := s.Store.CreateJob(ctx, j)
+	if err != nil {
+		return nil, false, fmt.Errorf("batch %s: %w", b.ID, err)
+	}
+	s.Wake()
+	return j, created, nil
+}
+
+// Wake makes Work look for work now.
+func (s *Service) Wake() {
+	s.init()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Process takes a job as far as it can go now: issued, and its deliveries
+// recorded. Mail goes out through SendDue.
+func (s *Service) Process(ctx context.Context, id string) (*JobRecord, error) {
+	j, err := s.Store.Job(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if j.State == JobQueued {
+		j.State, j.Updated = JobIssuing, s.now()
+		if err := s.Store.UpdateJob(ctx, j); err != nil {
+			return nil, err
+		}
+	}
+	if j.State == JobIssuing {
+		if err := s.issue(ctx, j); err != nil {
+			j.Error, j.Updated = err.Error(), s.now()
+			if uerr := s.Store.UpdateJob(context.WithoutCancel(ctx), j); uerr != nil {
+				s.log().Error("recording a job's error", "batch", j.ID, "err", uerr)
+			}
+			return j, err
+		}
+	}
+	if j.State == JobDelivering {
+		if err := s.finishIfDelivered(ctx, j); err != nil {
+			return j, err
+		}
+	}
+	return j, nil
+}
+
+func (s *Service) issue(ctx context.Context, j *JobRecord) error {
+	b, err := s.Read(j.Source)
+	if err != nil {
+		return fmt.Errorf("batch %s: reading its saved input %s: %w", j.ID, j.Source, err)
+	}
+	last := time.Time{}
+	progress := func(done, total int) {
+		if time.Since(last) < time.Second && done < total {
+			return
+		}
+		last = time.Now()
+		j.Done, j.Total, j.Updated = done, total, s.now()
+		if err := s.Store.UpdateJob(ctx, j); err != nil {
+			s.log().Warn("recording progress", "batch", j.ID, "err", err)
+		}
+	}
+	res, err := s.Issue(ctx, j, b, progress)
+	if err != nil {
+		return err
+	}
+	emails := make(map[string]*transcript.Record, len(b.Records))
+	for i := range b.Records {
+		emails[b.Records[i].StudentID] = &b.Records[i]
+	}
+	now := s.now()
+	for _, c := range res.Issued {
+		r := emails[c.StudentID]
+		if r == nil {
+			return fmt.Errorf("batch %s: credential %s is for student %s, who is not in the batch", j.ID, c.ID, c.StudentID)
+		}
+		d := &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name,
+			State: DeliveryPending, NextAttempt: now, Created: now}
+		if _, err := s.Store.AddDelivery(ctx, d); err != nil {
+			return fmt.Errorf("batch %s: recording the delivery of %s: %w", j.ID, c.ID, err)
+		}
+	}
+	j.State, j.Done, j.Total, j.Error, j.Out, j.Updated = JobDelivering, len(res.Issued), len(res.Issued), "", res.Out, s.now()
+	return s.Store.UpdateJob(ctx, j)
+}
+
+// finishIfDelivered marks a delivering job done once no mail is pending.
+func (s *Service) finishIfDelivered(ctx context.Context, j *JobRecord) error {
+	ds, err := s.Store.Deliveries(ctx, j.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.Kind == KindHolder && (d.State == DeliveryPending || d.State == DeliverySending) {
+			return nil
+		}
+	}
+	j.State, j.Updated = JobDone, s.now()
+	return s.Store.UpdateJob(ctx, j)
+}
+
+// SendDue sends the deliveries that are due, one at a time, and reports
+// how many went out.
+func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
+	due, err := s.Store.Due(ctx, s.now(), limit)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for i := range due {
+		if ctx.Err() != nil {
+			return sent, ctx.Err()
+		}
+		ok, err := s.send(ctx, &due[i])
+		if err != nil {
+			return sent, err
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+// backoff is the wait before attempt n+1: 30 s doubling to an hour.
+func backoff(n int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// NewToken returns a download token (256 random bits, base64url) and the
+// hash under which it is stored.
+func NewToken() (token, hash string) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, HashToken(token)
+}
+
+// HashToken is the stored form of a token.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// send makes one attempt at a delivery. The store errors it returns stop
+// the round; the mail server's are recorded on the delivery.
+func (s *Service) send(ctx context.Context, d *Delivery) (bool, error) {
+	now := s.now()
+	ttl := s.Mail.LinkTTL
+	if ttl <= 0 {
+		ttl = DefaultLinkTTL
+	}
+	token, hash := NewToken()
+	link := &Link{Hash: hash, Delivery: d.ID, Expires: now.Add(ttl), Created: now}
+	if err := s.Store.AddLink(ctx, link); err != nil {
+		return false, err
+	}
+	if d.MessageID == "" {
+		d.MessageID = mail.NewID("etranscript.invalid")
+	}
+	// Recorded before the mail server is asked: a crash now leaves it
+	// "sending", and it is sent again (same Message-ID) after the lease.
+	d.State, d.Attempts, d.NextAttempt = DeliverySending, d.Attempts+1, now.Add(sendLease)
+	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
+		return false, err
+	}
+	msg, err := s.compose(d, s.Mail.BaseURL+"/d/"+token, link.Expires)
+	if err == nil {
+		err = s.Sender.Send(ctx, msg)
+	}
+	max := s.Mail.MaxAttempts
+	if max <= 0 {
+		max = DefaultMaxAttempts
+	}
+	switch {
+	case err == nil:
+		t := s.now()
+		d.State, d.SentAt, d.LastError = DeliverySent, &t, ""
+	case mail.Permanent(err) || d.Attempts >= max:
+		d.State, d.LastError = DeliveryFailed, err.Error()
+		s.log().Warn("delivery failed for good", "delivery", d.ID, "credential", d.Credential, "err", err)
+	default:
+		d.State, d.NextAttempt, d.LastError = DeliveryPending, s.now().Add(backoff(d.Attempts)), err.Error()
+		s.log().Info("delivery will be retried", "delivery", d.ID, "attempt", d.Attempts, "next", d.NextAttempt, "err", err)
+	}
+	if uerr := s.Store.UpdateDelivery(context.WithoutCancel(ctx), d); uerr != nil {
+		return false, uerr
+	}
+	return err == nil, nil
+}
+
+// Deliver sends a credential's e-transcript to another recipient (a
+// university the graduate applies to, say): recorded now, sent by SendDue.
+func (s *Service) Deliver(ctx context.Context, credential, email, name string) (*Delivery, error) {
+	ds, err := s.Store.CredentialDeliveries(ctx, credential)
+	if err != nil {
+		return nil, err
+	}
+	var holder *Delivery
+	for i := range ds {
+		if ds[i].Kind == KindHolder {
+			holder = &ds[i]
+		}
+	}
+	if holder == nil {
+		return nil, fmt.Errorf("credential %s: %w", credential, ErrNotFound)
+	}
+	now := s.now()
+	d := &Delivery{ID: uuid.NewString(), Batch: holder.Batch, Credential: credential, Kind: KindThirdParty, Email: email, Name: name,
+		State: DeliveryPending, NextAttempt: now, Created: now}
+	if _, err := s.Store.AddDelivery(ctx, d); err != nil {
+		return nil, err
+	}
+	s.Wake()
+	return d, nil
+}
+
+// ErrGone is returned for a download link that expired or was revoked.
+var ErrGone = errors.New("this download link has expired or was revoked")
+
+// Download is what a download link gives access to.
+type Download struct {
+	Link     *Link
+	Delivery *Delivery
+	Job      *JobRecord
+}
+
+// Files are the credential's files: the JSON and, if it was made, the PDF.
+func (d *Download) Files() (jsonPath, pdfPath string) {
+	base := filepath.Join(d.Job.Out, FileName(d.Delivery.Credential))
+	return base, base[:len(base)-len(".json")] + ".pdf"
+}
+
+// Open resolves a download token.
+func (s *Service) Open(ctx context.Context, token string) (*Download, error) {
+	l, err := s.Store.Link(ctx, HashToken(token))
+	if err != nil {
+		return nil, err
+	}
+	if l.Revoked != nil || !s.now().Before(l.Expires) {
+		return nil, ErrGone
+	}
+	d, err := s.Store.Delivery(ctx, l.Delivery)
+	if err != nil {
+		return nil, err
+	}
+	j, err := s.Store.Job(ctx, d.Batch)
+	if err != nil {
+		return nil, err
+	}
+	return &Download{Link: l, Delivery: d, Job: j}, nil
+}
+
+// Work runs jobs and sends mail until ctx ends: first it resumes whatever
+// an earlier run left unfinished, then it wakes on Submit, Deliver, or
+// every poll interval for retries.
+func (s *Service) Work(ctx context.Context, poll time.Duration) {
+	s.init()
+	if poll <= 0 {
+		poll = 5 * time.Second
+	}
+	failures := map[string]time.Time{} // job id -> not before
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		jobs, err := s.Store.Unfinished(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log().Error("reading jobs", "err", err)
+		}
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				return
+			}
+			if nb, ok := failures[j.ID]; ok && time.Now().Before(nb) {
+				continue
+			}
+			if _, err := s.Process(ctx, j.ID); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				s.log().Error("batch job stopped; it will be retried", "batch", j.ID, "err", err)
+				failures[j.ID] = time.Now().Add(30 * time.Second)
+				continue
+			}
+			delete(failures, j.ID)
+		}
+		n, err := s.SendDue(ctx, 100)
+		if err != nil && ctx.Err() == nil {
+			s.log().Error("sending mail", "err", err)
+		}
+		if n > 0 {
+			continue // more may be due, and jobs may be done
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-t.C:
+		}
+	}
+}

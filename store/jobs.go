@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/etranscript/etranscript/issuer"
+)
+
+var _ issuer.JobStore = (*DB)(nil)
+
+const jobColumns = `id, input, chain, source, state, total, done, error, out_dir, created, updated`
+
+func scanJob(row scanner) (*issuer.JobRecord, error) {
+	var j issuer.JobRecord
+	var created, updated sql.NullString
+	if err := row.Scan(&j.ID, &j.Input, &j.Chain, &j.Source, &j.State, &j.Total, &j.Done, &j.Error, &j.Out, &created, &updated); err != nil {
+		return nil, err
+	}
+	j.Created, j.Updated = parseTS(created), parseTS(updated)
+	return &j, nil
+}
+
+// CreateJob implements issuer.JobStore.
+func (d *DB) CreateJob(ctx context.Context, j *issuer.JobRecord) (*issuer.JobRecord, bool, error) {
+	var out *issuer.JobRecord
+	created := false
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		old, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, j.ID))
+		switch {
+		case err == nil:
+			if old.Input != j.Input {
+				return issuer.ErrOtherInput
+			}
+			out = old
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			j.ID, j.Input, j.Chain, j.Source, j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Created), ts(j.Updated))
+		out, created = j, true
+		return err
+	})
+	return out, created, d.wrap(err)
+}
+
+// Job implements issuer.JobStore.
+func (d *DB) Job(ctx context.Context, id string) (*issuer.JobRecord, error) {
+	j, err := scanJob(d.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, issuer.ErrNotFound
+	}
+	return j, d.wrap(err)
+}
+
+// Unfinished implements issuer.JobStore.
+func (d *DB) Unfinished(ctx context.Context) ([]issuer.JobRecord, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE state <> $1 ORDER BY created, id`, issuer.JobDone)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	defer rows.Close()
+	var out []issuer.JobRecord
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *j)
+	}
+	return out, d.wrap(rows.Err())
+}
+
+// UpdateJob implements issuer.JobStore.
+func (d *DB) UpdateJob(ctx context.Context, j *issuer.JobRecord) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = $1, total = $2, done = $3, error = $4, out_dir = $5, updated = $6 WHERE id = $7`,
+		j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Updated), j.ID)
+	return d.wrap(err)
+}
+
+const deliveryColumns = `id, batch, credential, kind, email, name, state, attempts, next_attempt, last_error, message_id, sent_at, created`
+
+func scanDelivery(row scanner) (*issuer.Delivery, error) {
+	var x issuer.Delivery
+	var next, sent, created sql.NullString
+	if err := row.Scan(&x.ID, &x.Batch, &x.Credential, &x.Kind, &x.Email, &x.Name, &x.State, &x.Attempts, &next, &x.LastError, &x.MessageID, &sent, &created); err != nil {
+		return nil, err
+	}
+	x.NextAttempt, x.Created = parseTS(next), parseTS(created)
+	if t := parseTS(sent); !t.IsZero() {
+		x.SentAt = &t
+	}
+	return &x, nil
+}
+
+// AddDelivery implements issuer.JobStore.
+func (d *DB) AddDelivery(ctx context.Context, x *issuer.Delivery) (bool, error) {
+	res, err := d.db.ExecContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		ON CONFLICT DO NOTHING`,
+		x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created))
+	if err != nil {
+		return false, d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, d.wrap(err)
+}
+
+// Delivery implements issuer.JobStore.
+func (d *DB) Delivery(ctx context.Context, id string) (*issuer.Delivery, error) {
+	x, err := scanDelivery(d.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, issuer.ErrNotFound
+	}
+	return x, d.wrap(err)
+}
+
+func (d *DB) deliveries(ctx context.Context, where string, args ...any) ([]issuer.Delivery, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+where, args...)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	defer rows.Close()
+	var out []issuer.Delivery
+	for rows.Next() {
+		x, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *x)
+	}
+	return out, d.wrap(rows.Err())
+}
+
+// Due implements issuer.JobStore.
+func (d *DB) Due(ctx context.Context, now time.Time, limit int) ([]issuer.Delivery, error) {
+	return d.deliveries(ctx, `state IN ($1, $2) AND next_attempt <= $3 ORDER BY next_attempt, id LIMIT $4`,
+		issuer.DeliveryPending, issuer.DeliverySending, ts(now), limit)
+}
+
+// Deliveries implements issuer.JobStore.
+func (d *DB) Deliveries(ctx context.Context, batch string) ([]issuer.Delivery, error) {
+	return d.deliveries(ctx, `batch = $1 ORDER BY created, id`, batch)
+}
+
+// CredentialDeliveries implements issuer.JobStore.
+func (d *DB) CredentialDeliveries(ctx context.Context, credential string) ([]issuer.Delivery, error) {
+	return d.deliveries(ctx, `credential = $1 ORDER BY created, id`, credential)
+}
+
+// UpdateDelivery implements issuer.JobStore.
+func (d *DB) UpdateDelivery(ctx context.Context, x *issuer.Delivery) error {
+	var sent any
+	if x.SentAt != nil {
+		sent = ts(*x.SentAt)
+	}
+	_, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, message_id = $5, sent_at = $6 WHERE id = $7`,
+		x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, sent, x.ID)
+	return d.wrap(err)
+}
+
+// AddLink implements issuer.JobStore.
+func (d *DB) AddLink(ctx context.Context, l *issuer.Link) error {
+	_, err := d.db.ExecContext(ctx, `INSERT INTO links (hash, delivery, expires, created) VALUES ($1, $2, $3, $4)`,
+		l.Hash, l.Delivery, ts(l.Expires), ts(l.Created))
+	return d.wrap(err)
+}
+
+// Link implements issuer.JobStore.
+func (d *DB) Link(ctx context.Context, hash string) (*issuer.Link, error) {
+	var l issuer.Link
+	var exp, rev, created sql.NullString
+	err := d.db.QueryRowContext(ctx, `SELECT hash, delivery, expires, revoked_at, created FROM links WHERE hash = $1`, hash).
+		Scan(&l.Hash, &l.Delivery, &exp, &rev, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, issuer.ErrNotFound
+	}
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	l.Expires, l.Created = parseTS(exp), parseTS(created)
+	if t := parseTS(rev); !t.IsZero() {
+		l.Revoked = &t
+	}
+	return &l, nil
+}
+
+// RevokeLinks implements issuer.JobStore.
+func (d *DB) RevokeLinks(ctx context.Context, delivery string, at time.Time) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE links SET revoked_at = $1 WHERE delivery = $2 AND revoked_at IS NULL`, ts(at), delivery)
+	return d.wrap(err)
+}
+
+// LogDownload implements issuer.JobStore.
+func (d *DB) LogDownload(ctx context.Context, hash, what string, at time.Time) error {
+	_, err := d.db.ExecContext(ctx, `INSERT INTO downloads (link, what, at) VALUES ($1, $2, $3)`, hash, what, ts(at))
+	return d.wrap(err)
+}
+
+// CreateToken stores an API token's hash under a name.
+func (d *DB) CreateToken(ctx context.Context, name, hash string, at time.Time) error {
+	_, err := d.db.ExecContext(ctx, `INSERT INTO api_tokens (hash, name, created) VALUES ($1, $2, $3)`, hash, name, ts(at))
+	return d.wrap(err)
+}
+
+// TokenName returns the name of the unrevoked API token with this hash.
+func (d *DB) TokenName(ctx context.Context, hash string) (string, error) {
+	var name string
+	err := d.db.QueryRowContext(ctx, `SELECT name FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL`, hash).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", issuer.ErrNotFound
+	}
+	return name, d.wrap(err)
+}
