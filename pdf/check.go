@@ -9,7 +9,8 @@ import (
 	"time"
 
 	pdflib "github.com/digitorus/pdf"
-	"github.com/digitorus/pdfsign"
+	"github.com/digitorus/pdfsign/extract"
+	"github.com/digitorus/pdfsign/verify"
 )
 
 // MaxBytes caps a PDF read by Check.
@@ -57,51 +58,77 @@ func Check(data []byte) (sig *Signature, err error) {
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		return nil, fmt.Errorf("%w: no %%PDF- header", ErrNotPDF)
 	}
-	doc, err := pdfsign.Open(bytes.NewReader(data), int64(len(data)))
+	// The signatures are read with the PDF parser alone: pdfsign.Open
+	// would walk every page for fonts, which never ends on some malformed
+	// page trees (found by FuzzVerifyPDF).
+	file := bytes.NewReader(data)
+	rd, err := pdflib.NewReader(file, int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
 	}
-	sig = &Signature{Subject: doc.Reader().Trailer().Key("Info").Key("Subject").Text()}
-	var last []int64
-	for s, err := range doc.Signatures() {
+	sig = &Signature{Subject: rd.Trailer().Key("Info").Key("Subject").Text()}
+	var sigs []*extract.Signature
+	for s, err := range extract.Iter(rd, file) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
 		}
-		sig.Count++
-		last = s.ByteRange()
+		if sig.Count++; sig.Count > maxSignatures {
+			return nil, fmt.Errorf("%w: more than %d signatures", ErrNotPDF, maxSignatures)
+		}
+		sigs = append(sigs, s)
 	}
 	if sig.Count == 0 {
 		return nil, ErrUnsigned
 	}
 	// The last signature must cover the file: [0, a, b, len-b] with the
 	// gap being its own /Contents (PDF 32000-1 §12.8.1).
+	last := sigs[len(sigs)-1].ByteRange()
 	if len(last) == 4 && last[0] == 0 && last[1] > 0 && last[2] > last[1] && last[2]+last[3] == int64(len(data)) {
 		sig.WholeFile = true
 	}
-	res := doc.Verify().TrustSelfSigned(true).SkipRevocationCheck(true).ExternalChecks(false)
-	if res.Err() != nil {
-		sig.Problems = append(sig.Problems, res.Err().Error())
+	opts := &verify.VerifyOptions{
+		RequiredEKUs:              []x509.ExtKeyUsage{x509.ExtKeyUsage(36)}, // documentSigning, RFC 9336
+		AllowedEKUs:               []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection, x509.ExtKeyUsageClientAuth},
+		RequireDigitalSignatureKU: true,
+		// Trust is decided by the caller, against the issuer's published
+		// key; here the signature is checked with the certificate it
+		// carries, with no network access.
+		AllowUntrustedRoots: true,
+		SkipRevocationCheck: true,
+		HTTPTimeout:         time.Second,
 	}
-	sigs := res.Signatures()
-	if len(sigs) == 0 {
-		sig.Problems = append(sig.Problems, "no signature could be checked")
-		return sig, nil
+	valid := 0
+	for i, s := range sigs {
+		signer, err := verify.VerifySignature(s.Object(), file, int64(len(data)), opts)
+		if err != nil {
+			sig.Problems = append(sig.Problems, err.Error())
+			continue
+		}
+		ok := signer.ValidSignature && len(signer.ValidationErrors) == 0
+		for _, e := range signer.ValidationErrors {
+			sig.Problems = append(sig.Problems, e.Error())
+		}
+		if ok {
+			valid++
+		}
+		if i == len(sigs)-1 {
+			if len(signer.Certificates) > 0 {
+				sig.Certificate = signer.Certificates[0].Certificate
+			}
+			if signer.SignatureTime != nil {
+				sig.Signed = *signer.SignatureTime
+			}
+			if signer.TimeStamp != nil {
+				sig.Timestamp = signer.TimeStamp.Time
+			}
+		}
 	}
-	s := sigs[len(sigs)-1]
-	sig.Valid = s.Valid && len(sigs) == sig.Count
-	sig.Certificate = s.Certificate
-	sig.Signed = s.SigningTime
-	if s.Timestamp != nil {
-		sig.Timestamp = s.Timestamp.Time
-	}
-	for _, e := range s.Errors {
-		sig.Problems = append(sig.Problems, e.Error())
-	}
-	if len(sigs) != sig.Count {
-		sig.Problems = append(sig.Problems, fmt.Sprintf("%d of %d signatures could not be checked", sig.Count-len(sigs), sig.Count))
-	}
+	sig.Valid = valid == sig.Count
 	return sig, nil
 }
+
+// maxSignatures bounds the signatures read from one file.
+const maxSignatures = 16
 
 // Attachment returns the embedded file called name (PDF 32000-1 §7.11.4,
 // the EmbeddedFiles name tree), at most max bytes.

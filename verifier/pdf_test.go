@@ -106,7 +106,7 @@ func TestPDF(t *testing.T) {
 		{"fail/pdf_signature/byte-changed", byteChanged, verifier.Rejected, verifier.CheckPDFSignature, "does not verify"},
 		{"fail/pdf_signature/credential-swapped-by-update", mismatched, verifier.Rejected, verifier.CheckPDFSignature, "after signing"},
 		{"fail/pdf_signature/appended-bytes", append(append([]byte{}, good.PDF...), "\n% appended\n"...), verifier.Rejected, verifier.CheckPDFSignature, "after signing"},
-		{"fail/pdf_signature/second-signature", resigned, verifier.Rejected, verifier.CheckPDFSignature, "2 signatures"},
+		{"fail/pdf_signature/second-signature", resigned, verifier.Rejected, verifier.CheckPDFSignature, "after"},
 		{"fail/pdf_signature/other-signer", impostor, verifier.Rejected, verifier.CheckPDFSignature, "not a document-signing key of this issuer"},
 		{"fail/pdf_signature/unsigned", unsigned, verifier.Rejected, verifier.CheckPDFSignature, "not signed"},
 		{"fail/format/not-pdf", good.JSON, verifier.Rejected, verifier.CheckFormat, "not a transcript PDF"},
