@@ -2,14 +2,22 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/publish"
+	"github.com/etranscript/etranscript/store"
 	"github.com/etranscript/etranscript/web"
 )
 
@@ -17,27 +25,33 @@ import (
 type ServeOptions struct {
 	Addr string // host:port to listen on
 	DB   string // the store's DSN; "" for the default
+	SMTP string // smtp:// URL; "" for $ETRANSCRIPT_SMTP or the outbox
 	// AllowPrivateFetch lets the public verifier fetch from loopback and
 	// private addresses (development only).
 	AllowPrivateFetch bool
 	// Listening, if set, is told the address once the server listens.
 	Listening func(addr string)
+	// Poll is how often the worker looks for retries (0: 5 s).
+	Poll time.Duration
 }
 
 // DefaultAddr is where serve listens by default: loopback only.
 const DefaultAddr = "127.0.0.1:8080"
 
-// Serve runs the web service until ctx ends.
-func Serve(ctx context.Context, dir string, opts ServeOptions, w io.Writer) error {
-	cfg, err := config.Load(dir)
+// Serve runs the whole service until ctx ends: the batch worker (it first
+// resumes what an earlier run left), mail delivery, the issuer API, the
+// download links and the issuer's published documents.
+func Serve(ctx context.Context, dir string, pass []byte, opts ServeOptions, w io.Writer) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	e, err := openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, Log: log})
 	if err != nil {
 		return err
 	}
-	svc, done, err := openStatus(ctx, cfg, opts.DB)
-	if err != nil {
-		return err
-	}
-	defer done()
+	defer e.Close()
+	return serve(ctx, e, opts, w, log)
+}
+
+func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slog.Logger) error {
 	if opts.Addr == "" {
 		opts.Addr = DefaultAddr
 	}
@@ -45,10 +59,49 @@ func Serve(ctx context.Context, dir string, opts ServeOptions, w io.Writer) erro
 	if err != nil {
 		return Usage(fmt.Errorf("--addr %s: %w", opts.Addr, err))
 	}
-	srv := &web.Server{Site: &publish.Site{Config: cfg, Status: svc}, Log: slog.New(slog.NewTextHandler(os.Stderr, nil))}
-	fmt.Fprintf(w, "serving %s on http://%s (issuer profile %s)\n", cfg.Name, ln.Addr(), cfg.ProfileURL())
+	srv := &web.Server{Site: &publish.Site{Config: e.cfg, Status: e.status}, Log: log,
+		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
+			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName}}
+	fmt.Fprintf(w, "serving %s on http://%s (issuer profile %s)\n", e.cfg.Name, ln.Addr(), e.cfg.ProfileURL())
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
 	}
-	return web.Serve(ctx, ln, srv.Handler())
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.svc.Work(wctx, opts.Poll)
+	}()
+	err = web.Serve(ctx, ln, srv.Handler())
+	stop()
+	<-done
+	return err
+}
+
+// CreateToken makes an issuer-API bearer token called name, stores its
+// hash, and prints it: it is shown this once.
+func CreateToken(ctx context.Context, dir, dsn, name string, w io.Writer) error {
+	if strings.TrimSpace(name) == "" {
+		return Usage(errors.New("token create NAME: a name is required (who or what uses the token)"))
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.Dir(), cfg.DSN(dsn))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	tok := "etr_" + base64.RawURLEncoding.EncodeToString(b[:])
+	sum := sha256.Sum256([]byte(tok))
+	if err := db.CreateToken(ctx, name, hex.EncodeToString(sum[:]), time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, tok)
+	return nil
 }

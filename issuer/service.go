@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -273,7 +274,11 @@ func (s *Service) send(ctx context.Context, d *Delivery) (bool, error) {
 		return false, err
 	}
 	if d.MessageID == "" {
-		d.MessageID = mail.NewID("etranscript.invalid")
+		domain := "etranscript.invalid"
+		if u, err := url.Parse(s.Mail.BaseURL); err == nil && u.Hostname() != "" {
+			domain = u.Hostname()
+		}
+		d.MessageID = mail.NewID(domain)
 	}
 	// Recorded before the mail server is asked: a crash now leaves it
 	// "sending", and it is sent again (same Message-ID) after the lease.

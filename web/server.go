@@ -24,6 +24,8 @@ type Server struct {
 	Site *publish.Site
 	// Log receives one line per request; nil discards.
 	Log *slog.Logger
+	// Issuing, if set, serves the issuer API and the download links.
+	Issuing *Issuing
 
 	prefix string // the base URL's path, "" or "/registry"
 }
@@ -54,6 +56,9 @@ func (s *Server) Handler() http.Handler {
 	for _, p := range []string{publish.ProfilePath, publish.JWKSPath, publish.DIDPath, publish.RevocationListPath, publish.StatusPrefix + ":list/:purpose"} {
 		g.GET(p, s.document)
 		g.HEAD(p, s.document)
+	}
+	if s.Issuing != nil {
+		s.issuerRoutes(e)
 	}
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	return e

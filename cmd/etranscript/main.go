@@ -173,6 +173,7 @@ func root() *cobra.Command {
 	issueCmd.Flags().StringVar(&io.Chain, "chain", "dev", "chain to anchor on: dev (embedded), mocknet (test, nothing anchored) or a chain named in config.json")
 	issueCmd.Flags().BoolVar(&io.NoMail, "no-mail", false, "do not email recipients")
 	issueCmd.Flags().BoolVar(&io.NoPDF, "no-pdf", false, "do not render PDFs")
+	issueCmd.Flags().StringVar(&io.SMTP, "smtp", "", "mail server: smtp://user:pass@host:port or smtps://... (default: $ETRANSCRIPT_SMTP, else DATA/outbox)")
 
 	var vo cli.VerifyOptions
 	verifyCmd := &cobra.Command{
@@ -200,14 +201,19 @@ func root() *cobra.Command {
 	var so cli.ServeOptions
 	serveCmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT]",
-		Short: "Run the web service: the issuer's profile, keys and status lists",
+		Short: "Run the whole service: batch jobs, mail, the issuer API, downloads, the issuer's documents",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
 			so.DB = db
-			return cli.Serve(c.Context(), dir(), so, c.OutOrStdout())
+			pass, err := passphrase(false)
+			if err != nil {
+				return err
+			}
+			return cli.Serve(c.Context(), dir(), pass, so, c.OutOrStdout())
 		},
 	}
 	serveCmd.Flags().StringVar(&so.Addr, "addr", cli.DefaultAddr, "address to listen on")
+	serveCmd.Flags().StringVar(&so.SMTP, "smtp", "", "mail server: smtp://user:pass@host:port (STARTTLS when offered) or smtps://... (default: $ETRANSCRIPT_SMTP, else DATA/outbox)")
 	serveCmd.Flags().BoolVar(&so.AllowPrivateFetch, "allow-private-fetch", false, "DANGEROUS, development only: let the public verifier fetch from loopback and private addresses")
 
 	statusCmd := func(use, short string, p status.Purpose, on bool) *cobra.Command {
@@ -229,7 +235,16 @@ func root() *cobra.Command {
 		}
 		return c
 	}
-	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd, serveCmd,
+	tokenCmd := &cobra.Command{Use: "token", Short: "Issuer-API bearer tokens"}
+	tokenCmd.AddCommand(&cobra.Command{
+		Use:   "create NAME",
+		Short: "Print a new issuer-API token (only its hash is kept)",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			return cli.CreateToken(c.Context(), dir(), db, args[0], c.OutOrStdout())
+		},
+	})
+	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd, serveCmd, tokenCmd,
 		statusCmd("revoke ID --reason TEXT", "Revoke a credential, for ever", status.Revocation, true),
 		statusCmd("suspend ID --reason TEXT", "Suspend a credential until the suspension is lifted", status.Suspension, true),
 		statusCmd("unsuspend ID", "Lift a credential's suspension", status.Suspension, false))
