@@ -1,0 +1,72 @@
+package testkit
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/etranscript/etranscript/store"
+)
+
+// Stores are the databases every store test runs on: SQLite always, and
+// PostgreSQL when ETRANSCRIPT_TEST_POSTGRES holds a DSN (.ci/run starts
+// one, and sets ETRANSCRIPT_REQUIRE_POSTGRES so that they cannot be
+// skipped); each call of a returned function makes an empty database.
+func Stores(t *testing.T) map[string]func(t *testing.T) *store.DB {
+	out := map[string]func(t *testing.T) *store.DB{
+		"sqlite": func(t *testing.T) *store.DB {
+			db, err := store.Open(context.Background(), t.TempDir(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+	}
+	if dsn := os.Getenv("ETRANSCRIPT_TEST_POSTGRES"); dsn != "" {
+		out["postgres"] = func(t *testing.T) *store.DB { return freshPostgres(t, dsn) }
+	} else if os.Getenv("ETRANSCRIPT_REQUIRE_POSTGRES") != "" {
+		t.Error("ETRANSCRIPT_REQUIRE_POSTGRES is set but ETRANSCRIPT_TEST_POSTGRES is not")
+	} else {
+		t.Log("ETRANSCRIPT_TEST_POSTGRES is not set: PostgreSQL not tested")
+	}
+	return out
+}
+
+var dbSeq atomic.Int64
+
+// freshPostgres creates an empty database on the server of dsn and opens
+// the store on it.
+func freshPostgres(t *testing.T, dsn string) *store.DB {
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("etr_test_%d_%d", os.Getpid(), dbSeq.Add(1))
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", dsn)
+		if err == nil {
+			a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			a.Close()
+		}
+	})
+	i := strings.LastIndex(dsn, "/")
+	q := ""
+	if j := strings.Index(dsn[i:], "?"); j >= 0 {
+		q = dsn[i+j:]
+	}
+	db, err := store.Open(context.Background(), "", dsn[:i+1]+name+q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -1,0 +1,245 @@
+package issuer_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/etranscript/etranscript/anchor"
+	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/mail"
+	"github.com/etranscript/etranscript/mail/mailtest"
+	"github.com/etranscript/etranscript/transcript"
+)
+
+var linkRE = regexp.MustCompile(`https://registry\.example\.edu/d/([A-Za-z0-9_-]{43})`)
+
+// clock is a settable time.
+type clock struct{ t atomic.Int64 }
+
+func (c *clock) now() time.Time      { return time.Unix(0, c.t.Load()) }
+func (c *clock) add(d time.Duration) { c.t.Add(int64(d)) }
+func newClock() *clock               { c := &clock{}; c.t.Store(time.Now().UnixNano()); return c }
+
+// service is an issuing service on store db, mailing through a real SMTP
+// server; failIssue makes the first n runs fail as an unreachable chain.
+func service(t *testing.T, open func(*testing.T) issuer.JobStore, failIssue int) (*issuer.Service, *mailtest.Server, *clock, *testkit.Issuer) {
+	is := testkit.NewIssuer(t)
+	smtpSrv := mailtest.Start(t, nil, false)
+	sender, err := mail.ParseURL("smtp://" + smtpSrv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := newClock()
+	dir := t.TempDir()
+	var runs atomic.Int32
+	svc := &issuer.Service{
+		Store: open(t), Sender: sender, Now: clk.now,
+		Read:   func(p string) (*transcript.Batch, error) { return transcript.HKUST().ReadFile(p, 0) },
+		Inbox:  filepath.Join(dir, "inbox"),
+		OutDir: func(b string) string { return filepath.Join(dir, "out", b) },
+		Issue: func(ctx context.Context, j *issuer.JobRecord, b *transcript.Batch, progress func(int, int)) (*issuer.Batch, error) {
+			if int(runs.Add(1)) <= failIssue {
+				return nil, anchor.ErrUnreachable
+			}
+			s := is.Settings()
+			s.Progress = progress
+			return issuer.Run(ctx, issuer.Job{Dir: filepath.Join(dir, "batches", b.ID), Batch: b, Input: issuer.Digest(b), Chain: j.Chain, Anchorer: anchor.MocknetAnchorer{}, Out: j.Out}, s)
+		},
+		Mail: issuer.MailSettings{From: `"Test University" <registry@registry.example.edu>`, Institution: "Test University",
+			BaseURL: "https://registry.example.edu", VerifyURL: is.Config.VerifyURL},
+	}
+	return svc, smtpSrv, clk, is
+}
+
+func sample(t *testing.T) *transcript.Batch {
+	b, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestService(t *testing.T) {
+	for name, open := range testkit.Stores(t) {
+		t.Run(name, func(t *testing.T) {
+			jobs := func(t *testing.T) issuer.JobStore { return open(t) }
+			t.Run("ok/submit-issue-mail-download", func(t *testing.T) { testDelivery(t, jobs) })
+			t.Run("ok/smtp-down-then-back", func(t *testing.T) { testRetry(t, jobs) })
+			t.Run("ok/chain-down-then-back", func(t *testing.T) { testResume(t, jobs) })
+		})
+	}
+}
+
+func testDelivery(t *testing.T, open func(*testing.T) issuer.JobStore) {
+	ctx := context.Background()
+	svc, smtpSrv, clk, _ := service(t, open, 0)
+	b := sample(t)
+	j, created, err := svc.Submit(ctx, b, "mocknet")
+	if err != nil || !created || j.State != issuer.JobQueued {
+		t.Fatalf("submit: %+v %v %v", j, created, err)
+	}
+	if _, created, err := svc.Submit(ctx, b, "mocknet"); err != nil || created {
+		t.Fatalf("submitting the same batch again: created %v, %v", created, err)
+	}
+	other := sample(t)
+	other.Records[0].Name = "SOMEONE ELSE"
+	if _, _, err := svc.Submit(ctx, other, "mocknet"); !errors.Is(err, issuer.ErrOtherInput) {
+		t.Fatalf("another batch under the same id: %v", err)
+	}
+	if j, err = svc.Process(ctx, b.ID); err != nil || j.State != issuer.JobDelivering || j.Done != 3 {
+		t.Fatalf("process: %+v %v", j, err)
+	}
+	if n, err := svc.SendDue(ctx, 10); err != nil || n != 3 {
+		t.Fatalf("sent %d: %v", n, err)
+	}
+	if j, _ = svc.Process(ctx, b.ID); j.State != issuer.JobDone {
+		t.Fatalf("after mail: %s", j.State)
+	}
+	if n, _ := svc.SendDue(ctx, 10); n != 0 {
+		t.Fatalf("%d sent twice", n)
+	}
+	msgs := smtpSrv.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	emails := map[string]string{}
+	for _, r := range b.Records {
+		emails[r.Email] = r.Name
+	}
+	var token string
+	for _, m := range msgs {
+		if _, ok := emails[m.To[0]]; !ok {
+			t.Errorf("mail to %s, not in the batch", m.To[0])
+		}
+		delete(emails, m.To[0])
+		body := string(m.Data)
+		for _, want := range []string{"Content-Type: text/plain; charset=utf-8", "Content-Type: text/html; charset=utf-8", "Subject: =?utf-8?q?"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("message without %q", want)
+			}
+		}
+		lm := linkRE.FindStringSubmatch(strings.ReplaceAll(body, "=\r\n", ""))
+		if lm == nil {
+			t.Fatalf("no download link in\n%s", body)
+		}
+		d, err := svc.Open(ctx, lm[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Delivery.Email != m.To[0] {
+			t.Errorf("the link mailed to %s opens %s's credential", m.To[0], d.Delivery.Email)
+		}
+		token = lm[1]
+	}
+	// Expired after 30 days; unknown tokens are not found.
+	clk.add(31 * 24 * time.Hour)
+	if _, err := svc.Open(ctx, token); !errors.Is(err, issuer.ErrGone) {
+		t.Errorf("expired link: %v", err)
+	}
+	clk.add(-31 * 24 * time.Hour)
+	if _, err := svc.Open(ctx, "nope"); !errors.Is(err, issuer.ErrNotFound) {
+		t.Errorf("unknown link: %v", err)
+	}
+	d, _ := svc.Open(ctx, token)
+	if err := svc.Store.RevokeLinks(ctx, d.Delivery.ID, clk.now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Open(ctx, token); !errors.Is(err, issuer.ErrGone) {
+		t.Errorf("revoked link: %v", err)
+	}
+	// A third party gets the credential too.
+	td, err := svc.Deliver(ctx, d.Delivery.Credential, "admissions@university.example", "Admissions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := svc.SendDue(ctx, 10); n != 1 {
+		t.Fatalf("third-party delivery: %d sent", n)
+	}
+	last := smtpSrv.Messages()[3]
+	if last.To[0] != "admissions@university.example" || !strings.Contains(string(last.Data), "at the request of") {
+		t.Errorf("third-party mail: %s", last.Data)
+	}
+	if x, _ := svc.Store.Delivery(ctx, td.ID); x.State != issuer.DeliverySent {
+		t.Errorf("third-party delivery state %s", x.State)
+	}
+	if _, err := svc.Deliver(ctx, "urn:uuid:nope", "a@b.example", ""); !errors.Is(err, issuer.ErrNotFound) {
+		t.Errorf("delivering an unknown credential: %v", err)
+	}
+}
+
+// testRetry: the SMTP server refuses, then accepts again: every mail goes
+// out once, after a back-off.
+func testRetry(t *testing.T, open func(*testing.T) issuer.JobStore) {
+	ctx := context.Background()
+	svc, smtpSrv, clk, _ := service(t, open, 0)
+	b := sample(t)
+	svc.Submit(ctx, b, "mocknet")
+	if _, err := svc.Process(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	smtpSrv.Refuse()
+	if n, err := svc.SendDue(ctx, 10); err != nil || n != 0 {
+		t.Fatalf("sent %d while refused: %v", n, err)
+	}
+	ds, _ := svc.Store.Deliveries(ctx, b.ID)
+	for _, d := range ds {
+		if d.State != issuer.DeliveryPending || d.Attempts != 1 || !d.NextAttempt.After(clk.now()) || !strings.Contains(d.LastError, "451") {
+			t.Fatalf("after a refusal: %+v", d)
+		}
+	}
+	if n, _ := svc.SendDue(ctx, 10); n != 0 {
+		t.Fatal("retried before the back-off")
+	}
+	smtpSrv.Accept()
+	clk.add(time.Minute)
+	if n, err := svc.SendDue(ctx, 10); err != nil || n != 3 {
+		t.Fatalf("after the back-off: %d, %v", n, err)
+	}
+	if got := len(smtpSrv.Messages()); got != 3 {
+		t.Fatalf("%d messages received, want 3", got)
+	}
+	// A delivery left "sending" by a crash is sent again after its lease,
+	// with the same Message-ID.
+	d := ds[0]
+	x, _ := svc.Store.Delivery(ctx, d.ID)
+	x.State, x.NextAttempt = issuer.DeliverySending, clk.now().Add(time.Minute)
+	svc.Store.UpdateDelivery(ctx, x)
+	if n, _ := svc.SendDue(ctx, 10); n != 0 {
+		t.Fatal("a delivery under lease was sent")
+	}
+	clk.add(2 * time.Minute)
+	if n, _ := svc.SendDue(ctx, 10); n != 1 {
+		t.Fatal("the interrupted delivery was not sent again")
+	}
+	msgs := smtpSrv.Messages()
+	if !strings.Contains(string(msgs[3].Data), "Message-ID: <"+x.MessageID+">") {
+		t.Error("the resent message has another Message-ID")
+	}
+}
+
+// testResume: a chain that cannot be reached leaves the job issuing with
+// its error; processing it again finishes it.
+func testResume(t *testing.T, open func(*testing.T) issuer.JobStore) {
+	ctx := context.Background()
+	svc, smtpSrv, _, _ := service(t, open, 1)
+	b := sample(t)
+	svc.Submit(ctx, b, "mocknet")
+	j, err := svc.Process(ctx, b.ID)
+	if !errors.Is(err, anchor.ErrUnreachable) || j.State != issuer.JobIssuing || j.Error == "" {
+		t.Fatalf("first run: %+v %v", j, err)
+	}
+	if j, err = svc.Process(ctx, b.ID); err != nil || j.State != issuer.JobDelivering || j.Error != "" {
+		t.Fatalf("second run: %+v %v", j, err)
+	}
+	svc.SendDue(ctx, 10)
+	if len(smtpSrv.Messages()) != 3 {
+		t.Fatal("mail not sent after the resume")
+	}
+}
