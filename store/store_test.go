@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/status/statustest"
 	"github.com/etranscript/etranscript/store"
 )

@@ -84,8 +84,8 @@ type session struct {
 	to   []string
 }
 
-func (x *session) Reset()        { x.from, x.to = "", nil }
-func (x *session) Logout() error { return nil }
+func (x *session) Reset()                   { x.from, x.to = "", nil }
+func (x *session) Logout() error            { return nil }
 func (x *session) AuthMechanisms() []string { return []string{sasl.Plain} }
 func (x *session) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, user, pass string) error {
