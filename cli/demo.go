@@ -1,16 +1,18 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/issuer"
 )
 
 //go:embed sample/sample-batch.json
@@ -20,10 +22,22 @@ var sampleBatch []byte
 // is not a secret: demo data directories are for trying the software out.
 const DemoPassphrase = "etranscript-demo-only"
 
-// Demo is the first-run experience: it initializes dir if needed (as a test
-// issuer on http://127.0.0.1:8080), issues the bundled sample batch on the
-// mocknet test chain, and verifies what it issued.
-func Demo(ctx context.Context, dir string, w io.Writer) error {
+// DemoOptions are the flags of 'etranscript demo'.
+type DemoOptions struct {
+	Addr string // where the demo site listens (default 127.0.0.1:8080)
+	// Listening, if set, is told the address once the site listens.
+	Listening func(addr string)
+}
+
+// Demo is the first-run experience: it initializes dir if needed (a test
+// issuer whose site is http://ADDR), issues the bundled sample batch on
+// the embedded Ethereum dev chain, mails every graduate their download
+// link into the outbox, prints the links, and serves everything on ADDR
+// until ctx ends.
+func Demo(ctx context.Context, dir string, opts DemoOptions, w io.Writer) error {
+	if opts.Addr == "" {
+		opts.Addr = DefaultAddr
+	}
 	pass := []byte(os.Getenv("ETRANSCRIPT_PASSPHRASE"))
 	if len(pass) == 0 {
 		pass = []byte(DemoPassphrase)
@@ -32,40 +46,52 @@ func Demo(ctx context.Context, dir string, w io.Writer) error {
 		if string(pass) == DemoPassphrase {
 			fmt.Fprintf(w, "demo: keys protected by the demo passphrase %q (set $ETRANSCRIPT_PASSPHRASE for your own)\n", DemoPassphrase)
 		}
-		cfg := &config.Config{Name: "Demo University (test issuer)", URL: "http://127.0.0.1:8080"}
+		cfg := &config.Config{Name: "Demo University (test issuer)", URL: "http://" + opts.Addr}
 		if err := Init(dir, cfg, pass, w); err != nil {
 			return err
 		}
 	} else if err != nil {
 		return err
 	}
-	batch := filepath.Join(dir, "sample-batch.json")
-	if err := os.WriteFile(batch, sampleBatch, 0o600); err != nil {
-		return err
-	}
-	out := filepath.Join(dir, "issued", "demo")
-	if err := os.RemoveAll(out); err != nil { // the demo's own folder, remade each run
-		return err
-	}
-	opts := IssueOptions{Out: out, Chain: "mocknet", NoMail: true, Passphrase: func() ([]byte, error) { return pass, nil }}
-	if err := Issue(ctx, dir, batch, opts, w); err != nil {
-		return err
-	}
-	files, err := filepath.Glob(filepath.Join(out, "*-*-*-*-*.json"))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e, err := openEnv(ctx, dir, pass, envOptions{Log: log})
 	if err != nil {
 		return err
 	}
-	var creds []string
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".manifest.json") {
-			creds = append(creds, f)
-		}
+	defer e.Close()
+	b, err := e.scheme.ReadJSON("sample-batch.json", bytes.NewReader(sampleBatch), 0)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(w, "\nverifying what was issued (mocknet test credentials, so test chains are allowed):\n\n")
-	v, done := NewVerifier(ctx, dir, "", true)
-	defer done()
-	err = Verify(ctx, v, creds, VerifyOptions{AllowTestChains: true}, w)
-	fmt.Fprintf(w, "\nnext: go run ./cmd/etranscript --data %s verify --allow-test-chains %s\n", dir, creds[0])
-	fmt.Fprintf(w, "(these are mocknet test credentials; without --allow-test-chains the verifier rejects them, as it should)\n")
-	return err
+	fmt.Fprintf(w, "issuing the sample batch %q (%d graduates) on the embedded Ethereum dev chain (data in %s)...\n", b.ID, len(b.Records), e.cfg.DevChainDir())
+	if _, _, err := e.svc.Submit(ctx, b, DevChainName); err != nil {
+		return err
+	}
+	j, err := e.svc.Process(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := e.svc.SendDue(ctx, 100); err != nil {
+		return err
+	}
+	if m, err := batchSummary(j); err == nil && m.Anchor != nil {
+		fmt.Fprintf(w, "anchored: Merkle root %s in transaction %s, block %d\n", m.MerkleRoot, m.Anchor.TxID, m.Anchor.Block)
+	}
+	fmt.Fprintf(w, "credentials and signed PDFs: %s\nmail (no SMTP server configured): %s\n\ndownload links, one per graduate:\n", j.Out, filepath.Join(dir, "outbox"))
+	ds, err := e.db.Deliveries(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.Kind != issuer.KindHolder {
+			continue
+		}
+		tok, err := e.svc.NewLink(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %-16s %s/d/%s\n", d.Name, e.cfg.URL, tok)
+	}
+	fmt.Fprintf(w, "\nthe issuer's profile: %s   (Ctrl-C stops the demo)\n", e.cfg.ProfileURL())
+	return serve(ctx, e, ServeOptions{Addr: opts.Addr, Listening: opts.Listening}, w, log)
 }

@@ -311,6 +311,18 @@ func (s *Service) send(ctx context.Context, d *Delivery) (bool, error) {
 	return err == nil, nil
 }
 
+// NewLink makes another download link for a delivery (to show it again:
+// tokens are not kept) and returns its token.
+func (s *Service) NewLink(ctx context.Context, delivery string) (string, error) {
+	ttl := s.Mail.LinkTTL
+	if ttl <= 0 {
+		ttl = DefaultLinkTTL
+	}
+	token, hash := NewToken()
+	now := s.now()
+	return token, s.Store.AddLink(ctx, &Link{Hash: hash, Delivery: delivery, Expires: now.Add(ttl), Created: now})
+}
+
 // Deliver sends a credential's e-transcript to another recipient (a
 // university the graduate applies to, say): recorded now, sent by SendDue.
 func (s *Service) Deliver(ctx context.Context, credential, email, name string) (*Delivery, error) {

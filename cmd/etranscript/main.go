@@ -189,14 +189,16 @@ func root() *cobra.Command {
 	verifyCmd.Flags().BoolVar(&vo.JSON, "json", false, "print one JSON result per file (JSON Lines)")
 	verifyCmd.Flags().BoolVar(&vo.AllowTestChains, "allow-test-chains", false, "accept mocknet test credentials (their anchor is not checked)")
 
+	var demo cli.DemoOptions
 	demoCmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Try it out: issue the bundled sample batch (test chain) and verify it",
+		Short: "Try it out: issue the bundled sample batch on the embedded dev chain, print the download links, serve the site",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return cli.Demo(c.Context(), dir(), c.OutOrStdout())
+			return cli.Demo(c.Context(), dir(), demo, c.OutOrStdout())
 		},
 	}
+	demoCmd.Flags().StringVar(&demo.Addr, "addr", cli.DefaultAddr, "address of the demo site")
 
 	var so cli.ServeOptions
 	serveCmd := &cobra.Command{
