@@ -104,6 +104,18 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		fmt.Fprintln(w, "mail: not sent (--no-mail); 'etranscript serve' sends it")
 		return nil
 	}
+	release, err := issuer.LockMailer(dir)
+	if errors.Is(err, issuer.ErrMailerBusy) {
+		fmt.Fprintln(w, "mail: the running 'etranscript serve' sends it")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer release()
+	if _, err := e.svc.Recover(ctx); err != nil {
+		return err
+	}
 	sent, err := e.svc.SendDue(ctx, j.Total+10)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/store"
 	"github.com/etranscript/etranscript/web"
@@ -65,6 +66,18 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	fmt.Fprintf(w, "serving %s on http://%s (issuer profile %s)\n", e.cfg.Name, ln.Addr(), e.cfg.ProfileURL())
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
+	}
+	release, err := issuer.LockMailer(e.cfg.Dir())
+	if err != nil {
+		ln.Close()
+		return Usage(fmt.Errorf("%w: stop it first (one etranscript serve per data directory)", err))
+	}
+	defer release()
+	if n, err := e.svc.Recover(ctx); err != nil {
+		ln.Close()
+		return err
+	} else if n > 0 {
+		log.Info("mail interrupted by a crash will be sent again", "deliveries", n)
 	}
 	wctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -87,6 +87,8 @@ type JobStore interface {
 	// next attempt is due.
 	Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+	// RequeueSending makes every "sending" delivery pending and due now.
+	RequeueSending(ctx context.Context, now time.Time) (int, error)
 	Deliveries(ctx context.Context, batch string) ([]Delivery, error)
 	// CredentialDeliveries returns the deliveries of one credential.
 	CredentialDeliveries(ctx context.Context, credential string) ([]Delivery, error)

@@ -385,6 +385,31 @@ func (s *Service) Open(ctx context.Context, token string) (*Download, error) {
 	return &Download{Link: l, Delivery: d, Job: j}, nil
 }
 
+// ErrMailerBusy means another process of this data directory sends mail.
+var ErrMailerBusy = errors.New("another etranscript process is sending this data directory's mail")
+
+// LockMailer makes this process the one that sends the data directory's
+// mail (a lock file in dir), so that a delivery it finds "sending" was
+// left by a process that died.
+func LockMailer(dir string) (release func(), err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	release, err = lockFile(filepath.Join(dir, "mailer.lock"))
+	if errors.Is(err, ErrBusy) {
+		return nil, ErrMailerBusy
+	}
+	return release, err
+}
+
+// Recover sends again, now, the deliveries a dead process left
+// "sending" (same Message-ID: a mail the server had accepted in the instant
+// before the crash goes out twice, and receivers can tell). Call it with
+// the mailer lock held.
+func (s *Service) Recover(ctx context.Context) (int, error) {
+	return s.Store.RequeueSending(ctx, s.now())
+}
+
 // Work runs jobs and sends mail until ctx ends: first it resumes whatever
 // an earlier run left unfinished, then it wakes on Submit, Deliver, or
 // every poll interval for retries.

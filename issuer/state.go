@@ -92,8 +92,11 @@ var ErrBusy = errors.New("another etranscript process is issuing this batch")
 
 // lock takes the batch directory's lock for the life of the process (or
 // until release): two processes never work on one batch.
-func lock(dir string) (release func(), err error) {
-	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+func lock(dir string) (release func(), err error) { return lockFile(filepath.Join(dir, "lock")) }
+
+// lockFile takes an exclusive lock on path, or fails with ErrBusy.
+func lockFile(path string) (release func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
 	}

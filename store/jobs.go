@@ -161,6 +161,17 @@ func (d *DB) UpdateDelivery(ctx context.Context, x *issuer.Delivery) error {
 	return d.wrap(err)
 }
 
+// RequeueSending implements issuer.JobStore.
+func (d *DB) RequeueSending(ctx context.Context, now time.Time) (int, error) {
+	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, next_attempt = $2 WHERE state = $3`,
+		issuer.DeliveryPending, ts(now), issuer.DeliverySending)
+	if err != nil {
+		return 0, d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), d.wrap(err)
+}
+
 // AddLink implements issuer.JobStore.
 func (d *DB) AddLink(ctx context.Context, l *issuer.Link) error {
 	_, err := d.db.ExecContext(ctx, `INSERT INTO links (hash, delivery, expires, created) VALUES ($1, $2, $3, $4)`,
