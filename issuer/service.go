@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/etranscript/etranscript/internal/atomicfile"
@@ -218,21 +219,23 @@ func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sent := 0
-	for i := range due {
-		if ctx.Err() != nil {
-			return sent, ctx.Err()
-		}
+	// A few at a time: each waits on the mail server and on the store.
+	var sent atomic.Int64
+	err = parallel(ctx, len(due), mailWorkers, nil, func(i int) error {
 		ok, err := s.send(ctx, &due[i])
-		if err != nil {
-			return sent, err
-		}
 		if ok {
-			sent++
+			sent.Add(1)
 		}
+		return err
+	})
+	if errors.Is(err, context.Canceled) && ctx.Err() == nil {
+		err = nil
 	}
-	return sent, nil
+	return int(sent.Load()), err
 }
+
+// mailWorkers is how many mails are sent at once.
+const mailWorkers = 8
 
 // backoff is the wait before attempt n+1: 30 s doubling to an hour.
 func backoff(n int) time.Duration {

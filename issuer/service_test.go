@@ -29,7 +29,7 @@ func newClock() *clock               { c := &clock{}; c.t.Store(time.Now().UnixN
 
 // service is an issuing service on store db, mailing through a real SMTP
 // server; failIssue makes the first n runs fail as an unreachable chain.
-func service(t *testing.T, open func(*testing.T) issuer.JobStore, failIssue int) (*issuer.Service, *mailtest.Server, *clock, *testkit.Issuer) {
+func service(t testing.TB, open func(testing.TB) issuer.JobStore, failIssue int) (*issuer.Service, *mailtest.Server, *clock, *testkit.Issuer) {
 	is := testkit.NewIssuer(t)
 	smtpSrv := mailtest.Start(t, nil, false)
 	sender, err := mail.ParseURL("smtp://" + smtpSrv.Addr)
@@ -58,7 +58,7 @@ func service(t *testing.T, open func(*testing.T) issuer.JobStore, failIssue int)
 	return svc, smtpSrv, clk, is
 }
 
-func sample(t *testing.T) *transcript.Batch {
+func sample(t testing.TB) *transcript.Batch {
 	b, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func sample(t *testing.T) *transcript.Batch {
 func TestService(t *testing.T) {
 	for name, open := range testkit.Stores(t) {
 		t.Run(name, func(t *testing.T) {
-			jobs := func(t *testing.T) issuer.JobStore { return open(t) }
+			jobs := func(t testing.TB) issuer.JobStore { return open(t) }
 			t.Run("ok/submit-issue-mail-download", func(t *testing.T) { testDelivery(t, jobs) })
 			t.Run("ok/smtp-down-then-back", func(t *testing.T) { testRetry(t, jobs) })
 			t.Run("ok/chain-down-then-back", func(t *testing.T) { testResume(t, jobs) })
@@ -77,7 +77,7 @@ func TestService(t *testing.T) {
 	}
 }
 
-func testDelivery(t *testing.T, open func(*testing.T) issuer.JobStore) {
+func testDelivery(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, clk, _ := service(t, open, 0)
 	b := sample(t)
@@ -176,7 +176,7 @@ func testDelivery(t *testing.T, open func(*testing.T) issuer.JobStore) {
 
 // testRetry: the SMTP server refuses, then accepts again: every mail goes
 // out once, after a back-off.
-func testRetry(t *testing.T, open func(*testing.T) issuer.JobStore) {
+func testRetry(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, clk, _ := service(t, open, 0)
 	b := sample(t)
@@ -226,7 +226,7 @@ func testRetry(t *testing.T, open func(*testing.T) issuer.JobStore) {
 
 // testResume: a chain that cannot be reached leaves the job issuing with
 // its error; processing it again finishes it.
-func testResume(t *testing.T, open func(*testing.T) issuer.JobStore) {
+func testResume(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, _, _ := service(t, open, 1)
 	b := sample(t)

@@ -13,7 +13,7 @@ import (
 	"github.com/etranscript/etranscript/store"
 )
 
-func stores(t *testing.T) map[string]func(t *testing.T) *store.DB { return testkit.Stores(t) }
+func stores(t *testing.T) map[string]func(t testing.TB) *store.DB { return testkit.Stores(t) }
 
 func TestStatusStore(t *testing.T) {
 	for name, open := range stores(t) {

@@ -16,9 +16,9 @@ import (
 // PostgreSQL when ETRANSCRIPT_TEST_POSTGRES holds a DSN (.ci/run starts
 // one, and sets ETRANSCRIPT_REQUIRE_POSTGRES so that they cannot be
 // skipped); each call of a returned function makes an empty database.
-func Stores(t *testing.T) map[string]func(t *testing.T) *store.DB {
-	out := map[string]func(t *testing.T) *store.DB{
-		"sqlite": func(t *testing.T) *store.DB {
+func Stores(t testing.TB) map[string]func(t testing.TB) *store.DB {
+	out := map[string]func(t testing.TB) *store.DB{
+		"sqlite": func(t testing.TB) *store.DB {
 			db, err := store.Open(context.Background(), t.TempDir(), "")
 			if err != nil {
 				t.Fatal(err)
@@ -28,7 +28,7 @@ func Stores(t *testing.T) map[string]func(t *testing.T) *store.DB {
 		},
 	}
 	if dsn := os.Getenv("ETRANSCRIPT_TEST_POSTGRES"); dsn != "" {
-		out["postgres"] = func(t *testing.T) *store.DB { return freshPostgres(t, dsn) }
+		out["postgres"] = func(t testing.TB) *store.DB { return freshPostgres(t, dsn) }
 	} else if os.Getenv("ETRANSCRIPT_REQUIRE_POSTGRES") != "" {
 		t.Error("ETRANSCRIPT_REQUIRE_POSTGRES is set but ETRANSCRIPT_TEST_POSTGRES is not")
 	} else {
@@ -41,7 +41,7 @@ var dbSeq atomic.Int64
 
 // freshPostgres creates an empty database on the server of dsn and opens
 // the store on it.
-func freshPostgres(t *testing.T, dsn string) *store.DB {
+func freshPostgres(t testing.TB, dsn string) *store.DB {
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)

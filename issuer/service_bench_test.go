@@ -1,0 +1,71 @@
+package issuer_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/issuer"
+)
+
+// BenchmarkService takes batches of 1,000 and 4,000 transcripts (40
+// courses, signed, with PDFs) through the issuing service, from Submit to
+// every mail accepted by a real SMTP server, on SQLite and on PostgreSQL
+// (with ETRANSCRIPT_TEST_POSTGRES); it reports credentials per second and
+// the peak heap in use, sampled every 10 ms.
+func BenchmarkService(b *testing.B) {
+	for name, open := range testkit.Stores(b) {
+		for _, n := range []int{1000, 4000} {
+			b.Run(fmt.Sprintf("%s/%d", name, n), func(b *testing.B) {
+				batch := testkit.Batch(n, 40, 9)
+				var peak atomic.Uint64
+				stop := make(chan struct{})
+				go func() {
+					var ms runtime.MemStats
+					for {
+						select {
+						case <-stop:
+							return
+						case <-time.After(10 * time.Millisecond):
+						}
+						runtime.ReadMemStats(&ms)
+						if ms.HeapInuse > peak.Load() {
+							peak.Store(ms.HeapInuse)
+						}
+					}
+				}()
+				defer close(stop)
+				for i := 0; b.Loop(); i++ {
+					svc, smtpSrv, _, is := service(b, func(tb testing.TB) issuer.JobStore { return open(tb) }, 0)
+					is.EnablePDF(b)
+					batch.ID = fmt.Sprintf("bench-%d-%d", n, i)
+					ctx := context.Background()
+					if _, _, err := svc.Submit(ctx, batch, "mocknet"); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := svc.Process(ctx, batch.ID); err != nil {
+						b.Fatal(err)
+					}
+					for {
+						k, err := svc.SendDue(ctx, 500)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if k == 0 {
+							break
+						}
+					}
+					if got := len(smtpSrv.Messages()); got != n {
+						b.Fatalf("%d messages, want %d", got, n)
+					}
+				}
+				b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "credentials/s")
+				b.ReportMetric(float64(peak.Load())/(1<<20), "peak-MiB")
+			})
+		}
+	}
+}
