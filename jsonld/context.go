@@ -208,6 +208,15 @@ func (p *proc) define(result *ctx, local map[string]any, override bool) error {
 			}
 			return result.expandIRI(s, true)
 		}
+		// A term that looks like an IRI or a compact IRI must expand to its
+		// own IRI mapping (JSON-LD 1.1 §4.2.2 step 14.2.4-5); json-gold
+		// applies a stricter 1.0 rule: left to the complete processor.
+		if strings.ContainsAny(term, ":/") {
+			m, isMap := raw.(map[string]any)
+			if _, isString := raw.(string); isString || (isMap && m["@id"] != nil) {
+				return unsupported("term " + term + " with a colon or slash and an IRI mapping")
+			}
+		}
 		switch v := raw.(type) {
 		case nil:
 			td.id = ""
