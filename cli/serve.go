@@ -19,6 +19,7 @@ import (
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/store"
+	"github.com/etranscript/etranscript/verifier"
 	"github.com/etranscript/etranscript/web"
 )
 
@@ -60,9 +61,21 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	if err != nil {
 		return Usage(fmt.Errorf("--addr %s: %w", opts.Addr, err))
 	}
-	srv := &web.Server{Site: &publish.Site{Config: e.cfg, Status: e.status}, Log: log,
+	site := &publish.Site{Config: e.cfg, Status: e.status}
+	// The public verifier: this issuer's documents read locally, anything
+	// else fetched over https from public addresses only (unless
+	// --allow-private-fetch), anchors read through the configured chains.
+	v := &verifier.Verifier{Fetcher: publish.Fetcher{Site: site, Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)},
+		Chains: map[int64]verifier.ChainReader{}}
+	rs, closeReaders := readers(e.cfg, e.ring)
+	defer closeReaders()
+	for id, r := range rs {
+		v.Chains[id] = r
+	}
+	srv := &web.Server{Site: site, Log: log,
 		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
-			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName}}
+			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName},
+		Verifying: &web.Verifying{Verifier: v}}
 	fmt.Fprintf(w, "serving %s on http://%s (issuer profile %s)\n", e.cfg.Name, ln.Addr(), e.cfg.ProfileURL())
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())

@@ -26,6 +26,8 @@ type Server struct {
 	Log *slog.Logger
 	// Issuing, if set, serves the issuer API and the download links.
 	Issuing *Issuing
+	// Verifying, if set, serves the public verifier (pages and API).
+	Verifying *Verifying
 
 	prefix string // the base URL's path, "" or "/registry"
 }
@@ -59,6 +61,13 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.Issuing != nil {
 		s.issuerRoutes(e)
+	}
+	if s.Verifying != nil {
+		e.GET(s.prefix+"/", s.indexPage)
+		e.POST(s.prefix+"/verify", s.resultPage)
+		e.POST(s.prefix+"/api/v1/verify", s.verifyAPI)
+		e.GET(s.prefix+"/v/:id", s.sharePage)
+		e.StaticFS(s.prefix+"/static", echo.MustSubFS(assets, "assets"))
 	}
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	return e

@@ -1,0 +1,240 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/verifier"
+	"github.com/labstack/echo/v4"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// lang is a page's language: "en" or "zh-Hant".
+type lang string
+
+// words are the pages' own texts in each language. Check messages come
+// from the verifier in English.
+var words = map[lang]map[string]string{
+	"en": {
+		"title": "Verify a transcript", "intro": "Check an electronic transcript issued as a Blockcerts credential: choose its .pdf or .json file, or paste the credential.",
+		"file": "Transcript PDF or credential JSON", "paste": "Or paste the credential JSON", "verify": "Verify",
+		"verified": "Verified: this transcript is genuine and unchanged.", "failed": "Failed: do not trust this transcript.",
+		"indeterminate": "Not verified: some checks could not be made.", "checks": "Checks",
+		"passed": "passed", "failedc": "failed", "unknown": "could not check", "skipped": "skipped",
+		"student": "Student", "id": "Student ID", "programme": "Programme", "cga": "CGA", "credits": "Credits earned", "award": "Award",
+		"term": "Term", "code": "Code", "course": "Course title", "cr": "Credits", "grade": "Grade", "points": "Grade points", "tga": "TGA",
+		"issuer": "Issuer", "trusted": "as published at", "anchor": "Blockchain anchor", "chain": "Chain", "tx": "Transaction", "block": "Block",
+		"time": "Time", "confirmations": "Confirmations", "again": "Verify another", "other": "中文", "credential": "Credential",
+		"share": "Share link",
+	},
+	"zh-Hant": {
+		"title": "核實成績單", "intro": "核實以 Blockcerts 憑證簽發的電子成績單：選擇其 .pdf 或 .json 檔案，或貼上憑證內容。",
+		"file": "成績單 PDF 或憑證 JSON", "paste": "或貼上憑證 JSON", "verify": "核實",
+		"verified": "已核實：此成績單真確無誤，未經改動。", "failed": "核實失敗：請勿信任此成績單。",
+		"indeterminate": "未能核實：部分檢查無法完成。", "checks": "檢查項目",
+		"passed": "通過", "failedc": "失敗", "unknown": "無法檢查", "skipped": "略過",
+		"student": "學生", "id": "學號", "programme": "課程", "cga": "累積平均績點", "credits": "已修學分", "award": "學位",
+		"term": "學期", "code": "科目編號", "course": "科目名稱", "cr": "學分", "grade": "成績", "points": "績點", "tga": "學期平均績點",
+		"issuer": "簽發機構", "trusted": "發佈於", "anchor": "區塊鏈錨定", "chain": "區塊鏈", "tx": "交易", "block": "區塊",
+		"time": "時間", "confirmations": "確認數", "again": "核實另一份", "other": "English", "credential": "憑證",
+		"share": "分享連結",
+	},
+}
+
+// pickLang reads ?lang=, then Accept-Language.
+func pickLang(c echo.Context) lang {
+	switch q := c.QueryParam("lang"); q {
+	case "en", "zh-Hant":
+		return lang(q)
+	}
+	for _, part := range strings.Split(c.Request().Header.Get("Accept-Language"), ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.Split(part, ";")[0]))
+		if strings.HasPrefix(tag, "zh") {
+			return "zh-Hant"
+		}
+		if strings.HasPrefix(tag, "en") {
+			return "en"
+		}
+	}
+	return "en"
+}
+
+var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
+	"t": func(l lang, k string) string { return words[l][k] },
+	"statusWord": func(l lang, s verifier.Status) string {
+		if s == verifier.Failed {
+			return words[l]["failedc"]
+		}
+		return words[l][string(s)]
+	},
+}).Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{t .Lang "title"}}</title><link rel="stylesheet" href="{{.Prefix}}/static/style.css"></head>
+<body><header><nav><a href="?lang={{.OtherLang}}" hreflang="{{.OtherLang}}">{{t .Lang "other"}}</a></nav>
+<p><a href="{{.Prefix}}/">{{t .Lang "title"}}</a></p></header><main>
+{{if .Result}}{{with .Result}}
+<h1>{{t $.Lang "title"}}</h1>
+<p class="verdict {{.Status}}" role="status">{{if eq .Status "verified"}}✔ {{t $.Lang "verified"}}{{else if eq .Status "failed"}}✘ {{t $.Lang "failed"}}{{else}}? {{t $.Lang "indeterminate"}}{{end}}</p>
+{{if $.File}}<p class="muted">{{$.File}}</p>{{end}}
+<h2>{{t $.Lang "checks"}}</h2>
+<table><thead><tr><th scope="col">{{t $.Lang "checks"}}</th><th scope="col">Status</th><th scope="col"></th></tr></thead><tbody>
+{{range .Checks}}<tr><td>{{.ID}}</td><td class="status-{{.Status}}">{{if eq .Status "passed"}}✔{{else if eq .Status "failed"}}✘{{else if eq .Status "unknown"}}?{{else}}–{{end}} {{statusWord $.Lang .Status}}</td><td>{{.Message}}</td></tr>
+{{end}}</tbody></table>
+{{with .Credential}}{{if .Anchor}}<h2>{{t $.Lang "anchor"}}</h2><table><tbody>
+<tr><th scope="row">{{t $.Lang "chain"}}</th><td>{{.Anchor.Chain}}</td></tr>
+<tr><th scope="row">{{t $.Lang "tx"}}</th><td>{{if $.Explorer}}<a href="{{$.Explorer}}">{{.Anchor.Tx}}</a>{{else}}{{.Anchor.Tx}}{{end}}</td></tr>
+{{if .Anchor.Block}}<tr><th scope="row">{{t $.Lang "block"}}</th><td>{{.Anchor.Block}}</td></tr>{{end}}
+{{if .Anchor.Time}}<tr><th scope="row">{{t $.Lang "time"}}</th><td>{{.Anchor.Time}}</td></tr>{{end}}
+{{if .Anchor.Confirmations}}<tr><th scope="row">{{t $.Lang "confirmations"}}</th><td>{{.Anchor.Confirmations}}</td></tr>{{end}}
+</tbody></table>{{end}}{{end}}
+{{end}}
+{{with .Transcript}}<h2>{{t $.Lang "student"}}: {{.Name}}{{if .NameLocal}} ({{.NameLocal}}){{end}}</h2>
+<table><tbody><tr><th scope="row">{{t $.Lang "id"}}</th><td>{{.StudentID}}</td></tr>
+<tr><th scope="row">{{t $.Lang "programme"}}</th><td>{{.Program.Name}} ({{.Program.Code}})</td></tr>
+<tr><th scope="row">{{t $.Lang "cga"}}</th><td>{{.CGA}}</td></tr>
+<tr><th scope="row">{{t $.Lang "credits"}}</th><td>{{.CreditsEarned}}</td></tr>
+{{with .Award}}<tr><th scope="row">{{t $.Lang "award"}}</th><td>{{.Degree}}{{if .Major}}, {{.Major}}{{end}}{{if .Classification}}, {{.Classification}}{{end}} {{.Conferred}}</td></tr>{{end}}
+</tbody></table>
+{{range .Terms}}<h3>{{.Term}}</h3><table><thead><tr><th scope="col">{{t $.Lang "code"}}</th><th scope="col">{{t $.Lang "course"}}</th><th scope="col">{{t $.Lang "cr"}}</th><th scope="col">{{t $.Lang "grade"}}</th><th scope="col">{{t $.Lang "points"}}</th></tr></thead><tbody>
+{{range .Courses}}<tr><td>{{.Code}}</td><td>{{.Title}}</td><td class="num">{{.Credits}}</td><td>{{.Grade}}</td><td class="num">{{.GradePoints}}</td></tr>{{end}}
+</tbody></table><p>{{t $.Lang "tga"}}: {{.TGA}}</p>{{end}}{{end}}
+<p class="noprint"><a href="{{.Prefix}}/">{{t .Lang "again"}}</a></p>
+{{else}}
+<h1>{{t .Lang "title"}}</h1><p>{{t .Lang "intro"}}</p>
+<form method="post" action="{{.Prefix}}/verify?lang={{.Lang}}" enctype="multipart/form-data">
+<fieldset><label for="file">{{t .Lang "file"}}</label><br><input id="file" name="file" type="file" accept=".json,.pdf,application/json,application/pdf"></fieldset>
+<fieldset><label for="credential">{{t .Lang "paste"}}</label><br><textarea id="credential" name="credential" rows="8"></textarea></fieldset>
+<button type="submit">{{t .Lang "verify"}}</button></form>
+{{end}}</main></body></html>`))
+
+// page is what the page template shows.
+type page struct {
+	Lang, OtherLang lang
+	Prefix          string
+	Result          *verifier.Result
+	Transcript      *transcriptView
+	File            string
+	Explorer        string
+}
+
+// transcriptView is the part of the credential the result page shows.
+type transcriptView struct {
+	Name, NameLocal, StudentID, CGA, CreditsEarned string
+	Program                                        struct{ Code, Name string }
+	Award                                          *struct{ Degree, Major, Classification, Conferred string }
+	Terms                                          []struct {
+		Term, TGA string
+		Courses   []struct{ Code, Title, Credits, Grade, GradePoints string }
+	}
+}
+
+func (s *Server) render(c echo.Context, code int, p page) error {
+	p.Prefix = s.prefix
+	p.Lang = pickLang(c)
+	p.OtherLang = "zh-Hant"
+	if p.Lang == "zh-Hant" {
+		p.OtherLang = "en"
+	}
+	var b strings.Builder
+	if err := pageTmpl.Execute(&b, p); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Vary", "Accept-Language")
+	return c.HTML(code, b.String())
+}
+
+func (s *Server) indexPage(c echo.Context) error { return s.render(c, http.StatusOK, page{}) }
+
+// resultPage verifies an upload from the form and shows the result.
+func (s *Server) resultPage(c echo.Context) error {
+	if !s.Verifying.allow(c) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many verifications from this address: wait a moment")
+	}
+	data, isPDF, err := s.Verifying.readUpload(c)
+	if err != nil {
+		return err
+	}
+	r := s.Verifying.verify(c.Request().Context(), data, isPDF)
+	return s.render(c, http.StatusOK, page{Result: r, Transcript: transcriptOf(data, isPDF, r), Explorer: explorer(r)})
+}
+
+// sharePage verifies a credential this instance issued: /v/{id}.
+func (s *Server) sharePage(c echo.Context) error {
+	if s.Issuing == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "this site issues no credentials")
+	}
+	if !s.Verifying.allow(c) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many verifications from this address: wait a moment")
+	}
+	id := c.Param("id")
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u
+	}
+	ctx := c.Request().Context()
+	ds, err := s.Issuing.Service.Store.CredentialDeliveries(ctx, id)
+	if err != nil || len(ds) == 0 {
+		return echo.NewHTTPError(http.StatusNotFound, "no credential with this id was issued here")
+	}
+	j, err := s.Issuing.Service.Store.Job(ctx, ds[0].Batch)
+	if err != nil {
+		return err
+	}
+	file, _ := (&issuer.Download{Job: j, Delivery: &ds[0]}).Files()
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return echo.NewHTTPError(http.StatusNotFound, "the credential's file is no longer here")
+	}
+	if err != nil {
+		return err
+	}
+	r := s.Verifying.verify(ctx, data, false)
+	return s.render(c, http.StatusOK, page{Result: r, Transcript: transcriptOf(data, false, r)})
+}
+
+// transcriptOf reads the transcript to show, only from a credential whose
+// integrity check passed: the page never shows content the checks did not
+// cover.
+func transcriptOf(data []byte, isPDF bool, r *verifier.Result) *transcriptView {
+	ok := false
+	for _, ch := range r.Checks {
+		if ch.ID == verifier.CheckIntegrity && ch.Status == verifier.Passed {
+			ok = true
+		}
+	}
+	if !ok || isPDF {
+		return nil
+	}
+	var c struct {
+		Subject transcriptView `json:"credentialSubject"`
+	}
+	if json.Unmarshal(data, &c) != nil {
+		return nil
+	}
+	return &c.Subject
+}
+
+// explorer links an anchor on a public chain to a public explorer.
+func explorer(r *verifier.Result) string {
+	if r.Credential == nil || r.Credential.Anchor == nil {
+		return ""
+	}
+	a := r.Credential.Anchor
+	switch a.Chain {
+	case "ethereumMainnet", "eth:mainnet", "eth:1":
+		return "https://etherscan.io/tx/" + a.Tx
+	case "ethereumSepolia", "eth:sepolia", "eth:11155111":
+		return "https://sepolia.etherscan.io/tx/" + a.Tx
+	}
+	return ""
+}

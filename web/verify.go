@@ -1,0 +1,168 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/verifier"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+)
+
+// Verifying is the public verifier: the verify API and pages.
+type Verifying struct {
+	Verifier *verifier.Verifier
+	// MaxBody caps an uploaded credential or PDF (413 above it); 0 is
+	// DefaultMaxBody.
+	MaxBody int64
+	// PerSecond and Burst limit each client (by IP address; 429 above);
+	// 0 is the default.
+	PerSecond float64
+	Burst     int
+	// Timeout bounds one verification (fetches and chain reads included).
+	Timeout time.Duration
+
+	mu      sync.Mutex
+	clients map[string]*rate.Limiter
+}
+
+// Defaults of the public verifier.
+const (
+	DefaultMaxBody   = 10 << 20
+	defaultPerSecond = 10
+	defaultBurst     = 30
+	maxClients       = 10000
+	defaultTimeout   = 20 * time.Second
+)
+
+func (v *Verifying) maxBody() int64 {
+	if v.MaxBody > 0 {
+		return v.MaxBody
+	}
+	return DefaultMaxBody
+}
+
+// allow applies the per-client rate limit.
+func (v *Verifying) allow(c echo.Context) bool {
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if err != nil {
+		host = c.Request().RemoteAddr
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.clients == nil || len(v.clients) >= maxClients {
+		// Bounded: forget every client rather than grow without limit.
+		v.clients = map[string]*rate.Limiter{}
+	}
+	l, ok := v.clients[host]
+	if !ok {
+		ps, burst := v.PerSecond, v.Burst
+		if ps <= 0 {
+			ps = defaultPerSecond
+		}
+		if burst <= 0 {
+			burst = defaultBurst
+		}
+		l = rate.NewLimiter(rate.Limit(ps), burst)
+		v.clients[host] = l
+	}
+	return l.Allow()
+}
+
+// errBadInput is a request the verifier will not take (400).
+var errBadInput = errors.New("bad input")
+
+// readUpload reads the credential or PDF of a request: a JSON or PDF body,
+// or the "file" (or pasted "credential") field of a form. It enforces the
+// body cap (413) and says which kind it is.
+func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err error) {
+	r := c.Request()
+	max := v.maxBody()
+	if r.ContentLength > max {
+		return nil, false, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "at most 10 MB: a transcript PDF or credential is far smaller")
+	}
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, max)
+	tooLarge := func(err error) error {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "at most 10 MB: a transcript PDF or credential is far smaller")
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "could not read the upload: "+err.Error())
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case "application/json", "application/ld+json", "application/vc+ld+json":
+		data, err = io.ReadAll(r.Body)
+	case "application/pdf":
+		data, err = io.ReadAll(r.Body)
+		isPDF = true
+	case "multipart/form-data", "application/x-www-form-urlencoded":
+		if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			return nil, false, tooLarge(err)
+		}
+		if f, _, ferr := r.FormFile("file"); ferr == nil {
+			defer f.Close()
+			data, err = io.ReadAll(io.LimitReader(f, max+1))
+			if int64(len(data)) > max {
+				return nil, false, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "at most 10 MB")
+			}
+		} else if pasted := r.FormValue("credential"); strings.TrimSpace(pasted) != "" {
+			data = []byte(pasted)
+		} else {
+			return nil, false, echo.NewHTTPError(http.StatusBadRequest, "choose a .json or .pdf file, or paste a credential")
+		}
+		isPDF = bytes.HasPrefix(data, []byte("%PDF-"))
+	default:
+		return nil, false, echo.NewHTTPError(http.StatusUnsupportedMediaType, "send application/json, application/pdf or a multipart upload")
+	}
+	if err != nil {
+		return nil, false, tooLarge(err)
+	}
+	if !isPDF {
+		v, err := credential.DecodeJSON(bytes.NewReader(data), credential.DefaultLimits)
+		if err != nil {
+			return nil, false, echo.NewHTTPError(http.StatusBadRequest, "not a credential: "+err.Error())
+		}
+		if _, ok := v.(map[string]any); !ok {
+			return nil, false, echo.NewHTTPError(http.StatusBadRequest, "not a credential: expected a JSON object")
+		}
+	}
+	return data, isPDF, nil
+}
+
+// verify runs the verifier with a time limit.
+func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) *verifier.Result {
+	t := v.Timeout
+	if t <= 0 {
+		t = defaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, t)
+	defer cancel()
+	if isPDF {
+		return v.Verifier.VerifyPDF(ctx, data)
+	}
+	return v.Verifier.VerifyJSON(ctx, data)
+}
+
+// verifyAPI answers POST /api/v1/verify with the JSON of 'verify --json'.
+func (s *Server) verifyAPI(c echo.Context) error {
+	if !s.Verifying.allow(c) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many verifications from this address: wait a moment")
+	}
+	data, isPDF, err := s.Verifying.readUpload(c)
+	if err != nil {
+		return err
+	}
+	r := s.Verifying.verify(c.Request().Context(), data, isPDF)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, r)
+}

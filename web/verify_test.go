@@ -1,0 +1,163 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/publish"
+	"github.com/etranscript/etranscript/verifier"
+	"github.com/etranscript/etranscript/web"
+)
+
+// verifierSite is a public verifier for the test issuer's credentials.
+func verifierSite(t testing.TB, perSecond float64, burst int) (*testkit.Issuer, http.Handler) {
+	is := testkit.NewIssuer(t)
+	is.EnablePDF(t)
+	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
+	srv := &web.Server{Site: &publish.Site{Config: is.Config, Status: is.Status},
+		Verifying: &web.Verifying{Verifier: v, PerSecond: perSecond, Burst: burst}}
+	return is, srv.Handler()
+}
+
+func post(h http.Handler, path, typ string, body []byte, hdr ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", typ)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func form(t testing.TB, field, name string, content []byte) (string, []byte) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	if name != "" {
+		fw, _ := mw.CreateFormFile(field, name)
+		fw.Write(content)
+	} else {
+		mw.WriteField(field, string(content))
+	}
+	mw.Close()
+	return mw.FormDataContentType(), b.Bytes()
+}
+
+// TestVerifyAPI: every status code of POST /api/v1/verify.
+func TestVerifyAPI(t *testing.T) {
+	is, h := verifierSite(t, 1000, 1000)
+	res := is.Issue(t, testkit.Batch(1, 5, 3))
+	good, pdfDoc := res.Issued[0].JSON, res.Issued[0].PDF
+	tampered := bytes.Replace(good, []byte(`"grade": "`), []byte(`"grade": "X`), 1)
+	mt, mp := form(t, "file", "t.pdf", pdfDoc)
+	pt, pp := form(t, "credential", "", good)
+	for _, tc := range []struct {
+		name  string
+		typ   string
+		body  []byte
+		code  int
+		words string
+	}{
+		{"ok/json", "application/json", good, 200, `"status":"verified"`},
+		{"ok/pdf", "application/pdf", pdfDoc, 200, `"id":"pdf_signature","status":"passed"`},
+		{"ok/multipart-file", mt, mp, 200, `"status":"verified"`},
+		{"ok/multipart-pasted", pt, pp, 200, `"status":"verified"`},
+		{"ok/tampered-is-a-verdict", "application/json", tampered, 200, `"status":"failed"`},
+		{"fail/not-json", "application/json", []byte("{"), 400, "not a credential"},
+		{"fail/too-deep", "application/json", []byte(strings.Repeat("[", 1000)), 400, "not a credential"},
+		{"fail/too-large", "application/json", make([]byte, 11<<20), 413, "10 MB"},
+		{"fail/media-type", "text/plain", good, 415, "application/json"},
+		{"fail/empty-form", pt, []byte("--x--"), 400, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := post(h, "/api/v1/verify", tc.typ, tc.body)
+			if w.Code != tc.code || !strings.Contains(w.Body.String(), tc.words) {
+				t.Fatalf("%d (want %d): %.400s", w.Code, tc.code, w.Body.String())
+			}
+			if tc.code == 200 && w.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("content type %q", w.Header().Get("Content-Type"))
+			}
+		})
+	}
+	t.Run("fail/rate-limited", func(t *testing.T) {
+		_, h := verifierSite(t, 0.001, 2)
+		codes := []int{}
+		for i := 0; i < 3; i++ {
+			codes = append(codes, post(h, "/api/v1/verify", "application/json", good).Code)
+		}
+		if codes[0] != 200 || codes[1] != 200 || codes[2] != 429 {
+			t.Fatalf("codes %v, want 200 200 429", codes)
+		}
+	})
+}
+
+// TestPages: the upload page works without JavaScript, the result page
+// says each check in words, in English or Chinese, and every credential
+// field is escaped.
+func TestPages(t *testing.T) {
+	is, h := verifierSite(t, 1000, 1000)
+	b := testkit.Batch(1, 3, 4)
+	b.Records[0].Name = `<script>alert("x")</script>`
+	b.Records[0].Terms[0].Courses[0].Title = `<img src=x onerror=alert(1)>`
+	doc := is.Issue(t, b).Issued[0].JSON
+	get := httptest.NewRequest("GET", "/", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, get)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `enctype="multipart/form-data"`) || strings.Contains(w.Body.String(), "<script") {
+		t.Fatalf("index: %d %s", w.Code, w.Body.String())
+	}
+	csp := w.Header().Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP %q", csp)
+	}
+	typ, body := form(t, "file", "c.json", doc)
+	w = post(h, "/verify", typ, body)
+	page := w.Body.String()
+	if w.Code != 200 || !strings.Contains(page, `class="verdict verified"`) || !strings.Contains(page, "genuine") {
+		t.Fatalf("result: %d %s", w.Code, page)
+	}
+	for _, bad := range []string{"<script>alert", "<img src=x"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("%q rendered as markup", bad)
+		}
+	}
+	if !strings.Contains(page, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") || !strings.Contains(page, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Errorf("the fields are not shown as text:\n%s", page)
+	}
+	w = post(h, "/verify", typ, body, "Accept-Language", "zh-HK,zh;q=0.9")
+	if !strings.Contains(w.Body.String(), "已核實") || !strings.Contains(w.Body.String(), `lang="zh-Hant"`) {
+		t.Errorf("Chinese page:\n%.600s", w.Body.String())
+	}
+	tampered := bytes.Replace(doc, []byte(`"grade": "`), []byte(`"grade": "X`), 1)
+	typ, body = form(t, "file", "c.json", tampered)
+	page = post(h, "/verify?lang=en", typ, body).Body.String()
+	if !strings.Contains(page, `class="verdict failed"`) || !strings.Contains(page, "✘ failed") || strings.Contains(page, "<h2>Student") {
+		t.Errorf("tampered: the failed check must be named, and its content not shown:\n%s", page)
+	}
+	css := httptest.NewRecorder()
+	h.ServeHTTP(css, httptest.NewRequest("GET", "/static/style.css", nil))
+	if css.Code != 200 || !strings.Contains(css.Body.String(), "@media print") {
+		t.Errorf("stylesheet: %d", css.Code)
+	}
+}
+
+// FuzzVerifyEndpoint: the verify API never fails with a 5xx or panics.
+func FuzzVerifyEndpoint(f *testing.F) {
+	is, h := verifierSite(f, 1e6, 1e6)
+	f.Add(is.Issue(f, testkit.Batch(1, 2, 1)).Issued[0].JSON, false)
+	f.Add([]byte("%PDF-1.7\n"), true)
+	f.Fuzz(func(t *testing.T, data []byte, asPDF bool) {
+		typ := "application/json"
+		if asPDF {
+			typ = "application/pdf"
+		}
+		if w := post(h, "/api/v1/verify", typ, data); w.Code >= 500 {
+			t.Fatalf("%d: %s", w.Code, w.Body.String())
+		}
+	})
+}
