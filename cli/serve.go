@@ -65,17 +65,20 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	// The public verifier: this issuer's documents read locally, anything
 	// else fetched over https from public addresses only (unless
 	// --allow-private-fetch), anchors read through the configured chains.
-	v := &verifier.Verifier{Fetcher: publish.Fetcher{Site: site, Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)},
-		Chains: map[int64]verifier.ChainReader{}}
+	// Both behind bounded caches (30 s): under load the site asks each
+	// issuer and chain once, not once per credential.
+	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{},
+		Fetcher: &verifier.CachingFetcher{TTL: 30 * time.Second,
+			Next: publish.Fetcher{Site: site, Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)}}}
 	rs, closeReaders := readers(e.cfg, e.ring)
 	defer closeReaders()
 	for id, r := range rs {
-		v.Chains[id] = r
+		v.Chains[id] = &verifier.CachingChain{Next: r, TTL: 30 * time.Second}
 	}
 	srv := &web.Server{Site: site, Log: log,
 		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
 			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName},
-		Verifying: &web.Verifying{Verifier: v}}
+		Verifying: &web.Verifying{Verifier: v, Trusted: append(verifier.TrustList{e.cfg.ProfileURL()}, e.cfg.TrustedIssuers...)}}
 	fmt.Fprintf(w, "serving %s on http://%s (issuer profile %s)\n", e.cfg.Name, ln.Addr(), e.cfg.ProfileURL())
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())

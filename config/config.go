@@ -54,6 +54,10 @@ type Config struct {
 	// PDFTimestampURL, if set, is an RFC 3161 timestamp authority for the
 	// PDF signatures (PAdES B-T).
 	PDFTimestampURL string `json:"pdfTimestampUrl,omitempty"`
+	// TrustedIssuers is the public verifier's list of issuers it vouches
+	// for: profile URLs, DIDs or domains. This instance's own issuer is
+	// always on it.
+	TrustedIssuers []string `json:"trustedIssuers,omitempty"`
 	// Database is the store's DSN ("postgres://..."); empty for SQLite in
 	// the data directory. The --db flag and $ETRANSCRIPT_DB override it.
 	Database string `json:"database,omitempty"`

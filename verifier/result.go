@@ -64,6 +64,9 @@ type Result struct {
 	Status     Verdict  `json:"status"`
 	Credential *Summary `json:"credential,omitempty"`
 	Checks     []Check  `json:"checks"`
+	// Trust says whether the issuer is on the verifier's own list, when it
+	// has one.
+	Trust *Trust `json:"trust,omitempty"`
 }
 
 func (r *Result) add(id string, s Status, msg string) {

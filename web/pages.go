@@ -34,7 +34,8 @@ var words = map[lang]map[string]string{
 		"term": "Term", "code": "Code", "course": "Course title", "cr": "Credits", "grade": "Grade", "points": "Grade points", "tga": "TGA",
 		"issuer": "Issuer", "trusted": "as published at", "anchor": "Blockchain anchor", "chain": "Chain", "tx": "Transaction", "block": "Block",
 		"time": "Time", "confirmations": "Confirmations", "again": "Verify another", "other": "中文", "credential": "Credential",
-		"share": "Share link",
+		"share": "Share link", "listed": "This issuer is on this site's list of trusted issuers.",
+		"unlisted": "This issuer is not on this site's list of trusted issuers: decide for yourself whether you know it.",
 	},
 	"zh-Hant": {
 		"title": "核實成績單", "intro": "核實以 Blockcerts 憑證簽發的電子成績單：選擇其 .pdf 或 .json 檔案，或貼上憑證內容。",
@@ -46,7 +47,8 @@ var words = map[lang]map[string]string{
 		"term": "學期", "code": "科目編號", "course": "科目名稱", "cr": "學分", "grade": "成績", "points": "績點", "tga": "學期平均績點",
 		"issuer": "簽發機構", "trusted": "發佈於", "anchor": "區塊鏈錨定", "chain": "區塊鏈", "tx": "交易", "block": "區塊",
 		"time": "時間", "confirmations": "確認數", "again": "核實另一份", "other": "English", "credential": "憑證",
-		"share": "分享連結",
+		"share": "分享連結", "listed": "此簽發機構在本網站的可信簽發機構名單上。",
+		"unlisted": "此簽發機構不在本網站的可信簽發機構名單上，請自行判斷是否認識此機構。",
 	},
 }
 
@@ -85,6 +87,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 <h1>{{t $.Lang "title"}}</h1>
 <p class="verdict {{.Status}}" role="status">{{if eq .Status "verified"}}✔ {{t $.Lang "verified"}}{{else if eq .Status "failed"}}✘ {{t $.Lang "failed"}}{{else}}? {{t $.Lang "indeterminate"}}{{end}}</p>
 {{if $.File}}<p class="muted">{{$.File}}</p>{{end}}
+{{with .Credential}}{{if .Issuer}}<p>{{t $.Lang "issuer"}}: <strong>{{$.IssuerHost}}</strong> <span class="muted">({{.Issuer}})</span></p>{{end}}{{end}}
+{{with .Trust}}<p>{{if .Listed}}✔ {{t $.Lang "listed"}}{{else}}⚠ {{t $.Lang "unlisted"}}{{end}}</p>{{end}}
 <h2>{{t $.Lang "checks"}}</h2>
 <table><thead><tr><th scope="col">{{t $.Lang "checks"}}</th><th scope="col">Status</th><th scope="col"></th></tr></thead><tbody>
 {{range .Checks}}<tr><td>{{.ID}}</td><td class="status-{{.Status}}">{{if eq .Status "passed"}}✔{{else if eq .Status "failed"}}✘{{else if eq .Status "unknown"}}?{{else}}–{{end}} {{statusWord $.Lang .Status}}</td><td>{{.Message}}</td></tr>
@@ -124,6 +128,7 @@ type page struct {
 	Transcript      *transcriptView
 	File            string
 	Explorer        string
+	IssuerHost      string
 }
 
 // transcriptView is the part of the credential the result page shows.
@@ -140,6 +145,13 @@ type transcriptView struct {
 func (s *Server) render(c echo.Context, code int, p page) error {
 	p.Prefix = s.prefix
 	p.Lang = pickLang(c)
+	if p.Result != nil && p.Result.Credential != nil {
+		if u, err := url.Parse(p.Result.Credential.Issuer); err == nil && u.Host != "" {
+			p.IssuerHost = u.Host
+		} else {
+			p.IssuerHost = p.Result.Credential.Issuer
+		}
+	}
 	p.OtherLang = "zh-Hant"
 	if p.Lang == "zh-Hant" {
 		p.OtherLang = "en"

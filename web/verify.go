@@ -30,6 +30,9 @@ type Verifying struct {
 	Burst     int
 	// Timeout bounds one verification (fetches and chain reads included).
 	Timeout time.Duration
+	// Trusted, if set, is the site's list of issuers it vouches for; each
+	// result says whether its issuer is on it.
+	Trusted verifier.TrustList
 
 	mu      sync.Mutex
 	clients map[string]*rate.Limiter
@@ -147,10 +150,26 @@ func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) *verifi
 	}
 	ctx, cancel := context.WithTimeout(ctx, t)
 	defer cancel()
+	var r *verifier.Result
 	if isPDF {
-		return v.Verifier.VerifyPDF(ctx, data)
+		r = v.Verifier.VerifyPDF(ctx, data)
+	} else {
+		r = v.Verifier.VerifyJSON(ctx, data)
 	}
-	return v.Verifier.VerifyJSON(ctx, data)
+	if v.Trusted != nil && r.Credential != nil {
+		issuerOK := false
+		for _, c := range r.Checks {
+			if c.ID == verifier.CheckIssuer && c.Status == verifier.Passed {
+				issuerOK = true
+			}
+		}
+		t := verifier.Trust{}
+		if issuerOK {
+			t = v.Trusted.Check(r.Credential.Issuer)
+		}
+		r.Trust = &t
+	}
+	return r
 }
 
 // verifyAPI answers POST /api/v1/verify with the JSON of 'verify --json'.

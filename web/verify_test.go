@@ -20,7 +20,7 @@ func verifierSite(t testing.TB, perSecond float64, burst int) (*testkit.Issuer, 
 	is.EnablePDF(t)
 	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	srv := &web.Server{Site: &publish.Site{Config: is.Config, Status: is.Status},
-		Verifying: &web.Verifying{Verifier: v, PerSecond: perSecond, Burst: burst}}
+		Verifying: &web.Verifying{Verifier: v, PerSecond: perSecond, Burst: burst, Trusted: verifier.TrustList{"registry.example.edu"}}}
 	return is, srv.Handler()
 }
 
@@ -63,7 +63,7 @@ func TestVerifyAPI(t *testing.T) {
 		code  int
 		words string
 	}{
-		{"ok/json", "application/json", good, 200, `"status":"verified"`},
+		{"ok/json", "application/json", good, 200, `"trust":{"listed":true,"entry":"registry.example.edu"}`},
 		{"ok/pdf", "application/pdf", pdfDoc, 200, `"id":"pdf_signature","status":"passed"`},
 		{"ok/multipart-file", mt, mp, 200, `"status":"verified"`},
 		{"ok/multipart-pasted", pt, pp, 200, `"status":"verified"`},
@@ -118,7 +118,8 @@ func TestPages(t *testing.T) {
 	typ, body := form(t, "file", "c.json", doc)
 	w = post(h, "/verify", typ, body)
 	page := w.Body.String()
-	if w.Code != 200 || !strings.Contains(page, `class="verdict verified"`) || !strings.Contains(page, "genuine") {
+	if w.Code != 200 || !strings.Contains(page, `class="verdict verified"`) || !strings.Contains(page, "genuine") ||
+		!strings.Contains(page, "<strong>registry.example.edu</strong>") || !strings.Contains(page, "is on this site&#39;s list") {
 		t.Fatalf("result: %d %s", w.Code, page)
 	}
 	for _, bad := range []string{"<script>alert", "<img src=x"} {
