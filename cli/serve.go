@@ -13,9 +13,12 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/store"
@@ -75,6 +78,12 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	for id, r := range rs {
 		v.Chains[id] = &verifier.CachingChain{Next: r, TTL: 30 * time.Second}
 	}
+	if _, ok := v.Chains[e.cfg.DevChain()]; !ok {
+		// No dev chain yet: the first batch makes it.
+		dev := &lazyDev{cfg: e.cfg, ring: e.ring}
+		defer dev.Close()
+		v.Chains[e.cfg.DevChain()] = &verifier.CachingChain{Next: dev, TTL: 30 * time.Second}
+	}
 	srv := &web.Server{Site: site, Log: log,
 		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
 			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName},
@@ -133,4 +142,39 @@ func CreateToken(ctx context.Context, dir, dsn, name string, w io.Writer) error 
 	}
 	fmt.Fprintln(w, tok)
 	return nil
+}
+
+// lazyDev reads the embedded dev chain, opened on first use.
+type lazyDev struct {
+	cfg    *config.Config
+	ring   *keys.Ring
+	mu     sync.Mutex
+	r      *anchor.Reader
+	closer func()
+}
+
+func (l *lazyDev) Lookup(ctx context.Context, txid string) (*anchor.TxInfo, error) {
+	l.mu.Lock()
+	if l.r == nil {
+		cl, closer, err := devClient(l.cfg, l.ring)
+		if err != nil {
+			l.mu.Unlock()
+			return nil, fmt.Errorf("%w: %v", anchor.ErrUnreachable, err)
+		}
+		l.r = &anchor.Reader{ChainID: l.cfg.DevChain(), Confirmations: 1, Network: "dev", Endpoints: []anchor.TxReader{cl}}
+		l.closer = closer
+	}
+	r := l.r
+	l.mu.Unlock()
+	return r.Lookup(ctx, txid)
+}
+
+func (l *lazyDev) Required() uint64 { return 1 }
+
+func (l *lazyDev) Close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closer != nil {
+		l.closer()
+	}
 }

@@ -227,12 +227,24 @@ func TestServeAPI(t *testing.T) {
 	if m := smtpSrv.Messages(); len(m) != 4 || m[3].To[0] != "admissions@university.example" {
 		t.Errorf("third-party mail not received: %d messages", len(m))
 	}
+	// The public share link and the verify API, before the revocation.
+	if code, b := s.do("GET", "/v/"+id, "", nil, false); code != 200 || !strings.Contains(string(b), `class="verdict verified"`) {
+		t.Errorf("share link /v/%s: %d\n%.600s", id, code, b)
+	}
+	cj, _ := os.ReadFile(filepath.Join(data, "issued", "2026-11-conferment", strings.TrimPrefix(id, "urn:uuid:")+".json"))
+	if code, b := s.do("POST", "/api/v1/verify", "application/json", cj, false); code != 200 || !strings.Contains(string(b), `"status":"verified"`) || !strings.Contains(string(b), `"trust":{"listed":true`) {
+		t.Errorf("verify API: %d %.600s", code, b)
+	}
+	if code, _ := s.do("GET", "/v/urn:uuid:nope", "", nil, false); code != 404 {
+		t.Errorf("unknown share link: %d", code)
+	}
 	if code, _ := s.do("POST", "/api/v1/credentials/"+id+"/revoke", "application/json", []byte(`{"reason":"issued in error"}`), true); code != 200 {
 		t.Errorf("revoke: %d", code)
 	}
 	if _, b := s.do("GET", "/issuer/revocations.json?assertionId="+id, "", nil, false); !strings.Contains(string(b), "issued in error") {
 		t.Errorf("revocation list: %s", b)
 	}
+
 }
 
 // TestServeKilled: serve killed while it issues a batch, and again while it
