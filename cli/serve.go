@@ -18,8 +18,8 @@ import (
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
-	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/store"
 	"github.com/etranscript/etranscript/verifier"

@@ -69,7 +69,7 @@ func TestBrowser(t *testing.T) {
 	}
 	got := map[string]struct {
 		Class, Verdict, Lang, Text, Error string
-		Failed                           []string
+		Failed                            []string
 	}{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
@@ -83,7 +83,7 @@ func TestBrowser(t *testing.T) {
 		}
 		got[r.Name] = struct {
 			Class, Verdict, Lang, Text, Error string
-			Failed                           []string
+			Failed                            []string
 		}{r.Class, r.Verdict, r.Lang, r.Text, r.Error, r.Failed}
 	}
 	check := func(name, class, words string) {
