@@ -100,6 +100,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("tampered: failed checks %v, want integrity first", f)
 	}
 	check("pdf", "verified", "pdf_signature")
+	check("pdf", "verified", good.StudentID) // the transcript it carries, shown
 	check("markup", "verified", `<script>document.title="owned"</script>`)
 	check("chinese", "verified", "已核實")
 	if got["chinese"].Lang != "zh-Hant" {

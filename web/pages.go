@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/pdf"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/labstack/echo/v4"
 )
@@ -224,8 +225,16 @@ func transcriptOf(data []byte, isPDF bool, r *verifier.Result) *transcriptView {
 			ok = true
 		}
 	}
-	if !ok || isPDF {
+	if !ok {
 		return nil
+	}
+	if isPDF {
+		// The transcript the PDF carries, which the checks covered.
+		cred, err := pdf.Attachment(data, pdf.AttachmentName, 8<<20)
+		if err != nil {
+			return nil
+		}
+		data = cred
 	}
 	var c struct {
 		Subject transcriptView `json:"credentialSubject"`
