@@ -52,15 +52,7 @@ func SetStatus(ctx context.Context, dir, dsn, id string, ch StatusChange, pass [
 	if ch.On && ch.Reason == "" {
 		return Usage(errors.New("--reason TEXT is required: it is published with the status"))
 	}
-	ring, err := keys.Open(dir)
-	if err != nil {
-		return err
-	}
-	sig, err := statusSigner(cfg, ring, pass)
-	if err != nil {
-		return err
-	}
-	svc, done, err := openStatus(ctx, cfg, dsn)
+	svc, sig, done, err := signedStatus(ctx, cfg, dsn, pass)
 	if err != nil {
 		return err
 	}
@@ -83,18 +75,27 @@ func SetStatus(ctx context.Context, dir, dsn, id string, ch StatusChange, pass [
 // republish signs every status list again with the active key (after a
 // key rotation or compromise).
 func republish(ctx context.Context, cfg *config.Config, dsn string, pass []byte) error {
-	ring, err := keys.Open(cfg.Dir())
-	if err != nil {
-		return err
-	}
-	sig, err := statusSigner(cfg, ring, pass)
-	if err != nil {
-		return err
-	}
-	svc, done, err := openStatus(ctx, cfg, dsn)
+	svc, sig, done, err := signedStatus(ctx, cfg, dsn, pass)
 	if err != nil {
 		return err
 	}
 	defer done()
 	return svc.PublishAll(ctx, sig)
+}
+
+// signedStatus opens the status service with the key that signs the lists.
+func signedStatus(ctx context.Context, cfg *config.Config, dsn string, pass []byte) (*status.Service, *status.Signer, func(), error) {
+	ring, err := keys.Open(cfg.Dir())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sig, err := statusSigner(cfg, ring, pass)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	svc, done, err := openStatus(ctx, cfg, dsn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return svc, sig, done, nil
 }

@@ -220,16 +220,7 @@ func PublicJWK(pkix []byte) (JWK, error) {
 	if err != nil {
 		return JWK{}, err
 	}
-	k, err := jwk.FromRaw(pub)
-	if err != nil {
-		return JWK{}, err
-	}
-	b, err := json.Marshal(k)
-	if err != nil {
-		return JWK{}, err
-	}
-	var out JWK
-	return out, json.Unmarshal(b, &out)
+	return jwkOf(pub)
 }
 
 // PublicKeyOfJWK parses a published JWK (EC or RSA) with jwx.

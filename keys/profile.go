@@ -11,8 +11,11 @@ import (
 
 // Ed25519JWK is the OKP JWK of an Ed25519 public key (RFC 8037), made with
 // jwx.
-func Ed25519JWK(pub []byte) (JWK, error) {
-	k, err := jwk.FromRaw(ed25519.PublicKey(pub))
+func Ed25519JWK(pub []byte) (JWK, error) { return jwkOf(ed25519.PublicKey(pub)) }
+
+// jwkOf is the JWK of a public key, made with jwx.
+func jwkOf(pub any) (JWK, error) {
+	k, err := jwk.FromRaw(pub)
 	if err != nil {
 		return JWK{}, err
 	}

@@ -171,14 +171,10 @@ func (s *Server) indexPage(c echo.Context) error { return s.render(c, http.Statu
 
 // resultPage verifies an upload from the form and shows the result.
 func (s *Server) resultPage(c echo.Context) error {
-	if !s.Verifying.allow(c) {
-		return echo.NewHTTPError(http.StatusTooManyRequests, "too many verifications from this address: wait a moment")
-	}
-	data, isPDF, err := s.Verifying.readUpload(c)
+	r, data, isPDF, err := s.verifyUpload(c)
 	if err != nil {
 		return err
 	}
-	r := s.Verifying.verify(c.Request().Context(), data, isPDF)
 	return s.render(c, http.StatusOK, page{Result: r, Transcript: transcriptOf(data, isPDF, r), Explorer: explorer(r)})
 }
 

@@ -172,16 +172,24 @@ func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) *verifi
 	return r
 }
 
+// verifyUpload verifies the credential or PDF of a request, within the
+// client's rate limit.
+func (s *Server) verifyUpload(c echo.Context) (r *verifier.Result, data []byte, isPDF bool, err error) {
+	if !s.Verifying.allow(c) {
+		return nil, nil, false, echo.NewHTTPError(http.StatusTooManyRequests, "too many verifications from this address: wait a moment")
+	}
+	if data, isPDF, err = s.Verifying.readUpload(c); err != nil {
+		return nil, nil, false, err
+	}
+	return s.Verifying.verify(c.Request().Context(), data, isPDF), data, isPDF, nil
+}
+
 // verifyAPI answers POST /api/v1/verify with the JSON of 'verify --json'.
 func (s *Server) verifyAPI(c echo.Context) error {
-	if !s.Verifying.allow(c) {
-		return echo.NewHTTPError(http.StatusTooManyRequests, "too many verifications from this address: wait a moment")
-	}
-	data, isPDF, err := s.Verifying.readUpload(c)
+	r, _, _, err := s.verifyUpload(c)
 	if err != nil {
 		return err
 	}
-	r := s.Verifying.verify(c.Request().Context(), data, isPDF)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, r)
 }
