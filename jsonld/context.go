@@ -200,6 +200,11 @@ func (p *proc) define(result *ctx, local map[string]any, override bool) error {
 				}
 			}
 			if i := strings.IndexByte(s, ':'); i > 0 {
+				if _, ok := local[s[:i]]; ok && s[:i] == term {
+					// The term's own prefix: a cyclic IRI mapping (JSON-LD
+					// 1.1 §4.2.2 step 2), left to json-gold to refuse.
+					return "", unsupported("cyclic IRI mapping of " + term)
+				}
 				if _, ok := local[s[:i]]; ok && s[:i] != term {
 					if err := def(s[:i]); err != nil {
 						return "", err
