@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/etranscript/etranscript/anchor/devchain"
-	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 )
@@ -19,11 +17,7 @@ import (
 // DevChain runs the embedded dev chain until ctx ends, with JSON-RPC on
 // rpcAddr (loopback only).
 func DevChain(ctx context.Context, dir, rpcAddr string, w io.Writer) error {
-	cfg, err := config.Load(dir)
-	if err != nil {
-		return err
-	}
-	ring, err := keys.Open(dir)
+	cfg, ring, err := openIssuer(dir)
 	if err != nil {
 		return err
 	}
@@ -73,15 +67,11 @@ func ShowKeys(dir string, w io.Writer) error {
 // RotateKey retires the active signing key, makes a new one, and signs
 // the status lists again with it.
 func RotateKey(ctx context.Context, dir, dsn string, passphrase []byte, w io.Writer) error {
-	cfg, err := config.Load(dir)
+	cfg, ring, err := openIssuer(dir)
 	if err != nil {
 		return err
 	}
-	ring, err := keys.Open(dir)
-	if err != nil {
-		return err
-	}
-	pending, err := issuer.Unanchored(filepath.Dir(cfg.BatchDir("x")))
+	pending, err := issuer.Unanchored(cfg.BatchesDir())
 	if err != nil {
 		return err
 	}
@@ -108,11 +98,7 @@ func RevokeKey(ctx context.Context, dir, dsn, id, since string, passphrase []byt
 			return Usage(fmt.Errorf("--since: expected a date such as 2026-11-01 or 2026-11-01T09:00:00Z, got %q", since))
 		}
 	}
-	cfg, err := config.Load(dir)
-	if err != nil {
-		return err
-	}
-	ring, err := keys.Open(dir)
+	cfg, ring, err := openIssuer(dir)
 	if err != nil {
 		return err
 	}

@@ -83,3 +83,16 @@ func ImportPDFCert(dir, certFile, keyFile string, passphrase []byte, w io.Writer
 	fmt.Fprintf(w, "document-signing key %s: %s, valid until %s; the profile now publishes it\n", k.ID, chain[0].Subject, chain[0].NotAfter.Format(time.DateOnly))
 	return nil
 }
+
+// openIssuer loads a data directory's configuration and key ring.
+func openIssuer(dir string) (*config.Config, *keys.Ring, error) {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	ring, err := keys.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, ring, nil
+}

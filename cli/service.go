@@ -51,17 +51,13 @@ type envOptions struct {
 
 // openEnv opens the data directory dir with the passphrase of its keys.
 func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, error) {
-	cfg, err := config.Load(dir)
+	cfg, ring, err := openIssuer(dir)
 	if err != nil {
 		return nil, err
 	}
 	scheme, err := cfg.Scheme()
 	if err != nil {
 		return nil, Usage(err)
-	}
-	ring, err := keys.Open(dir)
-	if err != nil {
-		return nil, err
 	}
 	sig, err := statusSigner(cfg, ring, pass)
 	if err != nil {

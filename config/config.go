@@ -127,7 +127,10 @@ func (c *Config) DevChain() int64 {
 }
 
 // BatchDir is the working directory of a batch.
-func (c *Config) BatchDir(batch string) string { return filepath.Join(c.dir, "batches", batch) }
+func (c *Config) BatchDir(batch string) string { return filepath.Join(c.BatchesDir(), batch) }
+
+// BatchesDir holds the working directories of every batch.
+func (c *Config) BatchesDir() string { return filepath.Join(c.dir, "batches") }
 
 // Save writes dir/config.json.
 func (c *Config) Save(dir string) error {

@@ -86,24 +86,18 @@ func (s *Service) init() { s.once.Do(func() { s.wake = make(chan struct{}, 1) })
 // another batch under a used id is ErrOtherInput.
 func (s *Service) Submit(ctx context.Context, b *transcript.Batch, chain string) (*JobRecord, bool, error) {
 	s.init()
-	digest := Digest(b)
-	input := hex.EncodeToString(digest[:])
-	if old, err := s.Store.Job(ctx, b.ID); err == nil {
-		if old.Input != input {
-			return nil, false, fmt.Errorf("batch %s: %w", b.ID, ErrOtherInput)
-		}
-		return old, false, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return nil, false, err
-	}
 	js, err := json.Marshal(b)
 	if err != nil {
 		return nil, false, err
 	}
+	digest := sha256.Sum256(js) // Digest(b), without marshalling it twice
+	input := hex.EncodeToString(digest[:])
 	if err := os.MkdirAll(s.Inbox, 0o700); err != nil {
 		return nil, false, err
 	}
-	src := filepath.Join(s.Inbox, b.ID+".json")
+	// Named by content, so another batch under the same id never
+	// overwrites the input of the job that has it.
+	src := filepath.Join(s.Inbox, b.ID+"-"+input[:16]+".json")
 	if err := atomicfile.Write(src, js, 0o600); err != nil {
 		return nil, false, err
 	}
@@ -111,6 +105,9 @@ func (s *Service) Submit(ctx context.Context, b *transcript.Batch, chain string)
 	j := &JobRecord{ID: b.ID, Input: input, Chain: chain, Source: src, State: JobQueued, Total: len(b.Records),
 		Out: s.OutDir(b.ID), Created: now, Updated: now}
 	j, created, err := s.Store.CreateJob(ctx, j)
+	if errors.Is(err, ErrOtherInput) {
+		os.Remove(src) // no job reads it
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("batch %s: %w", b.ID, err)
 	}
@@ -177,13 +174,13 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 	if err != nil {
 		return err
 	}
-	emails := make(map[string]*transcript.Record, len(b.Records))
+	records := make(map[string]*transcript.Record, len(b.Records))
 	for i := range b.Records {
-		emails[b.Records[i].StudentID] = &b.Records[i]
+		records[b.Records[i].StudentID] = &b.Records[i]
 	}
 	now := s.now()
 	for _, c := range res.Issued {
-		r := emails[c.StudentID]
+		r := records[c.StudentID]
 		if r == nil {
 			return fmt.Errorf("batch %s: credential %s is for student %s, who is not in the batch", j.ID, c.ID, c.StudentID)
 		}

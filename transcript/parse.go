@@ -46,7 +46,7 @@ func readCapped(file string, r io.Reader, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if int64(len(b)) > max {
-		return nil, &InvalidError{Problems: []Problem{{File: file, Message: fmt.Sprintf(
+		return nil, &InvalidError{tooLarge: true, Problems: []Problem{{File: file, Message: fmt.Sprintf(
 			"file is larger than the %d MiB a batch may have; split the export into several batches", max>>20)}}}
 	}
 	return b, nil

@@ -196,8 +196,11 @@ func TestMalformedJSON(t *testing.T) {
 func TestTooLarge(t *testing.T) {
 	big := `{"batch":"x","records":[` + strings.Repeat(" ", 2<<20) + `]}`
 	_, err := HKUST().ReadJSON("b.json", strings.NewReader(big), 1<<20)
-	if err == nil || !strings.Contains(err.Error(), "larger than") {
+	if err == nil || !strings.Contains(err.Error(), "larger than") || !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v", err)
+	}
+	if _, err := HKUST().ReadJSON("b.json", strings.NewReader(`{"batch":"x","records":[]}`), 1<<20); errors.Is(err, ErrTooLarge) {
+		t.Fatalf("an invalid batch of the right size reads as too large: %v", err)
 	}
 }
 

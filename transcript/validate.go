@@ -1,6 +1,7 @@
 package transcript
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"net/mail"
@@ -50,7 +51,15 @@ func (p Problem) String() string {
 // with problems may be issued.
 type InvalidError struct {
 	Problems []Problem
+	tooLarge bool
 }
+
+// ErrTooLarge is matched (errors.Is) by the InvalidError of a batch over
+// the size cap.
+var ErrTooLarge = errors.New("batch larger than the size cap")
+
+// Is reports whether the batch was refused for its size.
+func (e *InvalidError) Is(target error) bool { return target == ErrTooLarge && e.tooLarge }
 
 func (e *InvalidError) Error() string {
 	const show = 20

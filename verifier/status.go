@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/status"
@@ -267,5 +266,3 @@ func (v *Verifier) checkRevocationList(ctx context.Context, r *Result, st *state
 	}
 	r.add(CheckRevocation, Passed, "not in the issuer's revocation list")
 }
-
-var _ = time.Now

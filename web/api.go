@@ -110,7 +110,7 @@ func (s *Server) submitBatch(c echo.Context) error {
 	var mbe *http.MaxBytesError
 	var inv *transcript.InvalidError
 	switch {
-	case errors.As(err, &mbe) || (err != nil && strings.Contains(err.Error(), "larger than")):
+	case errors.As(err, &mbe) || errors.Is(err, transcript.ErrTooLarge):
 		return apiError(http.StatusRequestEntityTooLarge, fmt.Sprintf("a batch is at most %d bytes", max))
 	case errors.As(err, &inv):
 		return c.JSON(http.StatusUnprocessableEntity, map[string]any{"error": fmt.Sprintf("invalid batch: %d problem(s); nothing was issued", len(inv.Problems)), "problems": inv.Problems})

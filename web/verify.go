@@ -81,9 +81,6 @@ func (v *Verifying) allow(c echo.Context) bool {
 	return l.Allow()
 }
 
-// errBadInput is a request the verifier will not take (400).
-var errBadInput = errors.New("bad input")
-
 // readUpload reads the credential or PDF of a request: a JSON or PDF body,
 // or the "file" (or pasted "credential") field of a form. It enforces the
 // body cap (413) and says which kind it is.
