@@ -70,7 +70,14 @@ func appendTerm(b []byte, t Term, label func(string) string) []byte {
 // §4.3, RDF 1.2 N-Quads canonical form): \" \\ \n \r \t \b \f as ECHAR, the
 // other control characters as \u00XX, everything else as itself.
 func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	// Most literals need no escape: copy the run up to the first byte
+	// that does, at once.
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] != 0x7f {
+		i++
+	}
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
 		c := s[i]
 		switch c {
 		case '"':

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mr-tron/base58"
+	"github.com/etranscript/etranscript/internal/base58"
 )
 
 // Cryptosuite names.

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/etranscript/etranscript/anchor/merkle"
+	"github.com/etranscript/etranscript/internal/base58"
 	"github.com/fxamacker/cbor/v2"
-	"github.com/mr-tron/base58"
 )
 
 // MerkleProof is the decoded proofValue of a MerkleProof2019 proof

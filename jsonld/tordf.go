@@ -490,13 +490,16 @@ func absolute(iri string) bool {
 			return false
 		}
 	}
-	if scheme := strings.ToLower(iri[:i]); (scheme == "http" || scheme == "https") && !strings.HasPrefix(iri, scheme+"://") {
+	// http and https only in lower case and with "//" (as before: the
+	// other spellings are left to json-gold).
+	if scheme := iri[:i]; (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) &&
+		(scheme != "http" && scheme != "https" || !strings.HasPrefix(iri[i:], "://")) {
 		return false
 	}
 	for j := 0; j < len(iri); j++ {
 		c := iri[j]
 		switch {
-		case c <= 0x20 || c == 0x7f || strings.IndexByte("<>\"{}|^`\\", c) >= 0:
+		case notInIRI[c]:
 			return false
 		case c == '%':
 			if j+2 >= len(iri) || !isHex(iri[j+1]) || !isHex(iri[j+2]) {
@@ -506,6 +509,18 @@ func absolute(iri string) bool {
 	}
 	return true
 }
+
+// notInIRI marks the bytes that may not appear in an IRI.
+var notInIRI = func() (t [256]bool) {
+	for c := 0; c <= 0x20; c++ {
+		t[c] = true
+	}
+	t[0x7f] = true
+	for _, c := range []byte("<>\"{}|^`\\") {
+		t[c] = true
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/internal/atomicfile"
-	"github.com/mr-tron/base58"
+	"github.com/etranscript/etranscript/internal/base58"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/scrypt"
 )
