@@ -67,10 +67,16 @@ func SignEdDSA(c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm
 }
 
 func (p *DataIntegrityProof) configMap() map[string]any {
-	m := map[string]any{"type": p.Type, "cryptosuite": p.Cryptosuite, "proofPurpose": p.ProofPurpose,
-		"created": p.Created, "verificationMethod": p.VerificationMethod}
+	// As its JSON: the fields tagged omitempty only when set.
+	m := map[string]any{"type": p.Type, "proofPurpose": p.ProofPurpose, "created": p.Created}
 	if p.ID != "" {
 		m["id"] = p.ID
+	}
+	if p.Cryptosuite != "" {
+		m["cryptosuite"] = p.Cryptosuite
+	}
+	if p.VerificationMethod != "" {
+		m["verificationMethod"] = p.VerificationMethod
 	}
 	if p.PreviousProof != "" {
 		m["previousProof"] = p.PreviousProof

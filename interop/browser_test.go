@@ -49,7 +49,7 @@ func TestBrowser(t *testing.T) {
 		os.WriteFile(p, data, 0o644)
 		return p
 	}
-	tampered := bytes.Replace(good.JSON, []byte(`"grade": "`), []byte(`"grade": "X`), 1)
+	tampered := bytes.Replace(good.JSON, []byte(`"grade":"`), []byte(`"grade":"X`), 1)
 	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	srv := httptest.NewServer((&web.Server{Site: &publish.Site{Config: is.Config, Status: is.Status},
 		Verifying: &web.Verifying{Verifier: v, Trusted: verifier.TrustList{"registry.example.edu"}}}).Handler())

@@ -90,7 +90,7 @@ func TestOfficialVerifierEthereum(t *testing.T) {
 	}
 	orig, _ := os.ReadFile(creds[0])
 	tampered := filepath.Join(dir, "tampered.json")
-	os.WriteFile(tampered, bytes.Replace(orig, []byte(`"grade": "A`), []byte(`"grade": "B`), 1), 0o644)
+	os.WriteFile(tampered, bytes.Replace(orig, []byte(`"grade":"A`), []byte(`"grade":"B`), 1), 0o644)
 
 	opts := []string{"--rpc", rpc, "--proxy", "https://registry.example.edu=http://" + web}
 	got := runOfficial(t, nil, append(append([]string{}, creds...), tampered), opts...)

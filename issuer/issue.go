@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -197,6 +199,10 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	a := credential.Anchor{Chain: st.Anchor.Chain, Network: st.Anchor.Network, TxID: st.Anchor.TxID}
 	issued := make([]Issued, 0, st.Count)
+	index, err := readIndex(job.Dir, st.Count)
+	if err != nil {
+		return nil, err
+	}
 	for base := 0; base < st.Count; base += Chunk {
 		var lines [][]byte
 		for len(lines) < Chunk && base+len(lines) < st.Count && sc.Scan() {
@@ -217,11 +223,22 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 		}
 		err := parallel(ctx, len(lines), s.Workers, nil, func(j int) error {
 			i := base + j
-			var doc map[string]any
-			if err := json.Unmarshal(lines[j], &doc); err != nil {
-				return fmt.Errorf("credentials.jsonl line %d: %w", i+1, err)
+			var id, student string
+			if index != nil {
+				id, student = index[i][0], index[i][1]
+			} else {
+				// A batch prepared by an earlier version, without the index.
+				var head struct {
+					ID                string `json:"id"`
+					CredentialSubject struct {
+						StudentID string `json:"studentId"`
+					} `json:"credentialSubject"`
+				}
+				if err := json.Unmarshal(lines[j], &head); err != nil {
+					return fmt.Errorf("credentials.jsonl line %d: %w", i+1, err)
+				}
+				id, student = head.ID, head.CredentialSubject.StudentID
 			}
-			id, _ := doc["id"].(string)
 			mp := credential.MerkleProof{MerkleRoot: tree.Root(), TargetHash: leaves[i], Path: tree.Proof(i), Anchors: []credential.Anchor{a}}
 			pv, err := mp.Encode()
 			if err != nil {
@@ -235,22 +252,11 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 				ProofPurpose: "assertionMethod", Created: st.ProofCreated,
 				VerificationMethod: s.VerificationMethod, ProofValue: pv,
 			}
-			if prev, ok := doc["proof"].([]any); ok && len(prev) == 1 {
-				// After the signature, naming it: the Merkle proof covers it.
-				if pm, ok := prev[0].(map[string]any); ok {
-					mproof.PreviousProof, _ = pm["id"].(string)
-				}
-				doc["proof"] = []any{prev[0], mproof}
-			} else {
-				doc["proof"] = mproof
-			}
-			js, err := json.MarshalIndent(doc, "", "  ")
+			// Written compact, as cert-issuer writes credentials: a fifth
+			// smaller than indented, and written without parsing it again.
+			js, err := addProof(lines[j], mproof)
 			if err != nil {
-				return err
-			}
-			student := ""
-			if cs, ok := doc["credentialSubject"].(map[string]any); ok {
-				student, _ = cs["studentId"].(string)
+				return fmt.Errorf("credentials.jsonl line %d: %w", i+1, err)
 			}
 			name := FileName(id)
 			js = append(js, '\n')
@@ -281,6 +287,45 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 	return issued, nil
 }
 
+// addProof adds the Merkle proof to a stored credential (compact JSON):
+// after its signature, which it names as its previousProof and so covers,
+// or as its only proof. prepare writes the proofs last, and then the rest
+// of the line is kept byte for byte; a line of another shape (written by
+// an earlier version) goes through a map.
+func addProof(line []byte, mp credential.DataIntegrityProof) ([]byte, error) {
+	line = bytes.TrimSpace(line)
+	key := []byte(`,"proof":[`)
+	if i := bytes.LastIndex(line, key); i > 0 && bytes.HasSuffix(line, []byte("]}")) {
+		var prev []credential.DataIntegrityProof
+		if json.Unmarshal(line[i+len(key)-1:len(line)-1], &prev) == nil && len(prev) == 1 {
+			mp.PreviousProof = prev[0].ID
+			pj, err := json.Marshal(mp)
+			if err != nil {
+				return nil, err
+			}
+			return slices.Concat(line[:len(line)-2], []byte(","), pj, []byte("]}")), nil
+		}
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(line, &doc); err != nil {
+		return nil, err
+	}
+	switch prev := doc["proof"].(type) {
+	case nil:
+		doc["proof"] = mp
+	case []any:
+		pm, _ := prev[0].(map[string]any)
+		if len(prev) != 1 || pm == nil {
+			return nil, errors.New("expected one signature before the Merkle proof")
+		}
+		mp.PreviousProof, _ = pm["id"].(string)
+		doc["proof"] = []any{pm, mp}
+	default:
+		return nil, errors.New("expected the signature in an array")
+	}
+	return json.Marshal(doc)
+}
+
 func now(s Settings) time.Time {
 	if s.Now != nil {
 		return s.Now().UTC().Truncate(time.Second)
@@ -300,6 +345,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	in := credential.Issue{Issuer: s.IssuerURL, IssuerName: s.IssuerName, Issued: now(s), Scheme: s.Scheme}
 	n := len(b.Records)
 	leaves := make([]merkle.Hash, n)
+	index := make([][2]string, n) // credential id, student id
 	path := filepath.Join(job.Dir, "credentials.jsonl")
 	f, err := os.OpenFile(path+".tmp", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -332,35 +378,32 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			if err != nil {
 				return fmt.Errorf("record %d (student %s): build: %w", i+1, b.Records[i].StudentID, err)
 			}
-			js, err := json.Marshal(c)
+			doc, err := c.Doc()
 			if err != nil {
 				return err
 			}
-			var doc map[string]any
-			if err := json.Unmarshal(js, &doc); err != nil {
+			index[i] = [2]string{ids[j], b.Records[i].StudentID}
+			if s.Signer == nil {
+				if lines[j], err = json.Marshal(c); err != nil {
+					return err
+				}
+				if leaves[i], err = credential.TargetHash(canon, doc, 0); err != nil {
+					return fmt.Errorf("record %d (student %s): hash: %w", i+1, b.Records[i].StudentID, err)
+				}
+				return nil
+			}
+			sig, leaf, err := credential.SignAndHash(canon, doc, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+			if err != nil {
+				return fmt.Errorf("record %d (student %s): sign and hash: %w", i+1, b.Records[i].StudentID, err)
+			}
+			// The stored line is the document hashed: the credential with
+			// its signature, which comes last (finish adds the Merkle
+			// proof after it).
+			c.Proof = []any{sig}
+			if lines[j], err = json.Marshal(c); err != nil {
 				return err
 			}
-			keep := 0
-			if s.Signer != nil {
-				sig, err := credential.SignEdDSA(canon, doc, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
-				if err != nil {
-					return fmt.Errorf("record %d (student %s): sign: %w", i+1, b.Records[i].StudentID, err)
-				}
-				pm, err := toMap(sig)
-				if err != nil {
-					return err
-				}
-				doc["proof"] = []any{pm}
-				keep = 1
-				if js, err = json.Marshal(doc); err != nil {
-					return err
-				}
-			}
-			// The stored line and the hashed document are the same JSON.
-			lines[j] = js
-			if leaves[i], err = credential.TargetHash(canon, doc, keep); err != nil {
-				return fmt.Errorf("record %d (student %s): hash: %w", i+1, b.Records[i].StudentID, err)
-			}
+			leaves[i] = leaf
 			return nil
 		})
 		if err != nil {
@@ -395,9 +438,36 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	if err := atomicfile.Write(filepath.Join(job.Dir, "leaves.bin"), lb, 0o600); err != nil {
 		return nil, nil, nil, err
 	}
+	ij, err := json.Marshal(index)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := atomicfile.Write(filepath.Join(job.Dir, indexFile), ij, 0o600); err != nil {
+		return nil, nil, nil, err
+	}
 	root := tree.Root()
 	st := &State{dir: job.Dir, Batch: b.ID, Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
 	return st, leaves, tree, st.save()
+}
+
+// indexFile holds each credential's id and student id, in batch order.
+const indexFile = "index.json"
+
+// readIndex loads the stored index; nil without one (a batch prepared by
+// an earlier version).
+func readIndex(dir string, n int) ([][2]string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, indexFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var index [][2]string
+	if err := json.Unmarshal(b, &index); err != nil || len(index) != n {
+		return nil, fmt.Errorf("%s: damaged (%d entries for %d credentials, %v)", filepath.Join(dir, indexFile), len(index), n, err)
+	}
+	return index, nil
 }
 
 // readLeaves loads the stored leaves.

@@ -35,7 +35,7 @@ type Result struct {
 // TermResult is one term's figures.
 type TermResult struct {
 	Scale   Scale
-	Points  []*big.Rat // per course, nil when the grade is not in averages
+	Points  []*big.Rat // per course, nil when the grade is not in averages; shared, not to be changed
 	TGA     *big.Rat   // nil when no course counts in averages
 	Credits *big.Rat   // credits earned in the term
 }
@@ -50,15 +50,16 @@ type TermResult struct {
 // conversion table).
 func (s *Scheme) Compute(r *Record) Result {
 	res := Result{CreditsEarned: new(big.Rat), CreditsInAverage: new(big.Rat), CGAScale: TwelvePoint}
-	for _, t := range r.Terms {
-		if !s.twelvePoint(t.Term) {
+	twelve := make([]bool, len(r.Terms))
+	for i, t := range r.Terms {
+		if twelve[i] = s.twelvePoint(t.Term); !twelve[i] {
 			res.CGAScale = FourPoint
 		}
 	}
-	cgaSum, cgaCred := new(big.Rat), new(big.Rat)
-	for _, t := range r.Terms {
+	cgaSum, cgaCred, prod := new(big.Rat), new(big.Rat), new(big.Rat)
+	for ti, t := range r.Terms {
 		tr := TermResult{Scale: FourPoint, Credits: new(big.Rat), Points: make([]*big.Rat, len(t.Courses))}
-		if s.twelvePoint(t.Term) {
+		if twelve[ti] {
 			tr.Scale = TwelvePoint
 		}
 		sum, cred := new(big.Rat), new(big.Rat)
@@ -71,19 +72,20 @@ func (s *Scheme) Compute(r *Record) Result {
 			if !g.Counts() {
 				continue
 			}
-			p := ratOf(*g.Points)
+			pts := s.points[c.Grade]
+			p := pts[0]
 			if tr.Scale == TwelvePoint {
-				p = ratOf(*g.Points12)
+				p = pts[1]
 			}
 			tr.Points[i] = p
-			sum.Add(sum, new(big.Rat).Mul(p, cr))
+			sum.Add(sum, prod.Mul(p, cr))
 			cred.Add(cred, cr)
 
-			cp := ratOf(*g.Points)
+			cp := pts[0]
 			if res.CGAScale == TwelvePoint {
-				cp = ratOf(*g.Points12)
+				cp = pts[1]
 			}
-			cgaSum.Add(cgaSum, new(big.Rat).Mul(cp, cr))
+			cgaSum.Add(cgaSum, prod.Mul(cp, cr))
 			cgaCred.Add(cgaCred, cr)
 		}
 		if cred.Sign() > 0 {

@@ -3,6 +3,7 @@ package transcript
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"os"
 	"regexp"
 	"strconv"
@@ -41,6 +42,7 @@ type Scheme struct {
 	Grades     []Grade `json:"grades"`
 
 	byGrade   map[string]Grade
+	points    map[string][2]*big.Rat // 4-point and 12-point values, exact, for Compute
 	fourPoint termKey
 }
 
@@ -125,6 +127,7 @@ func (s *Scheme) compile() error {
 		return fmt.Errorf("maxCredits: expected a positive number")
 	}
 	s.byGrade = make(map[string]Grade, len(s.Grades))
+	s.points = make(map[string][2]*big.Rat, len(s.Grades))
 	for i, g := range s.Grades {
 		if g.Grade == "" {
 			return fmt.Errorf("grades[%d]: empty grade", i)
@@ -136,6 +139,13 @@ func (s *Scheme) compile() error {
 			return fmt.Errorf("grades[%d] %q: points and points12 must both be set or both be absent", i, g.Grade)
 		}
 		s.byGrade[g.Grade] = g
+		if g.Points != nil {
+			p12 := g.Points
+			if g.Points12 != nil {
+				p12 = g.Points12
+			}
+			s.points[g.Grade] = [2]*big.Rat{ratOf(*g.Points), ratOf(*p12)}
+		}
 	}
 	if s.FourPointFrom != "" {
 		k, ok := parseTerm(s.FourPointFrom)

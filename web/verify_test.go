@@ -54,7 +54,7 @@ func TestVerifyAPI(t *testing.T) {
 	is, h := verifierSite(t, 1000, 1000)
 	res := is.Issue(t, testkit.Batch(1, 5, 3))
 	good, pdfDoc := res.Issued[0].JSON, res.Issued[0].PDF
-	tampered := bytes.Replace(good, []byte(`"grade": "`), []byte(`"grade": "X`), 1)
+	tampered := bytes.Replace(good, []byte(`"grade":"`), []byte(`"grade":"X`), 1)
 	mt, mp := form(t, "file", "t.pdf", pdfDoc)
 	pt, pp := form(t, "credential", "", good)
 	for _, tc := range []struct {
@@ -135,7 +135,7 @@ func TestPages(t *testing.T) {
 	if !strings.Contains(w.Body.String(), "已核實") || !strings.Contains(w.Body.String(), `lang="zh-Hant"`) {
 		t.Errorf("Chinese page:\n%.600s", w.Body.String())
 	}
-	tampered := bytes.Replace(doc, []byte(`"grade": "`), []byte(`"grade": "X`), 1)
+	tampered := bytes.Replace(doc, []byte(`"grade":"`), []byte(`"grade":"X`), 1)
 	typ, body = form(t, "file", "c.json", tampered)
 	page = post(h, "/verify?lang=en", typ, body).Body.String()
 	if !strings.Contains(page, `class="verdict failed"`) || !strings.Contains(page, "✘ failed") || strings.Contains(page, "<h2>Student") {

@@ -117,7 +117,7 @@ func TestIssueAndVerify(t *testing.T) {
 	// fail/integrity: a tampered copy exits 1 and names the check.
 	b, _ := os.ReadFile(files[0])
 	tampered := filepath.Join(t.TempDir(), "tampered.json")
-	os.WriteFile(tampered, bytes.Replace(b, []byte(`"grade": "A`), []byte(`"grade": "B`), 1), 0o644)
+	os.WriteFile(tampered, bytes.Replace(b, []byte(`"grade":"A`), []byte(`"grade":"B`), 1), 0o644)
 	if r = etranscript(t, data, "verify", "--allow-test-chains", tampered); r.code != 1 || !strings.Contains(r.stdout, "FAILED   integrity") {
 		t.Errorf("tampered: %+v", r)
 	}
