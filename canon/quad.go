@@ -70,16 +70,17 @@ func appendTerm(b []byte, t Term, label func(string) string) []byte {
 // §4.3, RDF 1.2 N-Quads canonical form): \" \\ \n \r \t \b \f as ECHAR, the
 // other control characters as \u00XX, everything else as itself.
 func appendEscaped(b []byte, s string) []byte {
-	// Most literals need no escape: copy the run up to the first byte
-	// that does, at once.
-	i := 0
-	for i < len(s) && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] != 0x7f {
-		i++
-	}
-	b = append(b, s[:i]...)
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch c {
+	for i := 0; i < len(s); {
+		// Copy the run up to the next byte that needs an escape at once.
+		j := i
+		for j < len(s) && !needsEscape[s[j]] {
+			j++
+		}
+		b = append(b, s[i:j]...)
+		if j == len(s) {
+			break
+		}
+		switch c := s[j]; c {
 		case '"':
 			b = append(b, '\\', '"')
 		case '\\':
@@ -95,14 +96,44 @@ func appendEscaped(b []byte, s string) []byte {
 		case '\f':
 			b = append(b, '\\', 'f')
 		default:
-			if c < 0x20 || c == 0x7f {
-				b = append(b, '\\', 'u', '0', '0', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
-			} else {
-				b = append(b, c)
-			}
+			b = append(b, '\\', 'u', '0', '0', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
 		}
+		i = j + 1
 	}
 	return b
+}
+
+// needsEscape marks the bytes a literal escapes: quote, backslash and the
+// control characters.
+var needsEscape = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'], t[0x7f] = true, true, true
+	return t
+}()
+
+// appendQuadWith writes one canonical N-Quads line, with the blank node
+// in position k (0 subject, 1 object, 2 graph) labelled label(k).
+func appendQuadWith(b []byte, q *Quad, label func(k int) string) []byte {
+	b = appendTermWith(b, &q.S, label, 0)
+	b = append(b, ' ')
+	b = appendTerm(b, q.P, nil)
+	b = append(b, ' ')
+	b = appendTermWith(b, &q.O, label, 1)
+	if q.G.Kind != DefaultGraph {
+		b = append(b, ' ')
+		b = appendTermWith(b, &q.G, label, 2)
+	}
+	return append(b, ' ', '.', '\n')
+}
+
+func appendTermWith(b []byte, t *Term, label func(int) string, k int) []byte {
+	if t.Kind == Blank {
+		b = append(b, '_', ':')
+		return append(b, label(k)...)
+	}
+	return appendTerm(b, *t, nil)
 }
 
 // AppendQuad writes one canonical N-Quads line.

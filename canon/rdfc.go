@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -76,11 +77,18 @@ func (is *issuer) clone() *issuer {
 }
 
 type state struct {
-	quads     []Quad
-	byNode    map[string][]int // blank node -> quads that mention it
+	quads []Quad
+	// Blank nodes by index: their labels, and the quads that mention
+	// each (mentions[start[i]:start[i+1]]).
+	labels   []string
+	index    map[string]int32
+	mentions []int32
+	start    []int32
+	qn       [][3]int32 // per quad: node index of S, O, G, or -1
+
 	canonical *issuer
 	h         func() hash.Hash
-	first     map[string]string // first-degree hashes
+	first     []string // first-degree hashes (hex), by node index
 	calls     int
 	maxCalls  int
 	buf       []byte
@@ -94,6 +102,21 @@ func (st *state) sum(b []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// quadsOf lists the quads that mention blank node n.
+func (st *state) quadsOf(n string) []int32 {
+	i := st.index[n]
+	return st.mentions[st.start[i]:st.start[i+1]]
+}
+
+// canonLabels are the first canonical labels, made once.
+var canonLabels = func() []string {
+	l := make([]string, 4096)
+	for i := range l {
+		l[i] = "c14n" + strconv.Itoa(i)
+	}
+	return l
+}()
+
 // Canonicalize runs RDFC-1.0 (§4.4) over quads.
 func Canonicalize(quads []Quad, o Options) (*Result, error) {
 	if o.Hash == nil {
@@ -102,59 +125,91 @@ func Canonicalize(quads []Quad, o Options) (*Result, error) {
 	if o.MaxBlankNodes == 0 {
 		o.MaxBlankNodes = 100_000
 	}
-	st := &state{quads: quads, byNode: map[string][]int{}, canonical: newIssuer("c14n"), h: o.Hash, first: map[string]string{}}
-	// §4.4.3 step 2: the blank node to quads map.
+	st := &state{quads: quads, index: map[string]int32{}, canonical: newIssuer("c14n"), h: o.Hash, qn: make([][3]int32, len(quads))}
+	// §4.4.3 step 2: the blank node to quads map, as indexes.
+	var count []int32
 	for i := range quads {
 		q := &quads[i]
-		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
-			if t.Kind == Blank {
-				l := st.byNode[t.Value]
-				if len(l) == 0 || l[len(l)-1] != i {
-					st.byNode[t.Value] = append(l, i)
+		for k, t := range [...]*Term{&q.S, &q.O, &q.G} {
+			st.qn[i][k] = -1
+			if t.Kind != Blank {
+				continue
+			}
+			n, ok := st.index[t.Value]
+			if !ok {
+				if len(st.labels) >= o.MaxBlankNodes {
+					return nil, ErrTooComplex
 				}
+				n = int32(len(st.labels))
+				st.index[t.Value] = n
+				st.labels = append(st.labels, t.Value)
+				count = append(count, 0)
+			}
+			st.qn[i][k] = n
+			// A quad is listed once per node, however often it names it.
+			if k == 0 || st.qn[i][0] != n && (k == 1 || st.qn[i][1] != n) {
+				count[n]++
 			}
 		}
 	}
-	if len(st.byNode) > o.MaxBlankNodes {
-		return nil, ErrTooComplex
+	nodes := len(st.labels)
+	st.start = make([]int32, nodes+1)
+	for i, c := range count {
+		st.start[i+1] = st.start[i] + c
+	}
+	st.mentions = make([]int32, st.start[nodes])
+	fill := slices.Clone(st.start[:nodes])
+	for i := range quads {
+		qn := st.qn[i]
+		for k, n := range qn {
+			if n >= 0 && (k == 0 || qn[0] != n && (k == 1 || qn[1] != n)) {
+				st.mentions[fill[n]] = int32(i)
+				fill[n]++
+			}
+		}
 	}
 	st.maxCalls = o.MaxDeepCalls
 	if st.maxCalls == 0 {
-		st.maxCalls = max(1000, 10*len(st.byNode))
+		st.maxCalls = max(1000, 10*nodes)
 	}
-	// Step 3: first-degree hashes, grouped.
-	byHash := map[string][]string{}
-	nodes := make([]string, 0, len(st.byNode))
-	for n := range st.byNode {
-		nodes = append(nodes, n)
+	// Step 3: first-degree hashes; nodes in the order of their hashes
+	// (then labels, for a deterministic order of equal ones).
+	st.first = make([]string, nodes)
+	order := make([]int32, nodes)
+	for n := range order {
+		order[n] = int32(n)
+		st.first[n] = st.hashFirstDegree(int32(n))
 	}
-	sort.Strings(nodes) // deterministic iteration
-	for _, n := range nodes {
-		h := st.hashFirstDegree(n)
-		byHash[h] = append(byHash[h], n)
-	}
-	hashes := make([]string, 0, len(byHash))
-	for h := range byHash {
-		hashes = append(hashes, h)
-	}
-	sort.Strings(hashes)
-	// Step 4: unique hashes get their canonical identifiers at once.
-	var shared []string
-	for _, h := range hashes {
-		if len(byHash[h]) == 1 {
-			st.canonical.issue(byHash[h][0])
-		} else {
-			shared = append(shared, h)
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := strings.Compare(st.first[a], st.first[b]); c != 0 {
+			return c
 		}
+		return strings.Compare(st.labels[a], st.labels[b])
+	})
+	// Step 4: unique hashes get their canonical identifiers at once, in
+	// hash order; step 5 takes the shared ones, in hash order too.
+	var shared [][]int32
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
+			j++
+		}
+		if j == i+1 {
+			st.canonical.issue(st.labels[order[i]])
+		} else {
+			shared = append(shared, order[i:j])
+		}
+		i = j
 	}
 	// Step 5: the others through Hash N-Degree Quads.
-	for _, h := range shared {
+	for _, group := range shared {
 		type result struct {
 			hash string
 			is   *issuer
 		}
 		var paths []result
-		for _, n := range byHash[h] {
+		for _, ni := range group {
+			n := st.labels[ni]
 			if _, ok := st.canonical.ids[n]; ok {
 				continue
 			}
@@ -174,7 +229,10 @@ func Canonicalize(quads []Quad, o Options) (*Result, error) {
 		}
 	}
 	// Step 6: relabel, serialize, sort.
-	label := func(v string) string { return st.canonical.ids[v] }
+	canon := make([]string, nodes)
+	for n, l := range st.labels {
+		canon[n] = st.canonical.ids[l]
+	}
 	sb := bufPool.Get().(*scratch)
 	defer bufPool.Put(sb)
 	buf := sb.buf[:0]
@@ -184,7 +242,8 @@ func Canonicalize(quads []Quad, o Options) (*Result, error) {
 	spans := sb.spans[:len(quads)]
 	for i := range quads {
 		start := len(buf)
-		buf = AppendQuad(buf, &quads[i], label)
+		qn := &st.qn[i]
+		buf = appendQuadWith(buf, &quads[i], func(k int) string { return canon[qn[k]] })
 		spans[i] = [2]int{start, len(buf)}
 	}
 	slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
@@ -204,37 +263,35 @@ func Canonicalize(quads []Quad, o Options) (*Result, error) {
 	return &Result{NQuads: out, Issued: st.canonical.ids}, nil
 }
 
-// hashFirstDegree is §4.6: the quads that mention n, with n as _:a and
-// every other blank node as _:z, sorted and hashed.
-func (st *state) hashFirstDegree(n string) string {
-	if h, ok := st.first[n]; ok {
-		return h
-	}
-	label := func(v string) string {
-		if v == n {
-			return "a"
-		}
-		return "z"
-	}
-	idx := st.byNode[n]
-	// Serialize into one scratch buffer; sort the lines by their spans.
+// hashFirstDegree is §4.6: the quads that mention node n, with n as _:a
+// and every other blank node as _:z, sorted and hashed.
+func (st *state) hashFirstDegree(n int32) string {
 	buf := st.scratch[:0]
 	spans := st.spans[:0]
-	for _, qi := range idx {
+	for _, qi := range st.mentions[st.start[n]:st.start[n+1]] {
 		start := len(buf)
-		buf = AppendQuad(buf, &st.quads[qi], label)
+		qn := &st.qn[qi]
+		buf = appendQuadWith(buf, &st.quads[qi], func(k int) string {
+			if qn[k] == n {
+				return "a"
+			}
+			return "z"
+		})
 		spans = append(spans, [2]int{start, len(buf)})
 	}
-	slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
+	if len(spans) > 1 {
+		slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
+	}
 	h := st.h()
 	for _, sp := range spans {
 		h.Write(buf[sp[0]:sp[1]])
 	}
 	st.scratch, st.spans = buf, spans
-	s := hex.EncodeToString(h.Sum(nil))
-	st.first[n] = s
-	return s
+	return hex.EncodeToString(h.Sum(nil))
 }
+
+// firstOf is the first-degree hash of blank node n.
+func (st *state) firstOf(n string) string { return st.first[st.index[n]] }
 
 // hashRelated is §4.7.
 func (st *state) hashRelated(related string, q *Quad, is *issuer, position byte) string {
@@ -245,7 +302,7 @@ func (st *state) hashRelated(related string, q *Quad, is *issuer, position byte)
 	} else if id, ok = is.ids[related]; ok {
 		id = "_:" + id
 	} else {
-		id = st.hashFirstDegree(related)
+		id = st.firstOf(related)
 	}
 	b := st.buf[:0]
 	b = append(b, position)
@@ -267,7 +324,7 @@ func (st *state) hashNDegree(n string, is *issuer) (string, *issuer, error) {
 	}
 	// Step 1-3: related blank nodes grouped by their hashes.
 	related := map[string][]string{}
-	for _, qi := range st.byNode[n] {
+	for _, qi := range st.quadsOf(n) {
 		q := &st.quads[qi]
 		for _, c := range [...]struct {
 			t   *Term
