@@ -260,7 +260,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			}
 			name := FileName(id)
 			js = append(js, '\n')
-			if err := writeAtomic(filepath.Join(job.Out, name), js); err != nil {
+			if err := writeOut(filepath.Join(job.Out, name), js); err != nil {
 				return err
 			}
 			chunk[j] = Issued{StudentID: student, ID: id, File: name}
@@ -270,7 +270,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 					return fmt.Errorf("credential %s: pdf: %w", id, err)
 				}
 				chunk[j].PDF = strings.TrimSuffix(name, ".json") + ".pdf"
-				if err := writeAtomic(filepath.Join(job.Out, chunk[j].PDF), b); err != nil {
+				if err := writeOut(filepath.Join(job.Out, chunk[j].PDF), b); err != nil {
 					return err
 				}
 			}
@@ -573,6 +573,26 @@ func (b *Batch) writeManifest() error {
 		return err
 	}
 	return writeAtomic(filepath.Join(b.Out, ManifestName(b.ID)), append(mj, '\n'))
+}
+
+// writeOut writes an output file: created in place when it is new (one
+// file system operation fewer: creating files is most of the cost of
+// writing them), replaced through a rename when a resumed run finds it,
+// so that a complete file is never seen partly rewritten. A file cut short
+// by a crash is rewritten the same way when the batch resumes.
+func writeOut(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return writeAtomic(path, data)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeAtomic replaces a file through a rename, without fsync: output
