@@ -62,7 +62,12 @@ func (is *issuer) issue(id string) string {
 	if v, ok := is.ids[id]; ok {
 		return v
 	}
-	v := is.prefix + strconv.Itoa(len(is.order))
+	var v string
+	if n := len(is.order); is.prefix == "c14n" && n < len(canonLabels) {
+		v = canonLabels[n]
+	} else {
+		v = is.prefix + strconv.Itoa(n)
+	}
 	is.ids[id] = v
 	is.order = append(is.order, id)
 	return v
@@ -119,6 +124,40 @@ var canonLabels = func() []string {
 
 // Canonicalize runs RDFC-1.0 (§4.4) over quads.
 func Canonicalize(quads []Quad, o Options) (*Result, error) {
+	d, err := NewDataset(quads, o)
+	if err != nil {
+		return nil, err
+	}
+	return d.Canonicalize()
+}
+
+// Dataset is a dataset ready for canonicalization: its blank nodes indexed
+// and their first-degree hashes (§4.6) computed, so that a larger dataset
+// that contains it (a signed document: the document and its proof) reuses
+// them (With).
+type Dataset struct {
+	st *state
+	o  Options
+}
+
+// NewDataset prepares quads (which it keeps: they must not change).
+func NewDataset(quads []Quad, o Options) (*Dataset, error) {
+	return newDataset(quads, o, nil, 0)
+}
+
+// With is the dataset of d's quads and more. The first-degree hash of
+// each of d's blank nodes that no quad of more mentions is d's: it depends
+// only on the quads that mention the node (§4.6).
+func (d *Dataset) With(more []Quad) (*Dataset, error) {
+	quads := make([]Quad, 0, len(d.st.quads)+len(more))
+	quads = append(append(quads, d.st.quads...), more...)
+	return newDataset(quads, d.o, d.st, len(d.st.quads))
+}
+
+// newDataset indexes quads and hashes their blank nodes, taking the hash
+// of a node from prev when every quad that mentions it is among the
+// first old ones, which were prev's.
+func newDataset(quads []Quad, o Options, prev *state, old int) (*Dataset, error) {
 	if o.Hash == nil {
 		o.Hash = sha256.New
 	}
@@ -172,13 +211,32 @@ func Canonicalize(quads []Quad, o Options) (*Result, error) {
 	if st.maxCalls == 0 {
 		st.maxCalls = max(1000, 10*nodes)
 	}
-	// Step 3: first-degree hashes; nodes in the order of their hashes
-	// (then labels, for a deterministic order of equal ones).
+	// Step 3: first-degree hashes.
 	st.first = make([]string, nodes)
+	for n := range st.first {
+		if prev != nil {
+			m := st.mentions[st.start[n]:st.start[n+1]]
+			if int(m[len(m)-1]) < old {
+				if pn, ok := prev.index[st.labels[n]]; ok {
+					st.first[n] = prev.first[pn]
+					continue
+				}
+			}
+		}
+		st.first[n] = st.hashFirstDegree(int32(n))
+	}
+	return &Dataset{st: st, o: o}, nil
+}
+
+// Canonicalize runs the rest of RDFC-1.0 (§4.4.3 steps 4-6).
+func (d *Dataset) Canonicalize() (*Result, error) {
+	st, quads, nodes := d.st, d.st.quads, len(d.st.labels)
+	st.canonical, st.calls = newIssuer("c14n"), 0
+	// Nodes in the order of their hashes (then labels, for a
+	// deterministic order of equal ones).
 	order := make([]int32, nodes)
 	for n := range order {
 		order[n] = int32(n)
-		st.first[n] = st.hashFirstDegree(int32(n))
 	}
 	slices.SortFunc(order, func(a, b int32) int {
 		if c := strings.Compare(st.first[a], st.first[b]); c != 0 {

@@ -45,6 +45,15 @@ func TestW3C(t *testing.T) {
 				opts.Hash = SHA384
 			}
 			res, err := Canonicalize(quads, opts)
+			// The same through With, the quads split in two.
+			if d, derr := NewDataset(quads[:len(quads)/2], opts); derr == nil {
+				if d2, derr := d.With(quads[len(quads)/2:]); derr == nil {
+					res2, err2 := d2.Canonicalize()
+					if (err == nil) != (err2 == nil) || err == nil && string(res2.NQuads) != string(res.NQuads) {
+						t.Fatalf("With: %v %v\n%s\nwant\n%s", err, err2, res2.NQuads, res.NQuads)
+					}
+				}
+			}
 			switch e.Type {
 			case "rdfc:RDFC10NegativeEvalTest":
 				if !errors.Is(err, ErrTooComplex) {

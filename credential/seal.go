@@ -70,11 +70,15 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	if err != nil {
 		return nil, [32]byte{}, errSlowPath
 	}
-	defer func() { jsonld.Release(quads) }()
+	defer jsonld.Release(quads)
 	if fallbackIn(quads) {
 		return nil, [32]byte{}, errSlowPath
 	}
-	docNQ, err := canon.Canonicalize(quads, canon.Options{})
+	ds, err := canon.NewDataset(quads, canon.Options{})
+	if err != nil {
+		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
+	}
+	docNQ, err := ds.Canonicalize()
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
 	}
@@ -115,8 +119,13 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 			}
 		}
 	}
-	quads = append(quads, pq...)
-	signedNQ, err := canon.Canonicalize(quads, canon.Options{})
+	// The document's blank nodes keep their first-degree hashes: no quad
+	// of the proof mentions them.
+	signed, err := ds.With(pq)
+	if err != nil {
+		return nil, [32]byte{}, fmt.Errorf("signed document: %w", err)
+	}
+	signedNQ, err := signed.Canonicalize()
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("signed document: %w", err)
 	}

@@ -1,9 +1,11 @@
 package jsonld
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,16 +65,85 @@ func (c *ctx) clone() *ctx {
 	return n
 }
 
-// localKey identifies a local context: its URL, or its JSON.
+// localKey identifies a local context: its URL, or the SHA-256 of its
+// content (an unambiguous, type-tagged and length-prefixed serialization
+// with sorted keys: cheaper than JSON, and the same for equal contexts).
 func localKey(local any) (string, error) {
 	if s, ok := local.(string); ok {
 		return "u:" + s, nil
 	}
-	b, err := json.Marshal(local)
+	bp := keyBufs.Get().(*[]byte)
+	b, err := appendValueKey((*bp)[:0], local, 0)
 	if err != nil {
 		return "", err
 	}
-	return "j:" + string(b), nil
+	sum := sha256.Sum256(b)
+	if cap(b) <= 1<<20 {
+		*bp = b
+		keyBufs.Put(bp)
+	}
+	return "h:" + string(sum[:]), nil
+}
+
+var keyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func appendValueKey(b []byte, v any, depth int) ([]byte, error) {
+	if depth > maxDepth {
+		return nil, unsupported("context nested too deeply")
+	}
+	switch x := v.(type) {
+	case nil:
+		return append(b, 'n'), nil
+	case bool:
+		if x {
+			return append(b, 't'), nil
+		}
+		return append(b, 'f'), nil
+	case float64:
+		b = append(b, 'd')
+		b = strconv.AppendFloat(b, x, 'g', -1, 64)
+		return append(b, ';'), nil
+	case json.Number:
+		b = append(b, 'd')
+		return append(append(b, x...), ';'), nil
+	case string:
+		return appendStringKey(append(b, 's'), x), nil
+	case []any:
+		b = append(b, 'a')
+		b = strconv.AppendInt(b, int64(len(x)), 10)
+		b = append(b, ':')
+		var err error
+		for _, e := range x {
+			if b, err = appendValueKey(b, e, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return b, nil
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, 'm')
+		b = strconv.AppendInt(b, int64(len(x)), 10)
+		b = append(b, ':')
+		var err error
+		for _, k := range keys {
+			b = appendStringKey(b, k)
+			if b, err = appendValueKey(b, x[k], depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return b, nil
+	}
+	return nil, unsupported(fmt.Sprintf("context value of type %T", v))
+}
+
+func appendStringKey(b []byte, s string) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	return append(b, s...)
 }
 
 // process is the Context Processing algorithm (JSON-LD 1.1 API §4.1.2),

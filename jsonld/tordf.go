@@ -27,6 +27,7 @@ type proc struct {
 	quads []canon.Quad
 	blank int
 	ids   map[string]string // document blank node labels -> ours
+	iris  map[string]bool   // IRIs found valid in this document
 }
 
 // Limits of one document.
@@ -44,7 +45,7 @@ func ToRDF(doc map[string]any, load Loader) (quads []canon.Quad, err error) {
 			quads, err = nil, fmt.Errorf("jsonld: internal error: %v", r)
 		}
 	}()
-	p := &proc{load: load, ids: map[string]string{}}
+	p := &proc{load: load, ids: map[string]string{}, iris: make(map[string]bool, 64)}
 	if b, ok := quadPool.Get().(*[]canon.Quad); ok {
 		p.quads = (*b)[:0]
 	} else {
@@ -89,11 +90,14 @@ func (p *proc) idTerm(id string) (canon.Term, error) {
 	if strings.HasPrefix(id, "_:") {
 		return p.blankFor(id[2:]), nil
 	}
-	if !absolute(id) {
-		return canon.Term{}, unsupported("not an absolute IRI: " + id)
-	}
-	if (strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://")) && !validURL(id) {
-		return canon.Term{}, unsupported("IRI json-gold would drop: " + id)
+	if !p.iris[id] {
+		if !absolute(id) {
+			return canon.Term{}, unsupported("not an absolute IRI: " + id)
+		}
+		if (strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://")) && !validURL(id) {
+			return canon.Term{}, unsupported("IRI json-gold would drop: " + id)
+		}
+		p.iris[id] = true // a document repeats its properties' and types' IRIs
 	}
 	return canon.Term{Kind: canon.IRI, Value: id}, nil
 }
