@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/etranscript/etranscript/canon"
 )
@@ -465,14 +466,30 @@ var urlOK sync.Map // IRI -> bool, bounded by urlOKSize
 var urlOKSize atomic.Int64
 
 // validURL is json-gold's test for http(s) IRIs (it drops statements with
-// IRIs it finds invalid), remembered.
+// IRIs it finds invalid), remembered by authority: IRIs that differ only
+// after it (a status entry's fragment) are valid alike. The test is
+// ld.IsURL: a pattern over the scheme, user, host and port, then
+// "[/?#]\S*", and url.Parse, which past the authority fails only on
+// control characters and bad percent escapes, which absolute has already
+// refused. So, for an IRI with no "@" (with one, the pattern could find a
+// user name reaching into the path) and no space, whose authority is not
+// empty, and under the pattern's length limit, the answer is that for its
+// authority and "/". TestValidURL compares the two.
 func validURL(iri string) bool {
-	if v, ok := urlOK.Load(iri); ok {
+	key := iri
+	if i := strings.Index(iri, "://"); i > 0 {
+		rest := iri[i+3:]
+		if j := strings.IndexAny(rest, "/?#"); j > 0 && !strings.ContainsAny(rest, "@ \t\n\r\f\v") &&
+			utf8.RuneCountInString(iri) < 2000 {
+			key = iri[:i+3+j] + "/"
+		}
+	}
+	if v, ok := urlOK.Load(key); ok {
 		return v.(bool)
 	}
-	ok := ld.IsURL(iri)
+	ok := ld.IsURL(key)
 	if urlOKSize.Load() < 65536 {
-		urlOK.Store(iri, ok)
+		urlOK.Store(key, ok)
 		urlOKSize.Add(1)
 	}
 	return ok
