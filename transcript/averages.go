@@ -49,6 +49,77 @@ type TermResult struct {
 // 4-point value of each letter (the transcript key's letter-for-letter
 // conversion table).
 func (s *Scheme) Compute(r *Record) Result {
+	if res, ok := s.computeFixed(r); ok {
+		return res
+	}
+	return s.computeExact(r)
+}
+
+// computeFixed is Compute in integers: credits in hundredths (a valid
+// record has at most two decimals) and grade points in millionths (the
+// scheme's points have at most six, LoadScheme checks), so that every sum
+// is exact and only the averages are fractions. It declines (ok false) a
+// record with credits it cannot hold that way; TestComputeFixed compares
+// it with computeExact.
+func (s *Scheme) computeFixed(r *Record) (res Result, ok bool) {
+	twelve := make([]bool, len(r.Terms))
+	res.CGAScale = TwelvePoint
+	for i, t := range r.Terms {
+		if twelve[i] = s.twelvePoint(t.Term); !twelve[i] {
+			res.CGAScale = FourPoint
+		}
+	}
+	cgaScale := 0
+	if res.CGAScale == TwelvePoint {
+		cgaScale = 1
+	}
+	var earned, cgaSum, cgaCred int64
+	res.Terms = make([]TermResult, len(r.Terms))
+	for ti, t := range r.Terms {
+		tr := TermResult{Scale: FourPoint, Points: make([]*big.Rat, len(t.Courses))}
+		scale := 0
+		if twelve[ti] {
+			tr.Scale, scale = TwelvePoint, 1
+		}
+		var termEarned, sum, cred int64
+		for i, c := range t.Courses {
+			cr, ok := c.Credits.hundredths()
+			if !ok {
+				return Result{}, false
+			}
+			g, _ := s.Lookup(c.Grade)
+			if g.Earns {
+				termEarned += cr
+			}
+			if !g.Counts() {
+				continue
+			}
+			pts := s.points[c.Grade]
+			tr.Points[i] = pts[scale]
+			sum += s.micro[c.Grade][scale] * cr
+			cred += cr
+			cgaSum += s.micro[c.Grade][cgaScale] * cr
+			cgaCred += cr
+			if cgaSum > 1<<62 || sum > 1<<62 {
+				return Result{}, false // each course adds under 2^50: no overflow yet
+			}
+		}
+		if cred > 0 {
+			tr.TGA = new(big.Rat).SetFrac(big.NewInt(sum), new(big.Int).Mul(big.NewInt(cred), big.NewInt(1e6)))
+		}
+		tr.Credits = big.NewRat(termEarned, 100)
+		earned += termEarned
+		res.Terms[ti] = tr
+	}
+	res.CreditsEarned, res.CreditsInAverage = big.NewRat(earned, 100), big.NewRat(cgaCred, 100)
+	if cgaCred > 0 {
+		res.CGA = new(big.Rat).SetFrac(big.NewInt(cgaSum), new(big.Int).Mul(big.NewInt(cgaCred), big.NewInt(1e6)))
+	}
+	return res, true
+}
+
+// computeExact is Compute in rationals, for any record.
+func (s *Scheme) computeExact(r *Record) Result {
 	res := Result{CreditsEarned: new(big.Rat), CreditsInAverage: new(big.Rat), CGAScale: TwelvePoint}
 	twelve := make([]bool, len(r.Terms))
 	for i, t := range r.Terms {

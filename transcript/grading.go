@@ -43,6 +43,7 @@ type Scheme struct {
 
 	byGrade   map[string]Grade
 	points    map[string][2]*big.Rat // 4-point and 12-point values, exact, for Compute
+	micro     map[string][2]int64    // the same in millionths
 	fourPoint termKey
 }
 
@@ -128,6 +129,7 @@ func (s *Scheme) compile() error {
 	}
 	s.byGrade = make(map[string]Grade, len(s.Grades))
 	s.points = make(map[string][2]*big.Rat, len(s.Grades))
+	s.micro = make(map[string][2]int64, len(s.Grades))
 	for i, g := range s.Grades {
 		if g.Grade == "" {
 			return fmt.Errorf("grades[%d]: empty grade", i)
@@ -145,6 +147,15 @@ func (s *Scheme) compile() error {
 				p12 = g.Points12
 			}
 			s.points[g.Grade] = [2]*big.Rat{ratOf(*g.Points), ratOf(*p12)}
+			var m [2]int64
+			for k, p := range s.points[g.Grade] {
+				v := new(big.Rat).Mul(p, big.NewRat(1e6, 1))
+				if !v.IsInt() || v.Sign() < 0 || v.Num().Cmp(big.NewInt(100e6)) > 0 {
+					return fmt.Errorf("grades[%d] %q: expected points from 0 to 100 with at most 6 decimals", i, g.Grade)
+				}
+				m[k] = v.Num().Int64()
+			}
+			s.micro[g.Grade] = m
 		}
 	}
 	if s.FourPointFrom != "" {

@@ -106,6 +106,27 @@ func (d Decimal) Places() int {
 	return 0
 }
 
+// hundredths returns the value in hundredths, when it has at most two
+// decimals and is below 100,000.
+func (d Decimal) hundredths() (int64, bool) {
+	t := d.text
+	if t == "" || t[0] == '-' {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(t, ".")
+	if len(whole) > 5 || len(frac) > 2 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range whole + frac + "00"[:2-len(frac)] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
+}
+
 // Rat returns the exact value.
 func (d Decimal) Rat() *big.Rat {
 	r, ok := new(big.Rat).SetString(d.text)

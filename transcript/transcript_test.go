@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"math/rand/v2"
+	"reflect"
 	"os"
 	"strings"
 	"testing"
@@ -295,4 +297,53 @@ func FuzzReadCSV(f *testing.F) {
 			t.Fatalf("error of another kind: %v", err)
 		}
 	})
+}
+
+// TestComputeFixed: the integer computation gives the rational one's
+// results, on random records of both scales.
+func TestComputeFixed(t *testing.T) {
+	s := HKUST()
+	rng := rand.New(rand.NewPCG(1, 2))
+	credits := []string{"0", "1", "3", "4", "1.5", "0.25", "2.75", "99999.99"}
+	terms := []string{"2007-08 Fall", "2009-10 Spring", "2022-23 Fall", "2023-24 Summer"}
+	for n := 0; n < 500; n++ {
+		var r Record
+		for ti := 0; ti < 1+rng.IntN(4); ti++ {
+			tm := Term{Term: terms[rng.IntN(len(terms))]}
+			for ci := 0; ci < rng.IntN(8); ci++ {
+				d, _ := ParseDecimal(credits[rng.IntN(len(credits))])
+				tm.Courses = append(tm.Courses, Course{Credits: d, Grade: s.Grades[rng.IntN(len(s.Grades))].Grade})
+			}
+			r.Terms = append(r.Terms, tm)
+		}
+		fixed, ok := s.computeFixed(&r)
+		if !ok {
+			t.Fatalf("record %d: declined", n)
+		}
+		if exact := s.computeExact(&r); !reflect.DeepEqual(results(fixed), results(exact)) {
+			t.Fatalf("record %d: %v, exact %v", n, results(fixed), results(exact))
+		}
+	}
+	d, _ := ParseDecimal("123456")
+	if _, ok := s.computeFixed(&Record{Terms: []Term{{Term: "2022-23 Fall", Courses: []Course{{Credits: d, Grade: "A"}}}}}); ok {
+		t.Error("credits of six digits: not declined")
+	}
+}
+
+// results shows a Result's figures exactly, as strings.
+func results(r Result) []string {
+	str := func(v *big.Rat) string {
+		if v == nil {
+			return "nil"
+		}
+		return v.RatString()
+	}
+	out := []string{str(r.CGA), string(r.CGAScale), str(r.CreditsEarned), str(r.CreditsInAverage)}
+	for _, t := range r.Terms {
+		out = append(out, string(t.Scale), str(t.TGA), str(t.Credits))
+		for _, p := range t.Points {
+			out = append(out, str(p))
+		}
+	}
+	return out
 }
