@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 
@@ -156,14 +157,22 @@ func Build(r *transcript.Record, in Issue, id string, status []StatusEntry) (*Cr
 		GradingScheme:    in.Scheme.Name,
 	}
 	s.Recipient.Identity = HashEmail(r.Email, s.Recipient.Salt)
+	points := map[*big.Rat]string{} // grade points are shared by grade: format each once
 	for ti, t := range r.Terms {
 		tr := res.Terms[ti]
 		ct := Term{Term: t.Term, Scale: string(tr.Scale), TGA: transcript.FormatAverage(tr.TGA), TermCredits: transcript.FormatNumber(tr.Credits)}
 		for ci, c := range t.Courses {
 			ct.Courses = append(ct.Courses, Course{
-				Code: c.Code, Title: c.Title, Credits: transcript.FormatNumber(c.Credits.Rat()),
-				Grade: c.Grade, GradePoints: transcript.FormatNumber(tr.Points[ci]),
+				Code: c.Code, Title: c.Title, Credits: c.Credits.Plain(), Grade: c.Grade,
 			})
+			if p := tr.Points[ci]; p != nil {
+				txt, ok := points[p]
+				if !ok {
+					txt = transcript.FormatNumber(p)
+					points[p] = txt
+				}
+				ct.Courses[len(ct.Courses)-1].GradePoints = txt
+			}
 		}
 		s.Terms = append(s.Terms, ct)
 	}

@@ -127,6 +127,24 @@ func (d Decimal) hundredths() (int64, bool) {
 	return v, true
 }
 
+// Plain is the number as FormatNumber shows it ("3", "1.5"), from its
+// digits when it has at most four decimals and no sign.
+func (d Decimal) Plain() string {
+	t := d.text
+	whole, frac, _ := strings.Cut(t, ".")
+	if t == "" || t[0] == '-' || len(frac) > 4 {
+		return FormatNumber(d.Rat())
+	}
+	whole = strings.TrimLeft(whole, "0")
+	if whole == "" {
+		whole = "0"
+	}
+	if frac = strings.TrimRight(frac, "0"); frac == "" {
+		return whole
+	}
+	return whole + "." + frac
+}
+
 // Rat returns the exact value.
 func (d Decimal) Rat() *big.Rat {
 	r, ok := new(big.Rat).SetString(d.text)

@@ -347,3 +347,15 @@ func results(r Result) []string {
 	}
 	return out
 }
+
+func TestPlain(t *testing.T) {
+	for _, s := range []string{"0", "3", "03", "3.0", "3.50", "0.25", "0.00", "100", "1.2345", "1.23456", "-2.5", "-0", "007.100"} {
+		d, ok := ParseDecimal(s)
+		if !ok {
+			t.Fatalf("%s", s)
+		}
+		if got, want := d.Plain(), FormatNumber(d.Rat()); got != want {
+			t.Errorf("%s: %s, FormatNumber %s", s, got, want)
+		}
+	}
+}
