@@ -85,7 +85,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if errors.Is(err, os.ErrNotExist) {
 		// Issued before, and its files since removed: written again from
 		// the batch's stored state (the same credentials).
-		if _, err = e.issue(ctx, j, b, nil); err == nil {
+		if _, err = e.issue(ctx, j, j.Records(), nil); err == nil {
 			res, err = batchSummary(j)
 		}
 	}

@@ -91,7 +91,6 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	}
 	e.svc = &issuer.Service{
 		Store: db, Sender: sender, Issue: e.issue, Log: log,
-		Read:  func(p string) (*transcript.Batch, error) { return scheme.ReadFile(p, 0) },
 		Inbox: filepath.Join(dir, "inbox"),
 		OutDir: func(batch string) string {
 			if o.Out != "" {
@@ -142,7 +141,7 @@ func (e *env) anchorer(ctx context.Context, chain string) (issuer.Anchorer, erro
 }
 
 // issue runs the pipeline for one job with this issuer's keys.
-func (e *env) issue(ctx context.Context, j *issuer.JobRecord, b *transcript.Batch, progress func(done, total int)) (*issuer.Batch, error) {
+func (e *env) issue(ctx context.Context, j *issuer.JobRecord, b transcript.Records, progress func(done, total int)) (*issuer.Batch, error) {
 	a, err := e.anchorer(ctx, j.Chain)
 	if err != nil {
 		return nil, err
@@ -165,7 +164,11 @@ func (e *env) issue(ctx context.Context, j *issuer.JobRecord, b *transcript.Batc
 	if e.progress != nil {
 		progress = e.progress
 	}
-	job := issuer.Job{Dir: e.cfg.BatchDir(b.ID), Batch: b, Input: issuer.Digest(b), Chain: j.Chain, Anchorer: a, Out: j.Out}
+	input, err := j.Digest()
+	if err != nil {
+		return nil, err
+	}
+	job := issuer.Job{Dir: e.cfg.BatchDir(j.ID), Batch: b, Input: input, Chain: j.Chain, Anchorer: a, Out: j.Out}
 	return issuer.Run(ctx, job, issuer.Settings{
 		IssuerURL: e.cfg.ProfileURL(), IssuerName: e.cfg.Name, Scheme: e.scheme, Progress: progress,
 		VerificationMethod: e.cfg.ProfileURL() + "#" + eth.ID,

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -71,8 +72,10 @@ type PDFMaker interface {
 // Job is one batch to issue.
 type Job struct {
 	// Dir is the batch's working directory, DATA/batches/<batch id>.
-	Dir      string
-	Batch    *transcript.Batch
+	Dir string
+	// Batch is the batch's records: in memory, or read from its saved
+	// file a chunk at a time (transcript.BatchFile).
+	Batch    transcript.Records
 	Input    [32]byte // identifies the batch's content (Digest)
 	Chain    string
 	Anchorer Anchorer
@@ -119,45 +122,45 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	}
 	release, err := lock(job.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 	}
 	defer release()
 
 	st, err := loadState(job.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 	}
 	input := hex.EncodeToString(job.Input[:])
 	resumed := st != nil
 	if st != nil && st.Input != input {
-		return nil, fmt.Errorf("batch %s: %w (see %s)", job.Batch.ID, ErrOtherInput, job.Dir)
+		return nil, fmt.Errorf("batch %s: %w (see %s)", job.Batch.BatchID(), ErrOtherInput, job.Dir)
 	}
 	if st != nil && st.Chain != job.Chain {
-		return nil, fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", job.Batch.ID, st.Chain, st.Chain)
+		return nil, fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", job.Batch.BatchID(), st.Chain, st.Chain)
 	}
 	var leaves []merkle.Hash
 	var tree *merkle.Tree
 	if st == nil {
 		if st, leaves, tree, err = prepare(ctx, job, s, input); err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 		}
 		fault("after-prepare")
 	} else {
 		// Resumed: the stored leaves must give the stored root.
 		if leaves, err = readLeaves(job.Dir, st.Count); err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 		}
 		if tree, err = merkle.New(leaves); err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 		}
 		if root := tree.Root(); hex.EncodeToString(root[:]) != st.Root {
-			return nil, fmt.Errorf("batch %s: stored credentials do not give the stored Merkle root", job.Batch.ID)
+			return nil, fmt.Errorf("batch %s: stored credentials do not give the stored Merkle root", job.Batch.BatchID())
 		}
 	}
 	if st.Stage == StagePrepared {
 		res, err := job.Anchorer.Anchor(ctx, tree.Root(), st)
 		if err != nil {
-			return nil, fmt.Errorf("batch %s: anchor on %s: %w", job.Batch.ID, job.Chain, err)
+			return nil, fmt.Errorf("batch %s: anchor on %s: %w", job.Batch.BatchID(), job.Chain, err)
 		}
 		fault("after-anchor")
 		st.mu.Lock()
@@ -166,19 +169,19 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 		err = st.save()
 		st.mu.Unlock()
 		if err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 		}
 	}
 	out := &Batch{ID: st.Batch, Chain: st.Chain, MerkleRoot: tree.Root(), Anchor: st.Anchor, Out: job.Out, Resumed: resumed}
 	if out.Issued, err = finish(ctx, job, s, st, tree, leaves); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 	}
 	if err := out.writeManifest(); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 	}
 	st.Stage, st.Out = StageDone, job.Out
 	if err := st.save(); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.ID, err)
+		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
 	}
 	return out, nil
 }
@@ -343,7 +346,9 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	}
 	b := job.Batch
 	in := credential.Issue{Issuer: s.IssuerURL, IssuerName: s.IssuerName, Issued: now(s), Scheme: s.Scheme}
-	n := len(b.Records)
+	n := b.Len()
+	next, stop := iter.Pull2(b.All())
+	defer stop()
 	leaves := make([]merkle.Hash, n)
 	index := make([][2]string, n) // credential id, student id
 	path := filepath.Join(job.Dir, "credentials.jsonl")
@@ -356,6 +361,17 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	done := 0
 	for base := 0; base < n; base += Chunk {
 		m := min(Chunk, n-base)
+		records := make([]*transcript.Record, m)
+		for j := range records {
+			r, err, ok := next()
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if !ok {
+				return nil, nil, nil, fmt.Errorf("%d records, %d expected", base+j, n)
+			}
+			records[j] = r
+		}
 		lines := make([][]byte, m)
 		ids := make([]string, m)
 		for j := range ids {
@@ -364,7 +380,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 		var entries [][]credential.StatusEntry
 		if s.Status != nil {
 			var err error
-			if entries, err = s.Status(ctx, b.ID, ids); err != nil {
+			if entries, err = s.Status(ctx, b.BatchID(), ids); err != nil {
 				return nil, nil, nil, err
 			}
 		}
@@ -374,27 +390,27 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			if entries != nil {
 				st = entries[j]
 			}
-			c, err := credential.Build(&b.Records[i], in, ids[j], st)
+			c, err := credential.Build(records[j], in, ids[j], st)
 			if err != nil {
-				return fmt.Errorf("record %d (student %s): build: %w", i+1, b.Records[i].StudentID, err)
+				return fmt.Errorf("record %d (student %s): build: %w", i+1, records[j].StudentID, err)
 			}
 			doc, err := c.Doc()
 			if err != nil {
 				return err
 			}
-			index[i] = [2]string{ids[j], b.Records[i].StudentID}
+			index[i] = [2]string{ids[j], records[j].StudentID}
 			if s.Signer == nil {
 				if lines[j], err = json.Marshal(c); err != nil {
 					return err
 				}
 				if leaves[i], err = credential.TargetHash(canon, doc, 0); err != nil {
-					return fmt.Errorf("record %d (student %s): hash: %w", i+1, b.Records[i].StudentID, err)
+					return fmt.Errorf("record %d (student %s): hash: %w", i+1, records[j].StudentID, err)
 				}
 				return nil
 			}
 			sig, leaf, err := credential.SignAndHash(canon, doc, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
 			if err != nil {
-				return fmt.Errorf("record %d (student %s): sign and hash: %w", i+1, b.Records[i].StudentID, err)
+				return fmt.Errorf("record %d (student %s): sign and hash: %w", i+1, records[j].StudentID, err)
 			}
 			// The stored line is the document hashed: the credential with
 			// its signature, which comes last (finish adds the Merkle
@@ -417,6 +433,9 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 		if s.Progress != nil {
 			s.Progress(done, n)
 		}
+	}
+	if _, err, ok := next(); ok || err != nil {
+		return nil, nil, nil, fmt.Errorf("more records than the %d expected (%v)", n, err)
 	}
 	if err := w.Flush(); err != nil {
 		return nil, nil, nil, err
@@ -446,7 +465,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 		return nil, nil, nil, err
 	}
 	root := tree.Root()
-	st := &State{dir: job.Dir, Batch: b.ID, Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
+	st := &State{dir: job.Dir, Batch: b.BatchID(), Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
 	return st, leaves, tree, st.save()
 }
 

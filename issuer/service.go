@@ -34,9 +34,7 @@ type Service struct {
 	Sender mail.Sender
 	// Issue runs Run for a job with the issuer's settings (keys, chain,
 	// status lists, PDFs); progress is told how far it is.
-	Issue func(ctx context.Context, j *JobRecord, b *transcript.Batch, progress func(done, total int)) (*Batch, error)
-	// Read reads a saved batch input.
-	Read  func(path string) (*transcript.Batch, error)
+	Issue func(ctx context.Context, j *JobRecord, b transcript.Records, progress func(done, total int)) (*Batch, error)
 	Inbox string // where submitted batches are kept (DATA/inbox)
 	// OutDir is where a batch's credentials are written.
 	OutDir func(batch string) string
@@ -80,6 +78,20 @@ func (s *Service) log() *slog.Logger {
 }
 
 func (s *Service) init() { s.once.Do(func() { s.wake = make(chan struct{}, 1) }) }
+
+// Records is the job's saved input, read a record at a time.
+func (j *JobRecord) Records() transcript.Records {
+	return &transcript.BatchFile{Path: j.Source, ID: j.ID, Count: j.Total}
+}
+
+// Digest is the job's input digest (Digest of its batch).
+func (j *JobRecord) Digest() ([32]byte, error) {
+	var d [32]byte
+	if n, err := hex.Decode(d[:], []byte(j.Input)); err != nil || n != len(d) {
+		return d, fmt.Errorf("batch %s: stored input digest %q is not a SHA-256", j.ID, j.Input)
+	}
+	return d, nil
+}
 
 // Submit records a valid batch as a job (queued): its input is saved under
 // Inbox first. Submitting the same batch again returns the existing job;
@@ -155,10 +167,9 @@ func (s *Service) Process(ctx context.Context, id string) (*JobRecord, error) {
 }
 
 func (s *Service) issue(ctx context.Context, j *JobRecord) error {
-	b, err := s.Read(j.Source)
-	if err != nil {
-		return fmt.Errorf("batch %s: reading its saved input %s: %w", j.ID, j.Source, err)
-	}
+	// The saved input, validated when it was submitted, read a chunk at a
+	// time: a batch of any size is never held whole.
+	b := j.Records()
 	last := time.Time{}
 	progress := func(done, total int) {
 		if time.Since(last) < time.Second && done < total {
@@ -174,21 +185,25 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 	if err != nil {
 		return err
 	}
-	records := make(map[string]*transcript.Record, len(b.Records))
-	for i := range b.Records {
-		records[b.Records[i].StudentID] = &b.Records[i]
-	}
-	now := s.now()
-	for _, c := range res.Issued {
-		r := records[c.StudentID]
-		if r == nil {
-			return fmt.Errorf("batch %s: credential %s is for student %s, who is not in the batch", j.ID, c.ID, c.StudentID)
+	// The credentials are in the order of the records.
+	now, i := s.now(), 0
+	for r, err := range b.All() {
+		if err != nil {
+			return fmt.Errorf("batch %s: reading its saved input: %w", j.ID, err)
 		}
+		if i >= len(res.Issued) || res.Issued[i].StudentID != r.StudentID {
+			return fmt.Errorf("batch %s: record %d (student %s) has no credential", j.ID, i+1, r.StudentID)
+		}
+		c := res.Issued[i]
+		i++
 		d := &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name,
 			State: DeliveryPending, NextAttempt: now, Created: now}
 		if _, err := s.Store.AddDelivery(ctx, d); err != nil {
 			return fmt.Errorf("batch %s: recording the delivery of %s: %w", j.ID, c.ID, err)
 		}
+	}
+	if i != len(res.Issued) {
+		return fmt.Errorf("batch %s: %d credentials for %d records", j.ID, len(res.Issued), i)
 	}
 	j.State, j.Done, j.Total, j.Error, j.Out, j.Updated = JobDelivering, len(res.Issued), len(res.Issued), "", res.Out, s.now()
 	return s.Store.UpdateJob(ctx, j)

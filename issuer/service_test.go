@@ -41,16 +41,19 @@ func service(t testing.TB, open func(testing.TB) issuer.JobStore, failIssue int)
 	var runs atomic.Int32
 	svc := &issuer.Service{
 		Store: open(t), Sender: sender, Now: clk.now,
-		Read:   func(p string) (*transcript.Batch, error) { return transcript.HKUST().ReadFile(p, 0) },
 		Inbox:  filepath.Join(dir, "inbox"),
 		OutDir: func(b string) string { return filepath.Join(dir, "out", b) },
-		Issue: func(ctx context.Context, j *issuer.JobRecord, b *transcript.Batch, progress func(int, int)) (*issuer.Batch, error) {
+		Issue: func(ctx context.Context, j *issuer.JobRecord, b transcript.Records, progress func(int, int)) (*issuer.Batch, error) {
 			if int(runs.Add(1)) <= failIssue {
 				return nil, anchor.ErrUnreachable
 			}
 			s := is.Settings()
 			s.Progress = progress
-			return issuer.Run(ctx, issuer.Job{Dir: filepath.Join(dir, "batches", b.ID), Batch: b, Input: issuer.Digest(b), Chain: j.Chain, Anchorer: anchor.MocknetAnchorer{}, Out: j.Out}, s)
+			input, err := j.Digest()
+			if err != nil {
+				return nil, err
+			}
+			return issuer.Run(ctx, issuer.Job{Dir: filepath.Join(dir, "batches", j.ID), Batch: b, Input: input, Chain: j.Chain, Anchorer: anchor.MocknetAnchorer{}, Out: j.Out}, s)
 		},
 		Mail: issuer.MailSettings{From: `"Test University" <registry@registry.example.edu>`, Institution: "Test University",
 			BaseURL: "https://registry.example.edu", VerifyURL: is.Config.VerifyURL},
