@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash"
+	"io"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -82,6 +84,8 @@ func (is *issuer) clone() *issuer {
 }
 
 type state struct {
+	// The quads: base (a smaller dataset's, shared) then quads.
+	base  []Quad
 	quads []Quad
 	// Blank nodes by index: their labels, and the quads that mention
 	// each (mentions[start[i]:start[i+1]]).
@@ -100,6 +104,16 @@ type state struct {
 	scratch   []byte
 	spans     [][2]int
 }
+
+// quad is quad i of base and quads.
+func (st *state) quad(i int32) *Quad {
+	if int(i) < len(st.base) {
+		return &st.base[i]
+	}
+	return &st.quads[int(i)-len(st.base)]
+}
+
+func (st *state) size() int { return len(st.base) + len(st.quads) }
 
 func (st *state) sum(b []byte) string {
 	h := st.h()
@@ -131,44 +145,54 @@ func Canonicalize(quads []Quad, o Options) (*Result, error) {
 	return d.Canonicalize()
 }
 
-// Dataset is a dataset ready for canonicalization: its blank nodes indexed
-// and their first-degree hashes (§4.6) computed, so that a larger dataset
-// that contains it (a signed document: the document and its proof) reuses
-// them (With).
+// Dataset is a dataset ready for canonicalization (by one goroutine at a
+// time): its blank nodes indexed and their first-degree hashes (§4.6)
+// computed, so that a larger dataset that contains it (a signed document:
+// the document and its proof) reuses them (With).
 type Dataset struct {
-	st *state
-	o  Options
+	st   *state
+	o    Options
+	sink io.Writer // Sum's hash, while it runs
 }
 
 // NewDataset prepares quads (which it keeps: they must not change).
 func NewDataset(quads []Quad, o Options) (*Dataset, error) {
-	return newDataset(quads, o, nil, 0)
+	if len(quads) > math.MaxInt32 {
+		return nil, ErrTooComplex
+	}
+	return newDataset(nil, quads, o, nil)
 }
 
 // With is the dataset of d's quads and more. The first-degree hash of
 // each of d's blank nodes that no quad of more mentions is d's: it depends
 // only on the quads that mention the node (§4.6).
 func (d *Dataset) With(more []Quad) (*Dataset, error) {
-	quads := make([]Quad, 0, len(d.st.quads)+len(more))
-	quads = append(append(quads, d.st.quads...), more...)
-	return newDataset(quads, d.o, d.st, len(d.st.quads))
+	if d.st.size() > math.MaxInt32-len(more) {
+		return nil, ErrTooComplex
+	}
+	base := d.st.quads
+	if len(d.st.base) > 0 {
+		base = slices.Concat(d.st.base, d.st.quads)
+	}
+	return newDataset(base, more, d.o, d.st)
 }
 
-// newDataset indexes quads and hashes their blank nodes, taking the hash
-// of a node from prev when every quad that mentions it is among the
-// first old ones, which were prev's.
-func newDataset(quads []Quad, o Options, prev *state, old int) (*Dataset, error) {
+// newDataset indexes base and quads and hashes their blank nodes, taking
+// the hash of a node from prev, whose quads base are, when every quad that
+// mentions it is in base.
+func newDataset(base, quads []Quad, o Options, prev *state) (*Dataset, error) {
 	if o.Hash == nil {
 		o.Hash = sha256.New
 	}
 	if o.MaxBlankNodes == 0 {
 		o.MaxBlankNodes = 100_000
 	}
-	st := &state{quads: quads, index: map[string]int32{}, canonical: newIssuer("c14n"), h: o.Hash, qn: make([][3]int32, len(quads))}
+	st := &state{base: base, quads: quads, index: map[string]int32{}, canonical: newIssuer("c14n"), h: o.Hash, qn: make([][3]int32, len(base)+len(quads))}
+	old := len(base)
 	// §4.4.3 step 2: the blank node to quads map, as indexes.
 	var count []int32
-	for i := range quads {
-		q := &quads[i]
+	for i := range st.qn {
+		q := st.quad(int32(i))
 		for k, t := range [...]*Term{&q.S, &q.O, &q.G} {
 			st.qn[i][k] = -1
 			if t.Kind != Blank {
@@ -198,7 +222,7 @@ func newDataset(quads []Quad, o Options, prev *state, old int) (*Dataset, error)
 	}
 	st.mentions = make([]int32, st.start[nodes])
 	fill := slices.Clone(st.start[:nodes])
-	for i := range quads {
+	for i := range st.qn {
 		qn := st.qn[i]
 		for k, n := range qn {
 			if n >= 0 && (k == 0 || qn[0] != n && (k == 1 || qn[1] != n)) {
@@ -230,7 +254,7 @@ func newDataset(quads []Quad, o Options, prev *state, old int) (*Dataset, error)
 
 // Canonicalize runs the rest of RDFC-1.0 (§4.4.3 steps 4-6).
 func (d *Dataset) Canonicalize() (*Result, error) {
-	st, quads, nodes := d.st, d.st.quads, len(d.st.labels)
+	st, nodes := d.st, len(d.st.labels)
 	st.canonical, st.calls = newIssuer("c14n"), 0
 	// Nodes in the order of their hashes (then labels, for a
 	// deterministic order of equal ones).
@@ -294,31 +318,53 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 	sb := bufPool.Get().(*scratch)
 	defer bufPool.Put(sb)
 	buf := sb.buf[:0]
-	if cap(sb.spans) < len(quads) {
-		sb.spans = make([][2]int, len(quads))
+	if cap(sb.spans) < len(st.qn) {
+		sb.spans = make([][2]int, len(st.qn))
 	}
-	spans := sb.spans[:len(quads)]
-	for i := range quads {
+	spans := sb.spans[:len(st.qn)]
+	for i := range spans {
 		start := len(buf)
 		qn := &st.qn[i]
-		buf = appendQuadWith(buf, &quads[i], func(k int) string { return canon[qn[k]] })
+		buf = appendQuadWith(buf, st.quad(int32(i)), func(k int) string { return canon[qn[k]] })
 		spans[i] = [2]int{start, len(buf)}
 	}
 	slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
 	if cap(buf) <= 4<<20 {
 		sb.buf = buf
 	}
-	out := make([]byte, 0, len(buf))
+	if d.sink != nil {
+		writeLines(d.sink, buf, spans)
+		return &Result{Issued: st.canonical.ids}, nil
+	}
+	out := bytes.NewBuffer(make([]byte, 0, len(buf)))
+	writeLines(out, buf, spans)
+	return &Result{NQuads: out.Bytes(), Issued: st.canonical.ids}, nil
+}
+
+// writeLines writes the sorted lines, each once: a dataset is a set.
+func writeLines(w io.Writer, buf []byte, spans [][2]int) {
 	var prev []byte
 	for _, sp := range spans {
 		l := buf[sp[0]:sp[1]]
 		if prev != nil && bytes.Equal(l, prev) {
-			continue // a dataset is a set: duplicate quads count once
+			continue
 		}
-		out = append(out, l...)
+		w.Write(l)
 		prev = l
 	}
-	return &Result{NQuads: out, Issued: st.canonical.ids}, nil
+}
+
+// Sum writes the canonical N-Quads into h instead of returning them (the
+// Result's NQuads is nil) and returns h's sum: a hash of a large dataset
+// without holding its canonical form.
+func (d *Dataset) Sum(h hash.Hash) ([]byte, *Result, error) {
+	d.sink = h
+	defer func() { d.sink = nil }()
+	res, err := d.Canonicalize()
+	if err != nil {
+		return nil, nil, err
+	}
+	return h.Sum(nil), res, nil
 }
 
 // hashFirstDegree is §4.6: the quads that mention node n, with n as _:a
@@ -329,7 +375,7 @@ func (st *state) hashFirstDegree(n int32) string {
 	for _, qi := range st.mentions[st.start[n]:st.start[n+1]] {
 		start := len(buf)
 		qn := &st.qn[qi]
-		buf = appendQuadWith(buf, &st.quads[qi], func(k int) string {
+		buf = appendQuadWith(buf, st.quad(qi), func(k int) string {
 			if qn[k] == n {
 				return "a"
 			}
@@ -383,7 +429,7 @@ func (st *state) hashNDegree(n string, is *issuer) (string, *issuer, error) {
 	// Step 1-3: related blank nodes grouped by their hashes.
 	related := map[string][]string{}
 	for _, qi := range st.quadsOf(n) {
-		q := &st.quads[qi]
+		q := st.quad(qi)
 		for _, c := range [...]struct {
 			t   *Term
 			pos byte

@@ -1,6 +1,7 @@
 package canon
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"os"
@@ -51,6 +52,19 @@ func TestW3C(t *testing.T) {
 					res2, err2 := d2.Canonicalize()
 					if (err == nil) != (err2 == nil) || err == nil && string(res2.NQuads) != string(res.NQuads) {
 						t.Fatalf("With: %v %v\n%s\nwant\n%s", err, err2, res2.NQuads, res.NQuads)
+					}
+					// And Sum hashes the same bytes.
+					if err == nil {
+						h := opts.Hash
+						if h == nil {
+							h = sha256.New
+						}
+						sum, _, err3 := d2.Sum(h())
+						want := h()
+						want.Write(res.NQuads)
+						if err3 != nil || string(sum) != string(want.Sum(nil)) {
+							t.Fatalf("Sum: %x, %v; want %x", sum, err3, want.Sum(nil))
+						}
 					}
 				}
 			}

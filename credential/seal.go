@@ -78,7 +78,7 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
 	}
-	docNQ, err := ds.Canonicalize()
+	h2, _, err := ds.Sum(sha256.New())
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
 	}
@@ -90,8 +90,8 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("proof configuration: %w", err)
 	}
-	h1, h2 := sha256.Sum256(cfgNQ), sha256.Sum256(docNQ.NQuads)
-	sig, err := signer.Sign(nil, append(h1[:], h2[:]...), crypto.Hash(0))
+	h1 := sha256.Sum256(cfgNQ)
+	sig, err := signer.Sign(nil, append(h1[:], h2...), crypto.Hash(0))
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
@@ -125,11 +125,11 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("signed document: %w", err)
 	}
-	signedNQ, err := signed.Canonicalize()
+	sum, _, err := signed.Sum(sha256.New())
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("signed document: %w", err)
 	}
-	return p, sha256.Sum256(signedNQ.NQuads), nil
+	return p, [32]byte(sum), nil
 }
 
 // fallbackIn reports an IRI under the fallback vocabulary among quads: a
