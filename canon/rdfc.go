@@ -65,10 +65,10 @@ func (is *issuer) issue(id string) string {
 		return v
 	}
 	var v string
-	if n := len(is.order); is.prefix == "c14n" && n < len(canonLabels) {
-		v = canonLabels[n]
+	if is.prefix == "c14n" {
+		v = canonLabel(len(is.order))
 	} else {
-		v = is.prefix + strconv.Itoa(n)
+		v = is.prefix + strconv.Itoa(len(is.order))
 	}
 	is.ids[id] = v
 	is.order = append(is.order, id)
@@ -235,7 +235,16 @@ func newDataset(base, quads []Quad, o Options, prev *state) (*Dataset, error) {
 	if st.maxCalls == 0 {
 		st.maxCalls = max(1000, 10*nodes)
 	}
-	// Step 3: first-degree hashes.
+	// Step 3: first-degree hashes (serialized in a pooled buffer).
+	sb := bufPool.Get().(*scratch)
+	st.scratch, st.spans = sb.buf[:0], sb.spans[:0]
+	defer func() {
+		if cap(st.scratch) <= 4<<20 {
+			sb.buf, sb.spans = st.scratch[:0], st.spans[:0]
+		}
+		st.scratch, st.spans = nil, nil
+		bufPool.Put(sb)
+	}()
 	st.first = make([]string, nodes)
 	for n := range st.first {
 		if prev != nil {
@@ -276,45 +285,35 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
 			j++
 		}
-		if j == i+1 {
-			st.canonical.issue(st.labels[order[i]])
-		} else {
+		if j > i+1 {
 			shared = append(shared, order[i:j])
 		}
 		i = j
 	}
-	// Step 5: the others through Hash N-Degree Quads.
-	for _, group := range shared {
-		type result struct {
-			hash string
-			is   *issuer
+	canon := make([]string, nodes)
+	var issued map[string]string
+	if len(shared) == 0 {
+		// Every hash is unique (the documents we issue): the labels follow
+		// the hash order, with no issuer map unless the caller wants it.
+		for pos, n := range order {
+			canon[n] = canonLabel(pos)
 		}
-		var paths []result
-		for _, ni := range group {
-			n := st.labels[ni]
-			if _, ok := st.canonical.ids[n]; ok {
-				continue
-			}
-			tmp := newIssuer("b")
-			tmp.issue(n)
-			hh, is, err := st.hashNDegree(n, tmp)
-			if err != nil {
-				return nil, err
-			}
-			paths = append(paths, result{hh, is})
-		}
-		sort.SliceStable(paths, func(i, j int) bool { return paths[i].hash < paths[j].hash })
-		for _, p := range paths {
-			for _, n := range p.is.order {
-				st.canonical.issue(n)
+		if d.sink == nil {
+			issued = make(map[string]string, nodes)
+			for n, l := range st.labels {
+				issued[l] = canon[n]
 			}
 		}
+	} else {
+		if err := st.issueAll(order); err != nil {
+			return nil, err
+		}
+		for n, l := range st.labels {
+			canon[n] = st.canonical.ids[l]
+		}
+		issued = st.canonical.ids
 	}
 	// Step 6: relabel, serialize, sort.
-	canon := make([]string, nodes)
-	for n, l := range st.labels {
-		canon[n] = st.canonical.ids[l]
-	}
 	sb := bufPool.Get().(*scratch)
 	defer bufPool.Put(sb)
 	buf := sb.buf[:0]
@@ -334,11 +333,76 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 	}
 	if d.sink != nil {
 		writeLines(d.sink, buf, spans)
-		return &Result{Issued: st.canonical.ids}, nil
+		return &Result{Issued: issued}, nil
 	}
 	out := bytes.NewBuffer(make([]byte, 0, len(buf)))
 	writeLines(out, buf, spans)
-	return &Result{NQuads: out.Bytes(), Issued: st.canonical.ids}, nil
+	return &Result{NQuads: out.Bytes(), Issued: issued}, nil
+}
+
+// issueAll is steps 4 and 5 for nodes in hash order: a node whose hash is
+// unique gets the next canonical identifier; the nodes of a shared hash go
+// through Hash N-Degree Quads (§4.8), in the order of their results.
+func (st *state) issueAll(order []int32) error {
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
+			j++
+		}
+		if j == i+1 {
+			st.canonical.issue(st.labels[order[i]])
+		}
+		i = j
+	}
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
+			j++
+		}
+		if j > i+1 {
+			if err := st.issueShared(order[i:j]); err != nil {
+				return err
+			}
+		}
+		i = j
+	}
+	return nil
+}
+
+// issueShared is step 5 for the nodes of one shared first-degree hash.
+func (st *state) issueShared(group []int32) error {
+	type result struct {
+		hash string
+		is   *issuer
+	}
+	var paths []result
+	for _, ni := range group {
+		n := st.labels[ni]
+		if _, ok := st.canonical.ids[n]; ok {
+			continue
+		}
+		tmp := newIssuer("b")
+		tmp.issue(n)
+		hh, is, err := st.hashNDegree(n, tmp)
+		if err != nil {
+			return err
+		}
+		paths = append(paths, result{hh, is})
+	}
+	sort.SliceStable(paths, func(i, j int) bool { return paths[i].hash < paths[j].hash })
+	for _, p := range paths {
+		for _, n := range p.is.order {
+			st.canonical.issue(n)
+		}
+	}
+	return nil
+}
+
+func canonLabel(n int) string {
+	if n < len(canonLabels) {
+		return canonLabels[n]
+	}
+	return "c14n" + strconv.Itoa(n)
 }
 
 // writeLines writes the sorted lines, each once: a dataset is a set.
