@@ -555,7 +555,9 @@ func Release(quads []canon.Quad) {
 	if cap(quads) > 1<<16 {
 		return
 	}
-	clear(quads[:cap(quads)])
+	// Past len, the array is still zero: appends wrote only below it, and
+	// each release clears what its use wrote.
+	clear(quads)
 	quads = quads[:0]
 	quadPool.Put(&quads)
 }
