@@ -5,8 +5,8 @@ import (
 	"errors"
 	"math/big"
 	"math/rand/v2"
-	"reflect"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
