@@ -1,7 +1,10 @@
 package credential_test
 
 import (
+	"bytes"
 	"strings"
+
+	"github.com/etranscript/etranscript/credential"
 
 	"github.com/etranscript/etranscript/canon"
 )
@@ -41,4 +44,15 @@ func jsonGoldDiverges(nq []byte) bool {
 		}
 	}
 	return false
+}
+
+// fuzzDoc decodes a fuzz input as a JSON object, within the verifier's
+// kind of limits.
+func fuzzDoc(b []byte) (map[string]any, bool) {
+	v, err := credential.DecodeJSON(bytes.NewReader(b), credential.Limits{MaxBytes: 64 << 10, MaxDepth: 16})
+	if err != nil {
+		return nil, false
+	}
+	doc, ok := v.(map[string]any)
+	return doc, ok
 }

@@ -66,14 +66,11 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	quads, err := jsonld.ToRDF(in, loadContext)
+	quads, err := fastQuads(in)
 	if err != nil {
-		return nil, [32]byte{}, errSlowPath
+		return nil, [32]byte{}, err
 	}
 	defer jsonld.Release(quads)
-	if fallbackIn(quads) {
-		return nil, [32]byte{}, errSlowPath
-	}
 	ds, err := canon.NewDataset(quads, canon.Options{})
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
@@ -103,14 +100,11 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	if t, ok := doc["type"]; ok {
 		mini["type"] = t
 	}
-	pq, err := jsonld.ToRDF(mini, loadContext)
+	pq, err := fastQuads(mini)
 	if err != nil {
-		return nil, [32]byte{}, errSlowPath
+		return nil, [32]byte{}, err
 	}
 	defer jsonld.Release(pq)
-	if fallbackIn(pq) {
-		return nil, [32]byte{}, errSlowPath
-	}
 	for i := range pq {
 		q := &pq[i]
 		for _, t := range [...]*canon.Term{&q.S, &q.O, &q.G} {
@@ -130,6 +124,21 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 		return nil, [32]byte{}, fmt.Errorf("signed document: %w", err)
 	}
 	return p, [32]byte(sum), nil
+}
+
+// fastQuads converts doc to RDF for the fast path; errSlowPath when
+// package jsonld leaves it to json-gold or a term is unmapped (TargetHash
+// then names it). The caller releases the quads.
+func fastQuads(doc map[string]any) ([]canon.Quad, error) {
+	quads, err := jsonld.ToRDF(doc, loadContext)
+	if err != nil {
+		return nil, errSlowPath
+	}
+	if fallbackIn(quads) {
+		jsonld.Release(quads)
+		return nil, errSlowPath
+	}
+	return quads, nil
 }
 
 // fallbackIn reports an IRI under the fallback vocabulary among quads: a
