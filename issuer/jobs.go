@@ -79,9 +79,10 @@ type JobStore interface {
 	Unfinished(ctx context.Context) ([]JobRecord, error)
 	UpdateJob(ctx context.Context, j *JobRecord) error
 
-	// AddDelivery stores a delivery; a second holder delivery of the same
-	// credential is ignored (returns false).
-	AddDelivery(ctx context.Context, d *Delivery) (bool, error)
+	// AddDeliveries stores deliveries in one transaction and returns how
+	// many it added: a second holder delivery of the same credential is
+	// ignored.
+	AddDeliveries(ctx context.Context, ds []*Delivery) (int, error)
 	Delivery(ctx context.Context, id string) (*Delivery, error)
 	// Due returns deliveries pending (or left sending by a crash) whose
 	// next attempt is due.

@@ -185,8 +185,17 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 	if err != nil {
 		return err
 	}
-	// The credentials are in the order of the records.
+	// The credentials are in the order of the records. Deliveries are
+	// stored Chunk at a time, one transaction each.
 	now, i := s.now(), 0
+	var pending []*Delivery
+	flush := func() error {
+		if _, err := s.Store.AddDeliveries(ctx, pending); err != nil {
+			return fmt.Errorf("batch %s: recording deliveries: %w", j.ID, err)
+		}
+		pending = pending[:0]
+		return nil
+	}
 	for r, err := range b.All() {
 		if err != nil {
 			return fmt.Errorf("batch %s: reading its saved input: %w", j.ID, err)
@@ -196,11 +205,16 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 		}
 		c := res.Issued[i]
 		i++
-		d := &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name,
-			State: DeliveryPending, NextAttempt: now, Created: now}
-		if _, err := s.Store.AddDelivery(ctx, d); err != nil {
-			return fmt.Errorf("batch %s: recording the delivery of %s: %w", j.ID, c.ID, err)
+		pending = append(pending, &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name,
+			State: DeliveryPending, NextAttempt: now, Created: now})
+		if len(pending) == Chunk {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	if i != len(res.Issued) {
 		return fmt.Errorf("batch %s: %d credentials for %d records", j.ID, len(res.Issued), i)
@@ -357,7 +371,7 @@ func (s *Service) Deliver(ctx context.Context, credential, email, name string) (
 	now := s.now()
 	d := &Delivery{ID: uuid.NewString(), Batch: holder.Batch, Credential: credential, Kind: KindThirdParty, Email: email, Name: name,
 		State: DeliveryPending, NextAttempt: now, Created: now}
-	if _, err := s.Store.AddDelivery(ctx, d); err != nil {
+	if _, err := s.Store.AddDeliveries(ctx, []*Delivery{d}); err != nil {
 		return nil, err
 	}
 	s.Wake()

@@ -96,16 +96,33 @@ func scanDelivery(row scanner) (*issuer.Delivery, error) {
 	return &x, nil
 }
 
-// AddDelivery implements issuer.JobStore.
-func (d *DB) AddDelivery(ctx context.Context, x *issuer.Delivery) (bool, error) {
-	res, err := d.db.ExecContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-		ON CONFLICT DO NOTHING`,
-		x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created))
+// AddDeliveries implements issuer.JobStore.
+func (d *DB) AddDeliveries(ctx context.Context, xs []*issuer.Delivery) (int, error) {
+	added := 0
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return d.wrap(err)
+		}
+		defer st.Close()
+		for _, x := range xs {
+			res, err := st.ExecContext(ctx, x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created))
+			if err != nil {
+				return d.wrap(err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return d.wrap(err)
+			}
+			added += int(n)
+		}
+		return nil
+	})
 	if err != nil {
-		return false, d.wrap(err)
+		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, d.wrap(err)
+	return added, nil
 }
 
 // Delivery implements issuer.JobStore.

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/status/statustest"
 	"github.com/etranscript/etranscript/store"
@@ -75,5 +77,31 @@ func TestUnavailable(t *testing.T) {
 	}
 	if _, err := store.Open(ctx, "", "mysql://x"); err == nil {
 		t.Error("an unknown DSN was accepted")
+	}
+}
+
+// TestAddDeliveries: deliveries are added in one transaction; a second
+// holder delivery of a credential is ignored and not counted.
+func TestAddDeliveries(t *testing.T) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			db := open(t)
+			ctx := context.Background()
+			now := time.Now().UTC().Truncate(time.Second)
+			if _, _, err := db.CreateJob(ctx, &issuer.JobRecord{ID: "b", Input: "00", Chain: "mocknet", State: issuer.JobQueued, Created: now, Updated: now}); err != nil {
+				t.Fatal(err)
+			}
+			d := func(id, cred, kind string) *issuer.Delivery {
+				return &issuer.Delivery{ID: id, Batch: "b", Credential: cred, Kind: kind, Email: "a@example.edu", State: issuer.DeliveryPending, NextAttempt: now, Created: now}
+			}
+			n, err := db.AddDeliveries(ctx, []*issuer.Delivery{d("1", "c1", issuer.KindHolder), d("2", "c2", issuer.KindHolder), d("3", "c1", issuer.KindHolder), d("4", "c1", issuer.KindThirdParty)})
+			if err != nil || n != 3 {
+				t.Fatalf("added %d, %v; want 3", n, err)
+			}
+			ds, err := db.Deliveries(ctx, "b")
+			if err != nil || len(ds) != 3 {
+				t.Fatalf("%d deliveries, %v", len(ds), err)
+			}
+		})
 	}
 }
