@@ -510,10 +510,12 @@ func readLeaves(dir string, n int) ([]merkle.Hash, error) {
 	return leaves, nil
 }
 
-// Digest is the SHA-256 that identifies a batch's input.
+// Digest is the SHA-256 that identifies a batch's input: of its JSON
+// (json.Marshal's bytes, written a record at a time).
 func Digest(b *transcript.Batch) [32]byte {
-	js, _ := json.Marshal(b)
-	return sha256.Sum256(js)
+	h := sha256.New()
+	b.WriteJSON(h) // a hash takes every write
+	return [32]byte(h.Sum(nil))
 }
 
 // parallel runs fn(0..n-1) on workers goroutines; the results do not depend

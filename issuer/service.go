@@ -6,9 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -98,19 +98,21 @@ func (j *JobRecord) Digest() ([32]byte, error) {
 // another batch under a used id is ErrOtherInput.
 func (s *Service) Submit(ctx context.Context, b *transcript.Batch, chain string) (*JobRecord, bool, error) {
 	s.init()
-	js, err := json.Marshal(b)
-	if err != nil {
-		return nil, false, err
-	}
-	digest := sha256.Sum256(js) // Digest(b), without marshalling it twice
-	input := hex.EncodeToString(digest[:])
 	if err := os.MkdirAll(s.Inbox, 0o700); err != nil {
 		return nil, false, err
 	}
-	// Named by content, so another batch under the same id never
-	// overwrites the input of the job that has it.
-	src := filepath.Join(s.Inbox, b.ID+"-"+input[:16]+".json")
-	if err := atomicfile.Write(src, js, 0o600); err != nil {
+	// Written a record at a time and hashed on the way (Digest(b), without
+	// the whole batch's JSON in memory); named by content, so another batch
+	// under the same id never overwrites the input of the job that has it.
+	h := sha256.New()
+	var input string
+	src, err := atomicfile.Stream(s.Inbox, "."+b.ID+".*", 0o600, func(w io.Writer) error {
+		return b.WriteJSON(io.MultiWriter(w, h))
+	}, func() string {
+		input = hex.EncodeToString(h.Sum(nil))
+		return b.ID + "-" + input[:16] + ".json"
+	})
+	if err != nil {
 		return nil, false, err
 	}
 	now := s.now()

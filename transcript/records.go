@@ -39,6 +39,43 @@ func (b *Batch) All() iter.Seq2[*Record, error] {
 	}
 }
 
+// WriteJSON writes the batch as json.Marshal does, a record at a time
+// (the same bytes, without holding them all: the issuer's inbox copy and
+// its digest).
+func (b *Batch) WriteJSON(w io.Writer) error {
+	id, err := json.Marshal(b.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(w, `{"batch":%s,"records":`, id); err != nil {
+		return err
+	}
+	if b.Records == nil {
+		_, err := io.WriteString(w, "null}")
+		return err
+	}
+	sep := "["
+	for i := range b.Records {
+		r, err := json.Marshal(&b.Records[i])
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		if _, err := w.Write(r); err != nil {
+			return err
+		}
+		sep = ","
+	}
+	if len(b.Records) == 0 {
+		_, err := io.WriteString(w, "[]}")
+		return err
+	}
+	_, err = io.WriteString(w, "]}")
+	return err
+}
+
 // BatchFile is a valid batch saved as json.Marshal of its Batch (the
 // issuer's inbox copy: "batch", then "records"), with its known id and
 // number of records.

@@ -25,6 +25,17 @@ func TestBatchFile(t *testing.T) {
 		os.WriteFile(p, []byte(content), 0o600)
 		return p
 	}
+	var w strings.Builder
+	if err := b.WriteJSON(&w); err != nil || w.String() != string(js) {
+		t.Fatalf("WriteJSON: %v\n%s\nwant\n%s", err, w.String(), js)
+	}
+	for _, e := range []*Batch{{ID: "e"}, {ID: "e", Records: []Record{}}, {ID: `<&>"`}} {
+		want, _ := json.Marshal(e)
+		var w strings.Builder
+		if err := e.WriteJSON(&w); err != nil || w.String() != string(want) {
+			t.Fatalf("WriteJSON: %s, want %s", w.String(), want)
+		}
+	}
 	var got []Record
 	for rec, err := range (&BatchFile{Path: write("ok.json", string(js)), ID: "b-1", Count: 3}).All() {
 		if err != nil {

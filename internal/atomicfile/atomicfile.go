@@ -4,39 +4,59 @@
 package atomicfile
 
 import (
+	"bufio"
+	"io"
 	"os"
 	"path/filepath"
 )
 
 // Write replaces path with data, durably.
 func Write(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	_, err := Stream(filepath.Dir(path), "."+filepath.Base(path)+".*", perm, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
+	}, func() string { return filepath.Base(path) })
+	return err
+}
+
+// Stream writes a file in dir through fn (buffered), durably, under a
+// temporary name made from pattern (os.CreateTemp), then renames it to
+// name(), asked once fn has written everything (so that the name can
+// depend on the content, e.g. its digest). It returns the final path.
+func Stream(dir, pattern string, perm os.FileMode, fn func(w io.Writer) error, name func() string) (string, error) {
+	tmp, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", err
 	}
 	defer os.Remove(tmp.Name()) // gone after the rename; cleans up after a failure
-	if err := tmp.Chmod(perm); err != nil {
+	fail := func(err error) (string, error) {
 		tmp.Close()
-		return err
+		return "", err
 	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	if err := tmp.Chmod(perm); err != nil {
+		return fail(err)
+	}
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if err := fn(w); err != nil {
+		return fail(err)
+	}
+	if err := w.Flush(); err != nil {
+		return fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return "", err
 	}
+	path := filepath.Join(dir, name())
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
+		return "", err
 	}
-	d, err := os.Open(filepath.Dir(path))
+	d, err := os.Open(dir)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer d.Close()
-	return d.Sync()
+	return path, d.Sync()
 }
