@@ -58,20 +58,7 @@ func (d *DB) Job(ctx context.Context, id string) (*issuer.JobRecord, error) {
 
 // Unfinished implements issuer.JobStore.
 func (d *DB) Unfinished(ctx context.Context) ([]issuer.JobRecord, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE state <> $1 ORDER BY created, id`, issuer.JobDone)
-	if err != nil {
-		return nil, d.wrap(err)
-	}
-	defer rows.Close()
-	var out []issuer.JobRecord
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *j)
-	}
-	return out, d.wrap(rows.Err())
+	return queryAll(ctx, d, scanJob, `SELECT `+jobColumns+` FROM jobs WHERE state <> $1 ORDER BY created, id`, issuer.JobDone)
 }
 
 // UpdateJob implements issuer.JobStore.
@@ -135,20 +122,7 @@ func (d *DB) Delivery(ctx context.Context, id string) (*issuer.Delivery, error) 
 }
 
 func (d *DB) deliveries(ctx context.Context, where string, args ...any) ([]issuer.Delivery, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+where, args...)
-	if err != nil {
-		return nil, d.wrap(err)
-	}
-	defer rows.Close()
-	var out []issuer.Delivery
-	for rows.Next() {
-		x, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *x)
-	}
-	return out, d.wrap(rows.Err())
+	return queryAll(ctx, d, scanDelivery, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+where, args...)
 }
 
 // Due implements issuer.JobStore.

@@ -69,6 +69,24 @@ const entryColumns = `id, batch, list_no, idx, revoked_at, revocation_reason, su
 
 type scanner interface{ Scan(...any) error }
 
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, d *DB, scan func(scanner) (*T, error), q string, args ...any) ([]T, error) {
+	rows, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *x)
+	}
+	return out, d.wrap(rows.Err())
+}
+
 func scanEntry(row scanner) (*status.Entry, error) {
 	var e status.Entry
 	var ra, rr, sa, sr sql.NullString
@@ -194,20 +212,7 @@ func (d *DB) Revoked(ctx context.Context, id string) ([]status.Entry, error) {
 		q += ` AND id = $1`
 		args = append(args, id)
 	}
-	rows, err := d.db.QueryContext(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, d.wrap(err)
-	}
-	defer rows.Close()
-	var out []status.Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, d.wrap(rows.Err())
+	return queryAll(ctx, d, scanEntry, q+` ORDER BY id`, args...)
 }
 
 // PutDocument implements status.Store.
