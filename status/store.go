@@ -165,26 +165,32 @@ func (m *MemStore) Allocate(ctx context.Context, batch string, ids []string) ([]
 func (m *MemStore) Entry(ctx context.Context, id string) (*Entry, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.Fail != nil {
-		return nil, m.Fail
-	}
-	e, ok := m.entries[id]
-	if !ok {
-		return nil, ErrUnknownCredential
+	e, err := m.lookup(id)
+	if err != nil {
+		return nil, err
 	}
 	c := *e
 	return &c, nil
 }
 
-func (m *MemStore) SetStatus(ctx context.Context, id string, p Purpose, on bool, reason string, at time.Time) (*Entry, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// lookup finds a credential's entry; m.mu is held.
+func (m *MemStore) lookup(id string) (*Entry, error) {
 	if m.Fail != nil {
 		return nil, m.Fail
 	}
 	e, ok := m.entries[id]
 	if !ok {
 		return nil, ErrUnknownCredential
+	}
+	return e, nil
+}
+
+func (m *MemStore) SetStatus(ctx context.Context, id string, p Purpose, on bool, reason string, at time.Time) (*Entry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.lookup(id)
+	if err != nil {
+		return nil, err
 	}
 	if err := e.Apply(p, on, reason, at); err != nil {
 		return nil, err
