@@ -35,9 +35,9 @@ type Quad struct {
 	S, P, O, G Term
 }
 
-// appendTerm writes t in canonical N-Quads form; a blank node is written
-// with the label given by label (or its own).
-func appendTerm(b []byte, t Term, label func(string) string) []byte {
+// appendTerm writes t in canonical N-Quads form (a blank node with its own
+// label).
+func appendTerm(b []byte, t Term) []byte {
 	switch t.Kind {
 	case IRI:
 		b = append(b, '<')
@@ -45,9 +45,6 @@ func appendTerm(b []byte, t Term, label func(string) string) []byte {
 		return append(b, '>')
 	case Blank:
 		b = append(b, '_', ':')
-		if label != nil {
-			return append(b, label(t.Value)...)
-		}
 		return append(b, t.Value...)
 	case Literal:
 		b = append(b, '"')
@@ -118,7 +115,7 @@ var needsEscape = func() (t [256]bool) {
 func appendQuadWith(b []byte, q *Quad, label func(k int) string) []byte {
 	b = appendTermWith(b, &q.S, label, 0)
 	b = append(b, ' ')
-	b = appendTerm(b, q.P, nil)
+	b = appendTerm(b, q.P)
 	b = append(b, ' ')
 	b = appendTermWith(b, &q.O, label, 1)
 	if q.G.Kind != DefaultGraph {
@@ -133,21 +130,7 @@ func appendTermWith(b []byte, t *Term, label func(int) string, k int) []byte {
 		b = append(b, '_', ':')
 		return append(b, label(k)...)
 	}
-	return appendTerm(b, *t, nil)
-}
-
-// AppendQuad writes one canonical N-Quads line.
-func AppendQuad(b []byte, q *Quad, label func(string) string) []byte {
-	b = appendTerm(b, q.S, label)
-	b = append(b, ' ')
-	b = appendTerm(b, q.P, label)
-	b = append(b, ' ')
-	b = appendTerm(b, q.O, label)
-	if q.G.Kind != DefaultGraph {
-		b = append(b, ' ')
-		b = appendTerm(b, q.G, label)
-	}
-	return append(b, ' ', '.', '\n')
+	return appendTerm(b, *t)
 }
 
 // ParseError reports a malformed N-Quads line.

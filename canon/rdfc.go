@@ -277,22 +277,21 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 		}
 		return strings.Compare(st.labels[a], st.labels[b])
 	})
-	// Step 4: unique hashes get their canonical identifiers at once, in
-	// hash order; step 5 takes the shared ones, in hash order too.
-	var shared [][]int32
+	// The nodes grouped by hash, in hash order.
+	var groups [][]int32
+	shared := false
 	for i := 0; i < len(order); {
 		j := i + 1
 		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
 			j++
 		}
-		if j > i+1 {
-			shared = append(shared, order[i:j])
-		}
+		groups = append(groups, order[i:j])
+		shared = shared || j > i+1
 		i = j
 	}
 	canon := make([]string, nodes)
 	var issued map[string]string
-	if len(shared) == 0 {
+	if !shared {
 		// Every hash is unique (the documents we issue): the labels follow
 		// the hash order, with no issuer map unless the caller wants it.
 		for pos, n := range order {
@@ -305,7 +304,7 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 			}
 		}
 	} else {
-		if err := st.issueAll(order); err != nil {
+		if err := st.issueAll(groups); err != nil {
 			return nil, err
 		}
 		for n, l := range st.labels {
@@ -340,31 +339,22 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 	return &Result{NQuads: out.Bytes(), Issued: issued}, nil
 }
 
-// issueAll is steps 4 and 5 for nodes in hash order: a node whose hash is
-// unique gets the next canonical identifier; the nodes of a shared hash go
-// through Hash N-Degree Quads (§4.8), in the order of their results.
-func (st *state) issueAll(order []int32) error {
-	for i := 0; i < len(order); {
-		j := i + 1
-		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
-			j++
+// issueAll is steps 4 and 5 for the nodes grouped by hash, in hash order:
+// a node whose hash is unique gets the next canonical identifier; then the
+// nodes of each shared hash go through Hash N-Degree Quads (§4.8), in the
+// order of their results.
+func (st *state) issueAll(groups [][]int32) error {
+	for _, g := range groups {
+		if len(g) == 1 {
+			st.canonical.issue(st.labels[g[0]])
 		}
-		if j == i+1 {
-			st.canonical.issue(st.labels[order[i]])
-		}
-		i = j
 	}
-	for i := 0; i < len(order); {
-		j := i + 1
-		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
-			j++
-		}
-		if j > i+1 {
-			if err := st.issueShared(order[i:j]); err != nil {
+	for _, g := range groups {
+		if len(g) > 1 {
+			if err := st.issueShared(g); err != nil {
 				return err
 			}
 		}
-		i = j
 	}
 	return nil
 }
