@@ -120,47 +120,48 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	if err := os.MkdirAll(job.Dir, 0o700); err != nil {
 		return nil, err
 	}
+	id := job.Batch.BatchID()
 	release, err := lock(job.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	defer release()
 
 	st, err := loadState(job.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	input := hex.EncodeToString(job.Input[:])
 	resumed := st != nil
 	if st != nil && st.Input != input {
-		return nil, fmt.Errorf("batch %s: %w (see %s)", job.Batch.BatchID(), ErrOtherInput, job.Dir)
+		return nil, fmt.Errorf("batch %s: %w (see %s)", id, ErrOtherInput, job.Dir)
 	}
 	if st != nil && st.Chain != job.Chain {
-		return nil, fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", job.Batch.BatchID(), st.Chain, st.Chain)
+		return nil, fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", id, st.Chain, st.Chain)
 	}
 	var leaves []merkle.Hash
 	var tree *merkle.Tree
 	if st == nil {
 		if st, leaves, tree, err = prepare(ctx, job, s, input); err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+			return nil, fmt.Errorf("batch %s: %w", id, err)
 		}
 		fault("after-prepare")
 	} else {
 		// Resumed: the stored leaves must give the stored root.
 		if leaves, err = readLeaves(job.Dir, st.Count); err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+			return nil, fmt.Errorf("batch %s: %w", id, err)
 		}
 		if tree, err = merkle.New(leaves); err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+			return nil, fmt.Errorf("batch %s: %w", id, err)
 		}
 		if root := tree.Root(); hex.EncodeToString(root[:]) != st.Root {
-			return nil, fmt.Errorf("batch %s: stored credentials do not give the stored Merkle root", job.Batch.BatchID())
+			return nil, fmt.Errorf("batch %s: stored credentials do not give the stored Merkle root", id)
 		}
 	}
 	if st.Stage == StagePrepared {
 		res, err := job.Anchorer.Anchor(ctx, tree.Root(), st)
 		if err != nil {
-			return nil, fmt.Errorf("batch %s: anchor on %s: %w", job.Batch.BatchID(), job.Chain, err)
+			return nil, fmt.Errorf("batch %s: anchor on %s: %w", id, job.Chain, err)
 		}
 		fault("after-anchor")
 		st.mu.Lock()
@@ -169,19 +170,19 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 		err = st.save()
 		st.mu.Unlock()
 		if err != nil {
-			return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+			return nil, fmt.Errorf("batch %s: %w", id, err)
 		}
 	}
 	out := &Batch{ID: st.Batch, Chain: st.Chain, MerkleRoot: tree.Root(), Anchor: st.Anchor, Out: job.Out, Resumed: resumed}
 	if out.Issued, err = finish(ctx, job, s, st, tree, leaves); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	if err := out.writeManifest(); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	st.Stage, st.Out = StageDone, job.Out
 	if err := st.save(); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", job.Batch.BatchID(), err)
+		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	return out, nil
 }
