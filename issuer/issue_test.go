@@ -145,7 +145,7 @@ func BenchmarkIssue1000x40(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		job := issuer.Job{Dir: b.TempDir(), Batch: batch, Input: input, Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: b.TempDir()}
+		job := issuer.Job{Dir: benchDir(b), Batch: batch, Input: input, Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: benchDir(b)}
 		if _, err := issuer.Run(context.Background(), job, s); err != nil {
 			b.Fatal(err)
 		}
@@ -164,7 +164,7 @@ func BenchmarkIssue1000x40PDF(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		is.PDF.Renderer = pdf.NewRenderer()
-		job := issuer.Job{Dir: b.TempDir(), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: b.TempDir()}
+		job := issuer.Job{Dir: benchDir(b), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: benchDir(b)}
 		if _, err := issuer.Run(context.Background(), job, is.Settings()); err != nil {
 			b.Fatal(err)
 		}
