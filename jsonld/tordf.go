@@ -461,7 +461,10 @@ func native(v any) (canon.Term, error) {
 	return canon.Term{}, unsupported("value of another kind")
 }
 
-var urlOK sync.Map // IRI -> bool, bounded by urlOKSize
+// urlOK remembers validURL's answers: for an authority (the IRI up to its
+// path, without the "/"), or for a whole IRI. Both are bounded by
+// urlOKSize.
+var urlOK, authOK sync.Map
 
 var urlOKSize atomic.Int64
 
@@ -476,20 +479,21 @@ var urlOKSize atomic.Int64
 // empty, and under the pattern's length limit, the answer is that for its
 // authority and "/". TestValidURL compares the two.
 func validURL(iri string) bool {
-	key := iri
+	cache, key, test := &urlOK, iri, iri
 	if i := strings.Index(iri, "://"); i > 0 {
 		rest := iri[i+3:]
 		if j := strings.IndexAny(rest, "/?#"); j > 0 && !strings.ContainsAny(rest, "@ \t\n\r\f\v") &&
 			utf8.RuneCountInString(iri) < 2000 {
-			key = iri[:i+3+j] + "/"
+			cache, key = &authOK, iri[:i+3+j]
+			test = key + "/"
 		}
 	}
-	if v, ok := urlOK.Load(key); ok {
+	if v, ok := cache.Load(key); ok {
 		return v.(bool)
 	}
-	ok := ld.IsURL(key)
+	ok := ld.IsURL(test)
 	if urlOKSize.Load() < 65536 {
-		urlOK.Store(key, ok)
+		cache.Store(strings.Clone(key), ok)
 		urlOKSize.Add(1)
 	}
 	return ok
