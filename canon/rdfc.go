@@ -45,8 +45,11 @@ type Result struct {
 }
 
 type scratch struct {
-	buf   []byte
-	spans [][2]int
+	buf     []byte
+	spans   [][2]int
+	subject []int32
+	iris    map[string]int32
+	sort    sortScratch
 }
 
 var bufPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -97,6 +100,8 @@ type state struct {
 
 	canonical *issuer
 	h         func() hash.Hash
+	hh        hash.Hash // h's one instance (hasher)
+	sumBuf    []byte
 	first     []string // first-degree hashes (hex), by node index
 	calls     int
 	maxCalls  int
@@ -116,9 +121,29 @@ func (st *state) quad(i int32) *Quad {
 func (st *state) size() int { return len(st.base) + len(st.quads) }
 
 func (st *state) sum(b []byte) string {
-	h := st.h()
+	h := st.hasher()
 	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
+	return st.hexSum(h)
+}
+
+// hasher is st's hash function, reset: one for all of st's hashes.
+func (st *state) hasher() hash.Hash {
+	if st.hh == nil {
+		st.hh = st.h()
+	} else {
+		st.hh.Reset()
+	}
+	return st.hh
+}
+
+// hexSum is h's sum in hex.
+func (st *state) hexSum(h hash.Hash) string {
+	st.sumBuf = h.Sum(st.sumBuf[:0])
+	if len(st.sumBuf) > 64 {
+		return hex.EncodeToString(st.sumBuf)
+	}
+	var hx [2 * 64]byte
+	return string(hx[:hex.Encode(hx[:], st.sumBuf)])
 }
 
 // quadsOf lists the quads that mention blank node n.
@@ -320,13 +345,31 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 		sb.spans = make([][2]int, len(st.qn))
 	}
 	spans := sb.spans[:len(st.qn)]
+	// Each line's subject, for sortLines: a blank node by its index, an
+	// IRI after them.
+	subject := slices.Grow(sb.subject[:0], len(spans))[:len(spans)]
+	if sb.iris == nil {
+		sb.iris = map[string]int32{}
+	}
 	for i := range spans {
 		start := len(buf)
 		qn := &st.qn[i]
-		buf = appendQuadWith(buf, st.quad(int32(i)), func(k int) string { return canon[qn[k]] })
+		q := st.quad(int32(i))
+		buf = appendQuadWith(buf, q, func(k int) string { return canon[qn[k]] })
 		spans[i] = [2]int{start, len(buf)}
+		subject[i] = qn[0]
+		if qn[0] < 0 {
+			id, ok := sb.iris[q.S.Value]
+			if !ok {
+				id = int32(nodes + len(sb.iris))
+				sb.iris[q.S.Value] = id
+			}
+			subject[i] = id
+		}
 	}
-	slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
+	sortLines(buf, spans, subject, nodes+len(sb.iris), &sb.sort)
+	clear(sb.iris)
+	sb.subject = subject[:0]
 	if cap(buf) <= 4<<20 {
 		sb.buf = buf
 	}
@@ -440,12 +483,12 @@ func (st *state) hashFirstDegree(n int32) string {
 	if len(spans) > 1 {
 		slices.SortFunc(spans, func(a, b [2]int) int { return bytes.Compare(buf[a[0]:a[1]], buf[b[0]:b[1]]) })
 	}
-	h := st.h()
+	h := st.hasher()
 	for _, sp := range spans {
 		h.Write(buf[sp[0]:sp[1]])
 	}
 	st.scratch, st.spans = buf, spans
-	return hex.EncodeToString(h.Sum(nil))
+	return st.hexSum(h)
 }
 
 // firstOf is the first-degree hash of blank node n.
