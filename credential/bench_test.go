@@ -1,8 +1,10 @@
 package credential_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/internal/testkit"
@@ -33,5 +35,38 @@ func BenchmarkCanonicalize(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkPrepare is issuing's work for one 40-course transcript, as
+// issuer's prepare does it for each record: build the credential, sign it,
+// hash the signed credential for its Merkle leaf, and write it.
+func BenchmarkPrepare(b *testing.B) {
+	is := testkit.NewIssuer(b)
+	s := is.Settings()
+	batch := testkit.Batch(1, 40, 1)
+	in := credential.Issue{Issuer: s.IssuerURL, IssuerName: s.IssuerName, Issued: time.Now(), Scheme: s.Scheme}
+	st, err := s.Status(context.Background(), "bench", []string{credential.NewID()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := credential.Build(&batch.Records[0], in, credential.NewID(), st[0])
+		if err != nil {
+			b.Fatal(err)
+		}
+		doc, err := c.Doc()
+		if err != nil {
+			b.Fatal(err)
+		}
+		sig, _, err := credential.SignAndHash(credential.Fast{}, doc, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Proof = []any{sig}
+		if _, err := json.Marshal(c); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
