@@ -56,11 +56,7 @@ func BenchmarkPrepare(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		doc, err := c.Doc()
-		if err != nil {
-			b.Fatal(err)
-		}
-		sig, _, err := credential.SignAndHash(credential.Fast{}, doc, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+		sig, _, err := credential.Seal(credential.Fast{}, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -93,8 +93,19 @@ func HashInput(doc map[string]any, keep int) (map[string]any, error) {
 			c["proof"] = append([]any(nil), proofs[:keep]...)
 		}
 	}
+	ctx, err := hashContext(doc["@context"])
+	if err != nil {
+		return nil, err
+	}
+	c["@context"] = ctx
+	return c, nil
+}
+
+// hashContext is a document's @context with the fallback @vocab added
+// unless a context object already has an @vocab (blockcerts.md §2 step 2).
+func hashContext(v any) ([]any, error) {
 	var ctx []any
-	switch v := doc["@context"].(type) {
+	switch v := v.(type) {
 	case []any:
 		ctx = append(ctx, v...)
 	case nil:
@@ -113,8 +124,7 @@ func HashInput(doc map[string]any, keep int) (map[string]any, error) {
 	if !hasVocab {
 		ctx = append(ctx, map[string]any{"@vocab": FallbackVocab})
 	}
-	c["@context"] = ctx
-	return c, nil
+	return ctx, nil
 }
 
 // TargetHash computes the Blockcerts target hash of a credential

@@ -21,17 +21,9 @@ func (c *Credential) Doc() (map[string]any, error) {
 		var m map[string]any
 		return m, json.Unmarshal(js, &m)
 	}
-	tc, err := transcriptContextDoc()
+	ctx, err := c.docContext()
 	if err != nil {
 		return nil, err
-	}
-	ctx := make([]any, len(c.Context))
-	for i, v := range c.Context {
-		if s, ok := v.(string); ok {
-			ctx[i] = s
-		} else {
-			ctx[i] = tc
-		}
 	}
 	m := map[string]any{"@context": ctx, "id": c.ID, "type": anyStrings(c.Type), "issuer": c.Issuer,
 		"validFrom": c.ValidFrom, "credentialSubject": c.CredentialSubject.doc()}
@@ -51,6 +43,24 @@ func (c *Credential) Doc() (map[string]any, error) {
 		m["display"] = dm
 	}
 	return m, nil
+}
+
+// docContext is the @context of Doc, for a credential with no foreign
+// context.
+func (c *Credential) docContext() ([]any, error) {
+	tc, err := transcriptContextDoc()
+	if err != nil {
+		return nil, err
+	}
+	ctx := make([]any, len(c.Context))
+	for i, v := range c.Context {
+		if s, ok := v.(string); ok {
+			ctx[i] = s
+		} else {
+			ctx[i] = tc
+		}
+	}
+	return ctx, nil
 }
 
 // hasForeignContext reports a context entry other than a URL or our

@@ -71,6 +71,39 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 		return nil, [32]byte{}, err
 	}
 	defer jsonld.Release(quads)
+	return seal(quads, doc["@context"], in["@context"], cid, doc["type"], signer, id, vm, created)
+}
+
+// Seal is SignAndHash of the credential's Doc, with the same results,
+// skipping the map and its expansion when the credential is one Build
+// made (directQuads).
+func Seal(c Canonicalizer, cr *Credential, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+	if _, fast := c.(Fast); fast && directOK() {
+		if quads, ok := cr.directQuads(); ok {
+			defer jsonld.Release(quads)
+			ctx, err := cr.docContext()
+			if err != nil {
+				return nil, [32]byte{}, err
+			}
+			hctx, err := hashContext(ctx)
+			if err != nil {
+				return nil, [32]byte{}, err
+			}
+			return seal(quads, ctx, hctx, cr.ID, anyStrings(cr.Type), signer, id, vm, created)
+		}
+	}
+	doc, err := cr.Doc()
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	return SignAndHash(c, doc, signer, id, vm, created)
+}
+
+// seal signs and hashes a credential given its quads (for hashing: with
+// the fallback vocabulary, none of its IRIs under it), its @context
+// without and with the fallback vocabulary, its id and its type (nil if
+// none).
+func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
 	ds, err := canon.NewDataset(quads, canon.Options{})
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
@@ -82,7 +115,7 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	p := &DataIntegrityProof{ID: id, Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
 		ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
 	cfg := p.configMap()
-	cfg["@context"] = doc["@context"]
+	cfg["@context"] = ctx
 	cfgNQ, err := Fast{}.Canonicalize(cfg)
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("proof configuration: %w", err)
@@ -96,9 +129,9 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 
 	// The proof's quads, from a document of the credential's context, id,
 	// type and proof; its blank nodes renamed apart from the document's.
-	mini := map[string]any{"@context": in["@context"], "id": cid, "proof": p.toMap()}
-	if t, ok := doc["type"]; ok {
-		mini["type"] = t
+	mini := map[string]any{"@context": hashCtx, "id": cid, "proof": p.toMap()}
+	if typ != nil {
+		mini["type"] = typ
 	}
 	pq, err := fastQuads(mini)
 	if err != nil {

@@ -28,11 +28,11 @@ func TestAddProof(t *testing.T) {
 		var m map[string]any
 		json.Unmarshal(ours, &m)
 		sorted, _ := json.Marshal(m)
-		a, err := addProof(ours, mp)
+		a, err := addProof(nil, ours, mp)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := addProof(sorted, mp)
+		b, err := addProof(nil, sorted, mp)
 		if err != nil {
 			t.Fatal(err)
 		}

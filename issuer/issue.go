@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -212,10 +211,17 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 	if err != nil {
 		return nil, err
 	}
+	var arena []byte // the chunk's lines, reused by the next chunk
 	for base := 0; base < st.Count; base += Chunk {
 		var lines [][]byte
-		for len(lines) < Chunk && base+len(lines) < st.Count && sc.Scan() {
-			lines = append(lines, append([]byte(nil), sc.Bytes()...))
+		var spans [][2]int
+		arena = arena[:0]
+		for len(spans) < Chunk && base+len(spans) < st.Count && sc.Scan() {
+			spans = append(spans, [2]int{len(arena), len(arena) + len(sc.Bytes())})
+			arena = append(arena, sc.Bytes()...)
+		}
+		for _, sp := range spans {
+			lines = append(lines, arena[sp[0]:sp[1]:sp[1]])
 		}
 		if err := sc.Err(); err != nil {
 			return nil, err
@@ -263,12 +269,15 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			}
 			// Written compact, as cert-issuer writes credentials: a fifth
 			// smaller than indented, and written without parsing it again.
-			js, err := addProof(lines[j], mproof)
+			buf := linePool.Get().(*[]byte)
+			defer linePool.Put(buf)
+			js, err := addProof((*buf)[:0], lines[j], mproof)
 			if err != nil {
 				return fmt.Errorf("credentials.jsonl line %d: %w", i+1, err)
 			}
 			name := FileName(id)
 			js = append(js, '\n')
+			*buf = js
 			if err := stage.write(name, js); err != nil {
 				return err
 			}
@@ -301,7 +310,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 // or as its only proof. prepare writes the proofs last, and then the rest
 // of the line is kept byte for byte; a line of another shape (written by
 // an earlier version) goes through a map.
-func addProof(line []byte, mp credential.DataIntegrityProof) ([]byte, error) {
+func addProof(dst, line []byte, mp credential.DataIntegrityProof) ([]byte, error) {
 	line = bytes.TrimSpace(line)
 	key := []byte(`,"proof":[`)
 	if i := bytes.LastIndex(line, key); i > 0 && bytes.HasSuffix(line, []byte("]}")) {
@@ -312,7 +321,10 @@ func addProof(line []byte, mp credential.DataIntegrityProof) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			return slices.Concat(line[:len(line)-2], []byte(","), pj, []byte("]}")), nil
+			dst = append(dst, line[:len(line)-2]...)
+			dst = append(dst, ',')
+			dst = append(dst, pj...)
+			return append(dst, "]}"...), nil
 		}
 	}
 	var doc map[string]any
@@ -332,8 +344,26 @@ func addProof(line []byte, mp credential.DataIntegrityProof) ([]byte, error) {
 	default:
 		return nil, errors.New("expected the signature in an array")
 	}
-	return json.Marshal(doc)
+	js, err := json.Marshal(doc)
+	return append(dst, js...), err
 }
+
+// encodeLine is json.Marshal(c) and a newline, in a buffer from
+// encodePool.
+func encodeLine(c *credential.Credential) (*bytes.Buffer, error) {
+	b := encodePool.Get().(*bytes.Buffer)
+	b.Reset()
+	if err := json.NewEncoder(b).Encode(c); err != nil {
+		encodePool.Put(b)
+		return nil, err
+	}
+	return b, nil
+}
+
+var encodePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// linePool holds the buffers finish writes credentials from.
+var linePool = sync.Pool{New: func() any { return new([]byte) }}
 
 func now(s Settings) time.Time {
 	if s.Now != nil {
@@ -378,7 +408,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			}
 			records[j] = r
 		}
-		lines := make([][]byte, m)
+		lines := make([]*bytes.Buffer, m)
 		ids := make([]string, m)
 		for j := range ids {
 			ids[j] = credential.NewID()
@@ -400,13 +430,13 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			if err != nil {
 				return fmt.Errorf("record %d (student %s): build: %w", i+1, records[j].StudentID, err)
 			}
-			doc, err := c.Doc()
-			if err != nil {
-				return err
-			}
 			index[i] = [2]string{ids[j], records[j].StudentID}
 			if s.Signer == nil {
-				if lines[j], err = json.Marshal(c); err != nil {
+				doc, err := c.Doc()
+				if err != nil {
+					return err
+				}
+				if lines[j], err = encodeLine(c); err != nil {
 					return err
 				}
 				if leaves[i], err = credential.TargetHash(canon, doc, 0); err != nil {
@@ -414,7 +444,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 				}
 				return nil
 			}
-			sig, leaf, err := credential.SignAndHash(canon, doc, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+			sig, leaf, err := credential.Seal(canon, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
 			if err != nil {
 				return fmt.Errorf("record %d (student %s): sign and hash: %w", i+1, records[j].StudentID, err)
 			}
@@ -422,7 +452,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			// its signature, which comes last (finish adds the Merkle
 			// proof after it).
 			c.Proof = []any{sig}
-			if lines[j], err = json.Marshal(c); err != nil {
+			if lines[j], err = encodeLine(c); err != nil {
 				return err
 			}
 			leaves[i] = leaf
@@ -432,8 +462,8 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			return nil, nil, nil, err
 		}
 		for _, l := range lines {
-			w.Write(l)
-			w.WriteByte('\n')
+			w.Write(l.Bytes())
+			encodePool.Put(l)
 		}
 		done += m
 		if s.Progress != nil {

@@ -47,11 +47,7 @@ func ToRDF(doc map[string]any, load Loader) (quads []canon.Quad, err error) {
 		}
 	}()
 	p := &proc{load: load, ids: map[string]string{}, iris: make(map[string]bool, 64)}
-	if b, ok := quadPool.Get().(*[]canon.Quad); ok {
-		p.quads = (*b)[:0]
-	} else {
-		p.quads = make([]canon.Quad, 0, 512)
-	}
+	p.quads = Buffer()
 	root, err := p.process(initial, map[string]any{}, "j:{}", true, false)
 	if err != nil {
 		return nil, err
@@ -92,15 +88,19 @@ func (p *proc) idTerm(id string) (canon.Term, error) {
 		return p.blankFor(id[2:]), nil
 	}
 	if !p.iris[id] {
-		if !absolute(id) {
-			return canon.Term{}, unsupported("not an absolute IRI: " + id)
-		}
-		if (strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://")) && !validURL(id) {
-			return canon.Term{}, unsupported("IRI json-gold would drop: " + id)
+		if !IRIOK(id) {
+			return canon.Term{}, unsupported("not an absolute IRI, or one json-gold would drop: " + id)
 		}
 		p.iris[id] = true // a document repeats its properties' and types' IRIs
 	}
 	return canon.Term{Kind: canon.IRI, Value: id}, nil
+}
+
+// IRIOK reports whether ToRDF writes iri, an expanded IRI, as an IRI
+// term: it is absolute and, under http and https, json-gold keeps it.
+// Otherwise ToRDF leaves the document to json-gold.
+func IRIOK(iri string) bool {
+	return absolute(iri) && (!strings.HasPrefix(iri, "http://") && !strings.HasPrefix(iri, "https://") || validURL(iri))
 }
 
 // keyTerm expands a property key; ok is false for keys that are dropped.
@@ -552,6 +552,15 @@ func isHex(c byte) bool {
 }
 
 var quadPool sync.Pool
+
+// Buffer is an empty slice of quads to append to, from those Release gave
+// back when it can; Release it after use.
+func Buffer() []canon.Quad {
+	if b, ok := quadPool.Get().(*[]canon.Quad); ok {
+		return (*b)[:0]
+	}
+	return make([]canon.Quad, 0, 512)
+}
 
 // Release gives back the slice ToRDF returned, for reuse; the caller must
 // not use it afterwards.

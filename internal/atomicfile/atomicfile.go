@@ -36,7 +36,7 @@ func Stream(dir, pattern string, perm os.FileMode, fn func(w io.Writer) error, n
 	if err := tmp.Chmod(perm); err != nil {
 		return fail(err)
 	}
-	w := bufio.NewWriterSize(tmp, 1<<20)
+	w := bufio.NewWriterSize(tmp, 64<<10)
 	if err := fn(w); err != nil {
 		return fail(err)
 	}

@@ -1,0 +1,270 @@
+package credential
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/etranscript/etranscript/canon"
+	"github.com/etranscript/etranscript/jsonld"
+	"github.com/etranscript/etranscript/transcript"
+)
+
+// The IRIs our contexts give the credential's terms (VC 2.0, Bitstring
+// Status List, Blockcerts 3.1, and transcript-context.json).
+const (
+	rdfType   = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+	xsdDate   = "http://www.w3.org/2001/XMLSchema#date"
+	xsdTime   = "http://www.w3.org/2001/XMLSchema#dateTime"
+	xsdBool   = "http://www.w3.org/2001/XMLSchema#boolean"
+	vcNS      = "https://www.w3.org/2018/credentials#"
+	statusNS  = "https://www.w3.org/ns/credentials/status#"
+	bcNS      = "https://w3id.org/blockcerts#"
+	etNS      = "https://w3id.org/etranscript/v1#"
+	schemaNam = "https://schema.org/name"
+)
+
+// directTypes are the credential types Build writes and their IRIs.
+var directTypes = map[string]string{
+	"VerifiableCredential": vcNS + "VerifiableCredential",
+	"BlockcertsCredential": bcNS + "BlockcertsCredential",
+}
+
+// directQuads returns the credential's RDF, the quads JSON-LD 1.1's
+// Deserialize JSON-LD to RDF (§8.1) gives for c.Doc(), written straight
+// from the fields: for the credentials Build makes, expanding the document
+// through its contexts cost more than canonicalizing it. ok is false for
+// any credential of another shape (other contexts, types, a proof) or
+// with an IRI-valued field (id, issuer, a status entry's id and list)
+// that is not a plain absolute IRI of the schemes http, https, urn or did:
+// those go through package jsonld, which knows the rules for the rest
+// (compact IRIs, relative references, blank node identifiers).
+//
+// Every other value is a string literal as written, or typed where the
+// context coerces it (validFrom, validUntil, admitted, conferred), and an
+// empty optional field (omitempty) has no statement, as it has no JSON.
+// directOK checks, once, that this agrees with package jsonld on a
+// credential with every field, and the tests compare the two on every
+// shape of credential under fuzzing.
+func (c *Credential) directQuads() (quads []canon.Quad, ok bool) {
+	if c.Proof != nil || !c.standardContext() || len(c.Type) != 2 || c.Type[0] != "VerifiableCredential" || c.Type[1] != "BlockcertsCredential" {
+		return nil, false
+	}
+	e := emitter{q: jsonld.Buffer(), ok: true}
+	cred := e.iri(c.ID)
+	for _, t := range c.Type {
+		e.q = append(e.q, canon.Quad{S: cred, P: iriTerm(rdfType), O: iriTerm(directTypes[t]), G: defaultGraph})
+	}
+	e.opt(cred, schemaNam, c.Name)
+	e.link(cred, vcNS+"issuer", e.iri(c.Issuer))
+	e.typed(cred, vcNS+"validFrom", c.ValidFrom, xsdTime)
+	if c.ValidUntil != "" {
+		e.typed(cred, vcNS+"validUntil", c.ValidUntil, xsdTime)
+	}
+	e.subject(cred, &c.CredentialSubject)
+	for i := range c.CredentialStatus {
+		st := &c.CredentialStatus[i]
+		if st.Type != "BitstringStatusListEntry" {
+			e.ok = false
+			break
+		}
+		id := e.iri(st.ID)
+		e.link(cred, vcNS+"credentialStatus", id)
+		e.link(id, rdfType, iriTerm(statusNS+"BitstringStatusListEntry"))
+		e.lit(id, statusNS+"statusPurpose", st.StatusPurpose)
+		e.lit(id, statusNS+"statusListIndex", st.StatusListIndex)
+		e.link(id, statusNS+"statusListCredential", e.iri(st.StatusListCredential))
+	}
+	if d := c.Display; d != nil {
+		n := e.node(cred, bcNS+"display")
+		e.lit(n, bcNS+"contentMediaType", d.ContentMediaType)
+		e.lit(n, bcNS+"content", d.Content)
+		e.opt(n, bcNS+"contentEncoding", d.ContentEncoding)
+	}
+	if !e.ok {
+		jsonld.Release(e.q)
+		return nil, false
+	}
+	return e.q, true
+}
+
+func (e *emitter) subject(cred canon.Term, s *Subject) {
+	n := e.node(cred, vcNS+"credentialSubject")
+	e.lit(n, schemaNam, s.Name)
+	e.opt(n, etNS+"nameLocal", s.NameLocal)
+	e.lit(n, etNS+"studentId", s.StudentID)
+	r := e.node(n, etNS+"recipient")
+	e.lit(r, etNS+"identityHash", s.Recipient.Identity)
+	e.typed(r, etNS+"hashed", strconv.FormatBool(s.Recipient.Hashed), xsdBool)
+	e.lit(r, etNS+"salt", s.Recipient.Salt)
+	p := e.node(n, etNS+"program")
+	e.lit(p, etNS+"code", s.Program.Code)
+	e.lit(p, schemaNam, s.Program.Name)
+	e.lit(p, etNS+"level", s.Program.Level)
+	if s.Program.Admitted != "" {
+		e.typed(p, etNS+"admitted", s.Program.Admitted, xsdDate)
+	}
+	for i := range s.Terms {
+		t := &s.Terms[i]
+		tn := e.node(n, etNS+"terms")
+		e.lit(tn, etNS+"term", t.Term)
+		e.lit(tn, etNS+"scale", t.Scale)
+		for j := range t.Courses {
+			c := &t.Courses[j]
+			cn := e.node(tn, etNS+"courses")
+			e.lit(cn, etNS+"code", c.Code)
+			e.lit(cn, etNS+"title", c.Title)
+			e.lit(cn, etNS+"credits", c.Credits)
+			e.lit(cn, etNS+"grade", c.Grade)
+			e.opt(cn, etNS+"gradePoints", c.GradePoints)
+		}
+		e.opt(tn, etNS+"tga", t.TGA)
+		e.lit(tn, etNS+"termCredits", t.TermCredits)
+	}
+	e.opt(n, etNS+"cga", s.CGA)
+	e.lit(n, etNS+"scale", s.Scale)
+	e.lit(n, etNS+"creditsEarned", s.CreditsEarned)
+	e.lit(n, etNS+"creditsInAverage", s.CreditsInAverage)
+	e.lit(n, etNS+"gradingScheme", s.GradingScheme)
+	if a := s.Award; a != nil {
+		an := e.node(n, etNS+"award")
+		e.lit(an, etNS+"degree", a.Degree)
+		e.opt(an, etNS+"major", a.Major)
+		e.opt(an, etNS+"classification", a.Classification)
+		if a.Conferred != "" {
+			e.typed(an, etNS+"conferred", a.Conferred, xsdDate)
+		}
+	}
+}
+
+// standardContext reports the @context Build writes.
+func (c *Credential) standardContext() bool {
+	if len(c.Context) != 4 || c.Context[0] != VCv2Context || c.Context[1] != DataIntegrityContext || c.Context[2] != BlockcertsV31Context {
+		return false
+	}
+	tc, ok := c.Context[3].(json.RawMessage)
+	return ok && string(tc) == string(TranscriptContext)
+}
+
+var defaultGraph = canon.Term{Kind: canon.DefaultGraph}
+
+func iriTerm(v string) canon.Term { return canon.Term{Kind: canon.IRI, Value: v} }
+
+// emitter appends a document's quads; ok turns false at the first value
+// the direct conversion does not take.
+type emitter struct {
+	q      []canon.Quad
+	blanks int
+	ok     bool
+}
+
+// iri is an IRI-valued field's term: an absolute IRI under a scheme no
+// context defines as a prefix, that package jsonld would write as is.
+func (e *emitter) iri(v string) canon.Term {
+	scheme, _, _ := strings.Cut(v, ":")
+	switch scheme {
+	case "http", "https", "urn", "did":
+		if jsonld.IRIOK(v) {
+			return iriTerm(v)
+		}
+	}
+	e.ok = false
+	return canon.Term{}
+}
+
+// node is a new blank node, the object of s's property p.
+func (e *emitter) node(s canon.Term, p string) canon.Term {
+	n := canon.Term{Kind: canon.Blank, Value: blankLabel(e.blanks)}
+	e.blanks++
+	e.link(s, p, n)
+	return n
+}
+
+func (e *emitter) link(s canon.Term, p string, o canon.Term) {
+	e.q = append(e.q, canon.Quad{S: s, P: iriTerm(p), O: o, G: defaultGraph})
+}
+
+// lit is a string literal.
+func (e *emitter) lit(s canon.Term, p, v string) {
+	e.link(s, p, canon.Term{Kind: canon.Literal, Value: v})
+}
+
+// opt is a string literal of a field that JSON omits when empty.
+func (e *emitter) opt(s canon.Term, p, v string) {
+	if v != "" {
+		e.lit(s, p, v)
+	}
+}
+
+func (e *emitter) typed(s canon.Term, p, v, dt string) {
+	e.link(s, p, canon.Term{Kind: canon.Literal, Value: v, Datatype: dt})
+}
+
+// blankLabels are the first blank node labels, made once.
+var blankLabels = func() []string {
+	l := make([]string, 1024)
+	for i := range l {
+		l[i] = "x" + strconv.Itoa(i)
+	}
+	return l
+}()
+
+func blankLabel(i int) string {
+	if i < len(blankLabels) {
+		return blankLabels[i]
+	}
+	return "x" + strconv.Itoa(i)
+}
+
+// directOK reports whether directQuads agrees with package jsonld on a
+// credential with every field: checked once, at first use, so that a
+// change of context cannot make the direct conversion wrong unseen (it is
+// then not used).
+var directOK = sync.OnceValue(func() bool {
+	c := directProbe()
+	got, ok := c.directQuads()
+	if !ok {
+		return false
+	}
+	defer jsonld.Release(got)
+	doc, err := c.Doc()
+	if err != nil {
+		return false
+	}
+	in, err := HashInput(doc, 0)
+	if err != nil {
+		return false
+	}
+	want, err := jsonld.ToRDF(in, loadContext)
+	if err != nil {
+		return false
+	}
+	defer jsonld.Release(want)
+	g, err1 := canon.Canonicalize(got, canon.Options{})
+	w, err2 := canon.Canonicalize(want, canon.Options{})
+	return err1 == nil && err2 == nil && string(g.NQuads) == string(w.NQuads)
+})
+
+// directProbe is a credential with every field set, each to its own value.
+func directProbe() *Credential {
+	f := func(s string) string { return "probe " + s }
+	return &Credential{
+		Context: []any{VCv2Context, DataIntegrityContext, BlockcertsV31Context, TranscriptContext},
+		ID:      "urn:uuid:00000000-0000-4000-8000-000000000000",
+		Type:    []string{"VerifiableCredential", "BlockcertsCredential"},
+		Name:    f("name"), Issuer: "https://probe.example/issuer", ValidFrom: "2026-01-01T00:00:00Z", ValidUntil: "2036-01-01T00:00:00Z",
+		CredentialSubject: Subject{
+			Name: f("subject name"), NameLocal: f("local name"), StudentID: f("id"),
+			Recipient: Recipient{Identity: f("identity"), Hashed: true, Salt: f("salt")},
+			Program:   transcript.Program{Code: f("program code"), Name: f("program name"), Level: f("level"), Admitted: "2020-09-01"},
+			Terms: []Term{{Term: f("term"), Scale: f("term scale"), TGA: f("tga"), TermCredits: f("term credits"),
+				Courses: []Course{{Code: f("code"), Title: f("title"), Credits: f("credits"), Grade: f("grade"), GradePoints: f("points")}}}},
+			CGA: f("cga"), Scale: f("scale"), CreditsEarned: f("earned"), CreditsInAverage: f("in average"), GradingScheme: f("scheme"),
+			Award: &transcript.Award{Degree: f("degree"), Major: f("major"), Classification: f("class"), Conferred: "2024-06-30"},
+		},
+		CredentialStatus: []StatusEntry{{ID: "https://probe.example/status#1", Type: "BitstringStatusListEntry", StatusPurpose: "revocation",
+			StatusListIndex: "1", StatusListCredential: "https://probe.example/status"}},
+		Display: &Display{ContentMediaType: "text/html", Content: f("content"), ContentEncoding: f("encoding")},
+	}
+}
