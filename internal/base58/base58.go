@@ -1,9 +1,10 @@
 // Package base58 is the Bitcoin base58 alphabet's encoding (the "z"
 // multibase of Data Integrity proofs and Multikeys, and MerkleProof2019's
-// proofValue), in time close to linear: it converts through math/big,
-// whose radix conversion is subquadratic, where the usual byte-at-a-time
-// algorithm is quadratic (a 700-byte Merkle proof of a 100,000-credential
-// batch took half a millisecond that way).
+// proofValue), converted through math/big, whose radix conversion is
+// subquadratic, where the usual byte-at-a-time algorithm is quadratic
+// (BenchmarkEncode, on the project's VM: mr-tron/base58 41 µs for the
+// 950-byte proof of a 1,000-credential batch and 90 µs for the 1,400
+// bytes of a 100,000-credential batch's; this package 25 and 40 µs).
 package base58
 
 import (

@@ -3,6 +3,7 @@ package base58
 import (
 	"bytes"
 	"crypto/rand"
+	"fmt"
 	"testing"
 
 	mr "github.com/mr-tron/base58"
@@ -54,16 +55,20 @@ func FuzzDecode(f *testing.F) {
 }
 
 func BenchmarkEncode(b *testing.B) {
-	x := make([]byte, 700) // a MerkleProof2019 of a 100,000-credential batch
-	rand.Read(x)
-	b.Run("mr-tron", func(b *testing.B) {
-		for b.Loop() {
-			mr.Encode(x)
-		}
-	})
-	b.Run("big", func(b *testing.B) {
-		for b.Loop() {
-			Encode(x)
-		}
-	})
+	// MerkleProof2019 proofValues: of a 1,000-credential batch (a path of
+	// ten steps) and of a 100,000-credential batch.
+	for _, n := range []int{950, 1400} {
+		x := make([]byte, n)
+		rand.Read(x)
+		b.Run(fmt.Sprintf("%d/mr-tron", n), func(b *testing.B) {
+			for b.Loop() {
+				mr.Encode(x)
+			}
+		})
+		b.Run(fmt.Sprintf("%d/ours", n), func(b *testing.B) {
+			for b.Loop() {
+				Encode(x)
+			}
+		})
+	}
 }
