@@ -138,6 +138,52 @@ func (e *emitter) subject(cred canon.Term, s *Subject) {
 	}
 }
 
+// The IRIs of the Data Integrity terms of our proofs.
+const (
+	secNS   = "https://w3id.org/security#"
+	created = "http://purl.org/dc/terms/created"
+)
+
+// proofQuads returns the RDF of an eddsa-rdfc-2022 proof as Seal makes it
+// (for a credential of directQuads, when direct is set), written straight
+// from its fields as directQuads writes the credential's: with cred "",
+// its configuration (the proof without its value) as a document of the
+// credential's context; else the proof as the credential cred's, in a
+// graph of its own (the "proof" term is an @graph container, VC Data
+// Integrity 1.0 §2.1), with the credential's types. ok is false for a
+// proof of another shape.
+func proofQuads(p *DataIntegrityProof, cred string, direct bool) (quads []canon.Quad, ok bool) {
+	if !direct || p.Type != "DataIntegrityProof" || p.Cryptosuite != EdDSARDFC2022 ||
+		p.ProofPurpose != "assertionMethod" || p.PreviousProof != "" {
+		return nil, false
+	}
+	e := emitter{q: jsonld.Buffer(), ok: true}
+	g := defaultGraph
+	if cred != "" {
+		c := e.iri(cred)
+		for _, t := range [...]string{"VerifiableCredential", "BlockcertsCredential"} {
+			e.link(c, rdfType, iriTerm(directTypes[t]))
+		}
+		g = canon.Term{Kind: canon.Blank, Value: "proof"}
+		e.link(c, secNS+"proof", g)
+	}
+	id := e.iri(p.ID)
+	add := func(pred string, o canon.Term) { e.q = append(e.q, canon.Quad{S: id, P: iriTerm(pred), O: o, G: g}) }
+	add(rdfType, iriTerm(secNS+"DataIntegrityProof"))
+	add(created, canon.Term{Kind: canon.Literal, Value: p.Created, Datatype: xsdTime})
+	add(secNS+"cryptosuite", canon.Term{Kind: canon.Literal, Value: p.Cryptosuite, Datatype: secNS + "cryptosuiteString"})
+	add(secNS+"proofPurpose", iriTerm(secNS+"assertionMethod"))
+	if cred != "" {
+		add(secNS+"proofValue", canon.Term{Kind: canon.Literal, Value: p.ProofValue, Datatype: secNS + "multibase"})
+	}
+	add(secNS+"verificationMethod", e.iri(p.VerificationMethod))
+	if !e.ok {
+		jsonld.Release(e.q)
+		return nil, false
+	}
+	return e.q, true
+}
+
 // standardContext reports the @context Build writes.
 func (c *Credential) standardContext() bool {
 	if len(c.Context) != 4 || c.Context[0] != VCv2Context || c.Context[1] != DataIntegrityContext || c.Context[2] != BlockcertsV31Context {
@@ -217,17 +263,12 @@ func blankLabel(i int) string {
 	return "x" + strconv.Itoa(i)
 }
 
-// directOK reports whether directQuads agrees with package jsonld on a
-// credential with every field: checked once, at first use, so that a
-// change of context cannot make the direct conversion wrong unseen (it is
-// then not used).
+// directOK reports whether directQuads and proofQuads agree with package
+// jsonld on a credential with every field and its proof: checked once, at
+// first use, so that a change of context cannot make the direct
+// conversion wrong unseen (it is then not used).
 var directOK = sync.OnceValue(func() bool {
 	c := directProbe()
-	got, ok := c.directQuads()
-	if !ok {
-		return false
-	}
-	defer jsonld.Release(got)
 	doc, err := c.Doc()
 	if err != nil {
 		return false
@@ -236,7 +277,35 @@ var directOK = sync.OnceValue(func() bool {
 	if err != nil {
 		return false
 	}
-	want, err := jsonld.ToRDF(in, loadContext)
+	p := &DataIntegrityProof{ID: "urn:uuid:00000000-0000-4000-8000-000000000001", Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
+		ProofPurpose: "assertionMethod", Created: "2026-01-01T00:00:00Z", VerificationMethod: "https://probe.example/issuer#key-1", ProofValue: "zProbe"}
+	cfg := p.configMap()
+	cfg["@context"] = doc["@context"]
+	mini := map[string]any{"@context": in["@context"], "id": c.ID, "type": doc["type"], "proof": p.toMap()}
+	for _, probe := range []struct {
+		direct func() ([]canon.Quad, bool)
+		doc    map[string]any
+	}{
+		{c.directQuads, in},
+		{func() ([]canon.Quad, bool) { return proofQuads(p, "", true) }, cfg},
+		{func() ([]canon.Quad, bool) { return proofQuads(p, c.ID, true) }, mini},
+	} {
+		if !sameRDF(probe.direct, probe.doc) {
+			return false
+		}
+	}
+	return true
+})
+
+// sameRDF reports whether the quads direct returns and those of doc have
+// the same canonical form.
+func sameRDF(direct func() ([]canon.Quad, bool), doc map[string]any) bool {
+	got, ok := direct()
+	if !ok {
+		return false
+	}
+	defer jsonld.Release(got)
+	want, err := jsonld.ToRDF(doc, loadContext)
 	if err != nil {
 		return false
 	}
@@ -244,7 +313,7 @@ var directOK = sync.OnceValue(func() bool {
 	g, err1 := canon.Canonicalize(got, canon.Options{})
 	w, err2 := canon.Canonicalize(want, canon.Options{})
 	return err1 == nil && err2 == nil && string(g.NQuads) == string(w.NQuads)
-})
+}
 
 // directProbe is a credential with every field set, each to its own value.
 func directProbe() *Credential {

@@ -57,9 +57,19 @@ func sameAsDoc(t *testing.T, name string, c *credential.Credential, direct bool,
 			t.Fatalf("%s: direct quads\n%s\nexpansion of the document\n%s", name, got, want)
 		}
 	}
-	const vm, created = "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z"
-	p, leaf, err := credential.Seal(credential.Fast{}, c, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
-	wp, wleaf, werr := credential.SignAndHash(oracle, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
+	sameSealAsDoc(t, name, c, oracle, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z")
+}
+
+// sameSealAsDoc requires Seal to give what SignAndHash gives on the Doc
+// with oracle, for a proof of the given id, verification method and date.
+func sameSealAsDoc(t *testing.T, name string, c *credential.Credential, oracle credential.Canonicalizer, id, vm, created string) {
+	t.Helper()
+	doc, err := c.Doc()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	p, leaf, err := credential.Seal(credential.Fast{}, c, sealKey, id, vm, created)
+	wp, wleaf, werr := credential.SignAndHash(oracle, doc, sealKey, id, vm, created)
 	if (err == nil) != (werr == nil) {
 		t.Fatalf("%s: Seal error %v, SignAndHash %v", name, err, werr)
 	}
@@ -146,6 +156,19 @@ func TestDirect(t *testing.T) {
 		m.f(c)
 		sameAsDoc(t, m.name, c, m.direct, credential.JSONGold{})
 	}
+	// Proofs the direct conversion takes (an http verification method, a
+	// date that is not one) and those it leaves to package jsonld.
+	c := built(t, 3, 1, statusPair)
+	for _, p := range []struct{ name, id, vm, created string }{
+		{"ok/proof-http-method", "urn:uuid:4e2b3c1d-0000-4000-8000-000000000002", "http://registry.example.edu/k#1", "2026-06-30T00:00:00Z"},
+		{"ok/proof-did-method", "urn:uuid:4e2b3c1d-0000-4000-8000-000000000002", "did:example:123#key-1", "not a date"},
+		{"ok/proof-no-method", "urn:uuid:4e2b3c1d-0000-4000-8000-000000000002", "", "2026-06-30T00:00:00Z"},
+		{"ok/proof-compact-method", "urn:uuid:4e2b3c1d-0000-4000-8000-000000000002", "sec:key", "2026-06-30T00:00:00Z"},
+		{"ok/proof-no-id", "", "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z"},
+		{"ok/proof-blank-id", "_:p", "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z"},
+	} {
+		sameSealAsDoc(t, p.name, c, credential.JSONGold{}, p.id, p.vm, p.created)
+	}
 	// Sizes, with and without the optional fields, against package jsonld.
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, courses := range []int{0, 1, 2, 5, 13, 40, 77, 120, 200} {
@@ -171,5 +194,7 @@ func FuzzDirect(f *testing.F) {
 		c.Issuer, c.ID, c.CredentialStatus[0].ID, c.ValidFrom = issuer, id, statusID, validFrom
 		_, direct := credential.DirectNQuads(c)
 		sameAsDoc(t, "input", c, direct, separate{})
+		// The same text as the proof's id, verification method and date.
+		sameSealAsDoc(t, "proof", built(t, 1, 1, nil), separate{}, statusID, issuer, name)
 	})
 }

@@ -71,7 +71,7 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 		return nil, [32]byte{}, err
 	}
 	defer jsonld.Release(quads)
-	return seal(quads, doc["@context"], in["@context"], cid, doc["type"], signer, id, vm, created)
+	return seal(quads, doc["@context"], in["@context"], cid, doc["type"], false, signer, id, vm, created)
 }
 
 // Seal is SignAndHash of the credential's Doc, with the same results,
@@ -79,17 +79,8 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 // made (directQuads).
 func Seal(c Canonicalizer, cr *Credential, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
 	if _, fast := c.(Fast); fast && directOK() {
-		if quads, ok := cr.directQuads(); ok {
-			defer jsonld.Release(quads)
-			ctx, err := cr.docContext()
-			if err != nil {
-				return nil, [32]byte{}, err
-			}
-			hctx, err := hashContext(ctx)
-			if err != nil {
-				return nil, [32]byte{}, err
-			}
-			return seal(quads, ctx, hctx, cr.ID, anyStrings(cr.Type), signer, id, vm, created)
+		if p, leaf, err := sealDirect(cr, signer, id, vm, created); !errors.Is(err, errSlowPath) {
+			return p, leaf, err
 		}
 	}
 	doc, err := cr.Doc()
@@ -99,11 +90,32 @@ func Seal(c Canonicalizer, cr *Credential, signer crypto.Signer, id, vm, created
 	return SignAndHash(c, doc, signer, id, vm, created)
 }
 
+// sealDirect is Seal through directQuads, or errSlowPath.
+func sealDirect(cr *Credential, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+	quads, ok := cr.directQuads()
+	if !ok {
+		return nil, [32]byte{}, errSlowPath
+	}
+	defer jsonld.Release(quads)
+	ctx, err := cr.docContext()
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	hctx, err := hashContext(ctx)
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	return seal(quads, ctx, hctx, cr.ID, anyStrings(cr.Type), true, signer, id, vm, created)
+}
+
 // seal signs and hashes a credential given its quads (for hashing: with
 // the fallback vocabulary, none of its IRIs under it), its @context
 // without and with the fallback vocabulary, its id and its type (nil if
 // none).
-func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+//
+// direct is set for a credential whose quads are directQuads: then the
+// proof is converted by proofQuads too, when it takes it.
+func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, direct bool, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
 	ds, err := canon.NewDataset(quads, canon.Options{})
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
@@ -114,11 +126,20 @@ func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, signer cryp
 	}
 	p := &DataIntegrityProof{ID: id, Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
 		ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
-	cfg := p.configMap()
-	cfg["@context"] = ctx
-	cfgNQ, err := Fast{}.Canonicalize(cfg)
-	if err != nil {
-		return nil, [32]byte{}, fmt.Errorf("proof configuration: %w", err)
+	var cfgNQ []byte
+	if cq, ok := proofQuads(p, "", direct); ok {
+		res, err := canon.Canonicalize(cq, canon.Options{})
+		jsonld.Release(cq)
+		if err != nil {
+			return nil, [32]byte{}, fmt.Errorf("proof configuration: %w", err)
+		}
+		cfgNQ = res.NQuads
+	} else {
+		cfg := p.configMap()
+		cfg["@context"] = ctx
+		if cfgNQ, err = (Fast{}).Canonicalize(cfg); err != nil {
+			return nil, [32]byte{}, fmt.Errorf("proof configuration: %w", err)
+		}
 	}
 	h1 := sha256.Sum256(cfgNQ)
 	sig, err := signer.Sign(nil, append(h1[:], h2...), crypto.Hash(0))
@@ -129,23 +150,25 @@ func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, signer cryp
 
 	// The proof's quads, from a document of the credential's context, id,
 	// type and proof; its blank nodes renamed apart from the document's.
-	mini := map[string]any{"@context": hashCtx, "id": cid, "proof": p.toMap()}
-	if typ != nil {
-		mini["type"] = typ
-	}
-	pq, err := fastQuads(mini)
-	if err != nil {
-		return nil, [32]byte{}, err
-	}
-	defer jsonld.Release(pq)
-	for i := range pq {
-		q := &pq[i]
-		for _, t := range [...]*canon.Term{&q.S, &q.O, &q.G} {
-			if t.Kind == canon.Blank {
-				t.Value = "p" + t.Value
+	pq, ok := proofQuads(p, cid, direct)
+	if !ok {
+		mini := map[string]any{"@context": hashCtx, "id": cid, "proof": p.toMap()}
+		if typ != nil {
+			mini["type"] = typ
+		}
+		if pq, err = fastQuads(mini); err != nil {
+			return nil, [32]byte{}, err
+		}
+		for i := range pq {
+			q := &pq[i]
+			for _, t := range [...]*canon.Term{&q.S, &q.O, &q.G} {
+				if t.Kind == canon.Blank {
+					t.Value = "p" + t.Value
+				}
 			}
 		}
 	}
+	defer jsonld.Release(pq)
 	// The document's blank nodes keep their first-degree hashes: no quad
 	// of the proof mentions them.
 	signed, err := ds.With(pq)
