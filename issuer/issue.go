@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -383,8 +382,14 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	b := job.Batch
 	in := credential.Issue{Issuer: s.IssuerURL, IssuerName: s.IssuerName, Issued: now(s), Scheme: s.Scheme}
 	n := b.Len()
-	next, stop := iter.Pull2(b.All())
-	defer stop()
+	// The records are read, and their ids and status entries assigned, a
+	// chunk ahead of the chunk being built.
+	pctx, cancel := context.WithCancel(ctx)
+	var reader sync.WaitGroup
+	defer reader.Wait()
+	defer cancel()
+	chunks := make(chan pending, 1)
+	reader.Go(func() { readAhead(pctx, b, n, s, chunks) })
 	leaves := make([]merkle.Hash, n)
 	index := make([][2]string, n) // credential id, student id
 	path := filepath.Join(job.Dir, "credentials.jsonl")
@@ -395,31 +400,12 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
 	done := 0
-	for base := 0; base < n; base += Chunk {
-		m := min(Chunk, n-base)
-		records := make([]*transcript.Record, m)
-		for j := range records {
-			r, err, ok := next()
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			if !ok {
-				return nil, nil, nil, fmt.Errorf("%d records, %d expected", base+j, n)
-			}
-			records[j] = r
+	for p := range chunks {
+		if p.err != nil {
+			return nil, nil, nil, p.err
 		}
+		base, m, records, ids, entries := done, len(p.records), p.records, p.ids, p.entries
 		lines := make([]*bytes.Buffer, m)
-		ids := make([]string, m)
-		for j := range ids {
-			ids[j] = credential.NewID()
-		}
-		var entries [][]credential.StatusEntry
-		if s.Status != nil {
-			var err error
-			if entries, err = s.Status(ctx, b.BatchID(), ids); err != nil {
-				return nil, nil, nil, err
-			}
-		}
 		err := parallel(ctx, m, s.Workers, nil, func(j int) error {
 			i := base + j
 			var st []credential.StatusEntry
@@ -470,8 +456,8 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			s.Progress(done, n)
 		}
 	}
-	if _, err, ok := next(); ok || err != nil {
-		return nil, nil, nil, fmt.Errorf("more records than the %d expected (%v)", n, err)
+	if done != n {
+		return nil, nil, nil, fmt.Errorf("%d records, %d expected", done, n)
 	}
 	if err := w.Flush(); err != nil {
 		return nil, nil, nil, err
@@ -503,6 +489,65 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	root := tree.Root()
 	st := &State{dir: job.Dir, Batch: b.BatchID(), Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
 	return st, leaves, tree, st.save()
+}
+
+// pending is a chunk of the batch, with its credential ids and status
+// entries, or the error that ended the reading.
+type pending struct {
+	records []*transcript.Record
+	ids     []string
+	entries [][]credential.StatusEntry
+	err     error
+}
+
+// readAhead sends b's records to out a chunk at a time, with their ids
+// and status entries, then closes out. It checks there are n records;
+// after an error it sends it and stops, and it stops when ctx is done.
+func readAhead(ctx context.Context, b transcript.Records, n int, s Settings, out chan<- pending) {
+	defer close(out)
+	send := func(p pending) bool {
+		select {
+		case out <- p:
+			return p.err == nil
+		case <-ctx.Done():
+			return false
+		}
+	}
+	var cur pending
+	count := 0
+	for r, err := range b.All() {
+		switch {
+		case err != nil:
+			send(pending{err: err})
+			return
+		case count == n:
+			send(pending{err: fmt.Errorf("more records than the %d expected", n)})
+			return
+		}
+		cur.records = append(cur.records, r)
+		count++
+		if len(cur.records) < Chunk && count < n {
+			continue
+		}
+		cur.ids = make([]string, len(cur.records))
+		for j := range cur.ids {
+			cur.ids[j] = credential.NewID()
+		}
+		if s.Status != nil {
+			var err error
+			if cur.entries, err = s.Status(ctx, b.BatchID(), cur.ids); err != nil {
+				send(pending{err: err})
+				return
+			}
+		}
+		if !send(cur) {
+			return
+		}
+		cur = pending{}
+	}
+	if count < n {
+		send(pending{err: fmt.Errorf("%d records, %d expected", count, n)})
+	}
 }
 
 // indexFile holds each credential's id and student id, in batch order.
@@ -635,11 +680,12 @@ func (b *Batch) writeManifest() error {
 // staging writes output files into hidden staging directories inside the
 // output directory, one per worker, and renames each into place. A
 // directory takes one file creation at a time (it is locked meanwhile, and
-// creating a file costs more than writing it: on the project's VM 0.3 ms
-// for a 20 KB credential, against 0.04 ms to rename it), so workers that
-// create in the same directory wait on each other; in their own they do
-// not. A complete file is never seen partly written, and a resumed run
-// replaces the files of the one it resumes the same way.
+// creating a file can cost more than writing it: on an ext4 file system
+// without a journal, up to 0.3 ms within minutes of a mass deletion, see
+// docs/benchmarks.md), so workers that create in the same directory wait
+// on each other; in their own they do not. A complete file is never seen
+// partly written, and a resumed run replaces the files of the one it
+// resumes the same way.
 type staging struct {
 	out  string
 	dirs chan string

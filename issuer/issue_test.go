@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/etranscript/etranscript/anchor"
@@ -15,6 +17,7 @@ import (
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/transcript"
 	"github.com/etranscript/etranscript/verifier"
 )
 
@@ -170,4 +173,50 @@ func BenchmarkIssue1000x40PDF(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "credentials/s")
+}
+
+// records is a batch that says it has n records and yields those of b,
+// then err if set.
+type records struct {
+	b   *transcript.Batch
+	n   int
+	err error
+}
+
+func (r records) BatchID() string { return r.b.ID }
+func (r records) Len() int        { return r.n }
+func (r records) All() iter.Seq2[*transcript.Record, error] {
+	return func(yield func(*transcript.Record, error) bool) {
+		for i := range r.b.Records {
+			if !yield(&r.b.Records[i], nil) {
+				return
+			}
+		}
+		if r.err != nil {
+			yield(nil, r.err)
+		}
+	}
+}
+
+// TestRecordCount: a batch with fewer or more records than it says, or
+// whose reading fails, is not issued, whichever chunk it fails in.
+func TestRecordCount(t *testing.T) {
+	is := testkit.NewIssuer(t)
+	b := testkit.Batch(issuer.Chunk+3, 1, 5)
+	for _, c := range []struct {
+		name string
+		r    records
+		want string
+	}{
+		{"fail/fewer", records{b, len(b.Records) + 1, nil}, "records, 260 expected"},
+		{"fail/more", records{b, len(b.Records) - 1, nil}, "more records than the 258 expected"},
+		{"fail/more-in-first-chunk", records{b, 10, nil}, "more records than the 10 expected"},
+		{"fail/read", records{b, len(b.Records), errors.New("disk on fire")}, "disk on fire"},
+	} {
+		job := issuer.Job{Dir: t.TempDir(), Batch: c.r, Input: issuer.Digest(b), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: t.TempDir()}
+		_, err := issuer.Run(context.Background(), job, is.Settings())
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
 }
