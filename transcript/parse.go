@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DefaultMaxBatchBytes caps the size of a batch file (about 8,000
@@ -41,7 +43,15 @@ func readCapped(file string, r io.Reader, max int64) ([]byte, error) {
 	if max <= 0 {
 		max = DefaultMaxBatchBytes
 	}
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	// A file's size is known: read it into one buffer of that size, not
+	// into one grown by copying.
+	hint := 512
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			hint = int(min(fi.Size(), max)) + 1
+		}
+	}
+	b, err := readAll(io.LimitReader(r, max+1), hint)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -50,6 +60,24 @@ func readCapped(file string, r io.Reader, max int64) ([]byte, error) {
 			"file is larger than the %d MiB a batch may have; split the export into several batches", max>>20)}}}
 	}
 	return b, nil
+}
+
+// readAll is io.ReadAll starting with room for hint bytes.
+func readAll(r io.Reader, hint int) ([]byte, error) {
+	b := make([]byte, 0, hint)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // ReadJSON reads and validates a JSON batch (design.md, "Batch input").
@@ -70,9 +98,10 @@ func (s *Scheme) ReadJSON(file string, r io.Reader, maxBytes int64) (*Batch, err
 		return nil, ps.err()
 	}
 	b := &Batch{ID: top.Batch, Records: make([]Record, len(top.Records))}
+	errs := decodeAll(top.Records, b.Records)
 	var bad []bool
 	for i, raw := range top.Records {
-		if err := strictUnmarshal(raw, &b.Records[i]); err != nil {
+		if err := errs[i]; err != nil {
 			var probe struct {
 				StudentID string `json:"studentId"`
 			}
@@ -110,6 +139,23 @@ func (s *Scheme) ReadJSON(file string, r io.Reader, maxBytes int64) (*Batch, err
 		return nil, err
 	}
 	return b, nil
+}
+
+// decodeAll decodes each raw record into its place in records, on every
+// core, and returns each one's error.
+func decodeAll(raw []json.RawMessage, records []Record) []error {
+	errs := make([]error, len(raw))
+	workers := min(runtime.GOMAXPROCS(0), len(raw)/64+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(raw); i += workers {
+				errs[i] = strictUnmarshal(raw[i], &records[i])
+			}
+		})
+	}
+	wg.Wait()
+	return errs
 }
 
 func strictUnmarshal(data []byte, v any) error {

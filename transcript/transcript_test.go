@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -356,6 +357,28 @@ func TestPlain(t *testing.T) {
 		}
 		if got, want := d.Plain(), FormatNumber(d.Rat()); got != want {
 			t.Errorf("%s: %s, FormatNumber %s", s, got, want)
+		}
+	}
+}
+
+// TestCreditsOK compares the check in hundredths with the exact one on
+// random credits and limits.
+func TestCreditsOK(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	texts := []string{"0", "0.5", "3", "3.25", "4.00", "99999.99", "100000", "1e1", "-1", "-0", "6.55", "6.56", "0.01"}
+	for range 2000 {
+		texts = append(texts, strconv.Itoa(r.IntN(20))+"."+strconv.Itoa(r.IntN(100)))
+	}
+	for _, max := range []float64{0, 1, 4, 6, 6.5, 6.55, 10, 12.345, 1e6} {
+		s := &Scheme{MaxCredits: max}
+		lim := s.creditLimit()
+		for _, txt := range texts {
+			d := Decimal{text: txt}
+			v := d.Rat()
+			want := d.Places() <= 2 && v.Sign() >= 0 && v.Cmp(ratOf(max)) <= 0
+			if got := creditsOK(d, lim); got != want {
+				t.Fatalf("credits %s, max %v: %v, want %v", txt, max, got, want)
+			}
 		}
 	}
 }

@@ -127,6 +127,7 @@ func (s *Scheme) validate(ps *problems, b *Batch, lines []int) {
 		ps.add(Problem{Field: "records", Message: "expected at least one record"})
 	}
 	seen := make(map[string]int, len(b.Records))
+	lim := s.creditLimit()
 	for i := range b.Records {
 		r := &b.Records[i]
 		line := 0
@@ -175,10 +176,13 @@ func (s *Scheme) validate(ps *problems, b *Batch, lines []int) {
 				at(tf+".courses", "expected at least one course")
 			}
 			for ci, c := range t.Courses {
+				if s.courseOK(&c, lim) {
+					continue // the field names are made only for a problem
+				}
 				cf := fmt.Sprintf("%s.courses[%d]", tf, ci)
 				text(at, cf+".code", c.Code, true, 32)
 				text(at, cf+".title", c.Title, true, 200)
-				s.credits(at, cf+".credits", c.Credits)
+				credits(at, cf+".credits", c.Credits, lim)
 				if _, ok := s.Lookup(c.Grade); !ok {
 					at(cf+".grade", "unknown grade %q; expected one of %s", clip(c.Grade), strings.Join(s.Names(), " "))
 				}
@@ -191,17 +195,17 @@ func (s *Scheme) validate(ps *problems, b *Batch, lines []int) {
 			date(at, "award.conferred", r.Award.Conferred)
 		}
 		if r.Stated != nil && r.Stated.CGA != nil {
-			s.checkStated(at, r)
+			s.checkStated(at, r, lim)
 		}
 	}
 }
 
 // checkStated compares a stated CGA with ours, truncated to the stated
 // number of decimals; only when the record is otherwise computable.
-func (s *Scheme) checkStated(at func(string, string, ...any), r *Record) {
+func (s *Scheme) checkStated(at func(string, string, ...any), r *Record, lim creditLimit) {
 	for _, t := range r.Terms {
 		for _, c := range t.Courses {
-			if _, ok := s.Lookup(c.Grade); !ok || !s.creditsOK(c.Credits) {
+			if _, ok := s.Lookup(c.Grade); !ok || !creditsOK(c.Credits, lim) {
 				return // already reported; the average is not defined
 			}
 		}
@@ -224,42 +228,70 @@ func mustRat(s string) *big.Rat {
 	return r
 }
 
-func (s *Scheme) creditsOK(d Decimal) bool {
+// creditLimit is the scheme's maximum credits for a course, exactly and
+// as floor(100 max) when that fits (hundredths).
+type creditLimit struct {
+	max        *big.Rat
+	hundredths int64
+	ok         bool
+}
+
+func (s *Scheme) creditLimit() creditLimit {
+	l := creditLimit{max: ratOf(s.MaxCredits)}
+	r := new(big.Rat).Mul(l.max, big.NewRat(100, 1))
+	q := new(big.Int).Quo(r.Num(), r.Denom())
+	l.hundredths, l.ok = q.Int64(), r.Sign() >= 0 && q.IsInt64()
+	return l
+}
+
+func creditsOK(d Decimal, lim creditLimit) bool {
 	if d.IsZero() || d.Places() > 2 {
 		return false
 	}
+	// In hundredths when the number allows: h/100 <= max exactly when h
+	// <= floor(100 max), h being whole.
+	if h, ok := d.hundredths(); ok && lim.ok {
+		return h <= lim.hundredths
+	}
 	v := d.Rat()
-	return v.Sign() >= 0 && v.Cmp(ratOf(s.MaxCredits)) <= 0
+	return v.Sign() >= 0 && v.Cmp(lim.max) <= 0
 }
 
-func (s *Scheme) credits(at func(string, string, ...any), field string, d Decimal) {
+func credits(at func(string, string, ...any), field string, d Decimal, lim creditLimit) {
 	if d.IsZero() {
 		at(field, "expected a number of credits")
 		return
 	}
-	if !s.creditsOK(d) {
-		at(field, "expected credits from 0 to %s with at most 2 decimals, got %s", FormatNumber(ratOf(s.MaxCredits)), d)
+	if !creditsOK(d, lim) {
+		at(field, "expected credits from 0 to %s with at most 2 decimals, got %s", FormatNumber(lim.max), d)
 	}
 }
 
 func text(at func(string, string, ...any), field, v string, required bool, max int) {
+	if msg, args := textProblem(v, required, max); msg != "" {
+		at(field, msg, args...)
+	}
+}
+
+// textProblem is what is wrong with a text field, if anything: a message
+// and its arguments.
+func textProblem(v string, required bool, max int) (string, []any) {
 	switch {
 	case v == "" && required:
-		at(field, "required")
+		return "required", nil
 	case !utf8.ValidString(v):
-		at(field, "expected UTF-8 text")
+		return "expected UTF-8 text", nil
 	case utf8.RuneCountInString(v) > max:
-		at(field, "expected at most %d characters, got %d", max, utf8.RuneCountInString(v))
+		return "expected at most %d characters, got %d", []any{max, utf8.RuneCountInString(v)}
 	case strings.TrimSpace(v) != v:
-		at(field, "has leading or trailing spaces: %q", clip(v))
-	default:
-		for _, c := range v {
-			if unicode.IsControl(c) {
-				at(field, "contains a control character (U+%04X)", c)
-				return
-			}
+		return "has leading or trailing spaces: %q", []any{clip(v)}
+	}
+	for _, c := range v {
+		if unicode.IsControl(c) {
+			return "contains a control character (U+%04X)", []any{c}
 		}
 	}
+	return "", nil
 }
 
 func date(at func(string, string, ...any), field, v string) {
@@ -278,6 +310,19 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// courseOK reports a course with nothing to report (the checks of the
+// validate loop, without the messages).
+func (s *Scheme) courseOK(c *Course, lim creditLimit) bool {
+	if msg, _ := textProblem(c.Code, true, 32); msg != "" {
+		return false
+	}
+	if msg, _ := textProblem(c.Title, true, 200); msg != "" {
+		return false
+	}
+	_, ok := s.Lookup(c.Grade)
+	return ok && creditsOK(c.Credits, lim)
 }
 
 // clip shortens a value quoted in an error message.
