@@ -212,10 +212,18 @@ func newDataset(base, quads []Quad, o Options, prev *state) (*Dataset, error) {
 	if o.MaxBlankNodes == 0 {
 		o.MaxBlankNodes = 100_000
 	}
-	st := &state{base: base, quads: quads, index: map[string]int32{}, canonical: newIssuer("c14n"), h: o.Hash, qn: make([][3]int32, len(base)+len(quads))}
+	// Room for the blank nodes: a smaller dataset's and a few, or a
+	// guess from the number of quads.
+	hint := (len(base) + len(quads)) / 4
+	if prev != nil {
+		hint = len(prev.labels) + len(quads)/2
+	}
+	hint = min(hint, o.MaxBlankNodes, 1<<16)
+	st := &state{base: base, quads: quads, index: make(map[string]int32, hint), labels: make([]string, 0, hint),
+		canonical: newIssuer("c14n"), h: o.Hash, qn: make([][3]int32, len(base)+len(quads))}
 	old := len(base)
 	// §4.4.3 step 2: the blank node to quads map, as indexes.
-	var count []int32
+	count := make([]int32, 0, hint)
 	for i := range st.qn {
 		q := st.quad(int32(i))
 		for k, t := range [...]*Term{&q.S, &q.O, &q.G} {
@@ -302,17 +310,9 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 		}
 		return strings.Compare(st.labels[a], st.labels[b])
 	})
-	// The nodes grouped by hash, in hash order.
-	var groups [][]int32
 	shared := false
-	for i := 0; i < len(order); {
-		j := i + 1
-		for j < len(order) && st.first[order[j]] == st.first[order[i]] {
-			j++
-		}
-		groups = append(groups, order[i:j])
-		shared = shared || j > i+1
-		i = j
+	for i := 1; i < len(order) && !shared; i++ {
+		shared = st.first[order[i]] == st.first[order[i-1]]
 	}
 	canon := make([]string, nodes)
 	var issued map[string]string
@@ -329,6 +329,16 @@ func (d *Dataset) Canonicalize() (*Result, error) {
 			}
 		}
 	} else {
+		// The nodes grouped by hash, in hash order.
+		var groups [][]int32
+		for i := 0; i < len(order); {
+			j := i + 1
+			for j < len(order) && st.first[order[j]] == st.first[order[i]] {
+				j++
+			}
+			groups = append(groups, order[i:j])
+			i = j
+		}
 		if err := st.issueAll(groups); err != nil {
 			return nil, err
 		}

@@ -158,9 +158,15 @@ func Build(r *transcript.Record, in Issue, id string, status []StatusEntry) (*Cr
 	}
 	s.Recipient.Identity = HashEmail(r.Email, s.Recipient.Salt)
 	points := map[*big.Rat]string{} // grade points are shared by grade: format each once
+	if len(r.Terms) > 0 {
+		s.Terms = make([]Term, 0, len(r.Terms))
+	}
 	for ti, t := range r.Terms {
 		tr := res.Terms[ti]
 		ct := Term{Term: t.Term, Scale: string(tr.Scale), TGA: transcript.FormatAverage(tr.TGA), TermCredits: transcript.FormatNumber(tr.Credits)}
+		if len(t.Courses) > 0 {
+			ct.Courses = make([]Course, 0, len(t.Courses))
+		}
 		for ci, c := range t.Courses {
 			ct.Courses = append(ct.Courses, Course{
 				Code: c.Code, Title: c.Title, Credits: c.Credits.Plain(), Grade: c.Grade,

@@ -211,6 +211,10 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 		return nil, err
 	}
 	var arena []byte // the chunk's lines, reused by the next chunk
+	if fi, err := f.Stat(); err == nil && st.Count > 0 {
+		// Room for a chunk of lines of the average length, and a tenth.
+		arena = make([]byte, 0, min(fi.Size()/int64(st.Count)*Chunk*11/10, 64<<20))
+	}
 	for base := 0; base < st.Count; base += Chunk {
 		var lines [][]byte
 		var spans [][2]int
