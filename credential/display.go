@@ -12,7 +12,11 @@ import (
 func renderDisplay(c *Credential, issuerName string) (string, error) {
 	s := &c.CredentialSubject
 	var b strings.Builder
-	b.Grow(4096)
+	size := 1024 // about the length, so that the builder grows once at most
+	for _, t := range s.Terms {
+		size += 256 + 96*len(t.Courses)
+	}
+	b.Grow(size)
 	w := func(parts ...string) {
 		for i, p := range parts {
 			if i%2 == 0 {
