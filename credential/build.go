@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -189,7 +190,7 @@ func Build(r *transcript.Record, in Issue, id string, status []StatusEntry) (*Cr
 	c := &Credential{
 		Context:           []any{VCv2Context, DataIntegrityContext, BlockcertsV31Context, TranscriptContext},
 		ID:                id,
-		Type:              []string{"VerifiableCredential", "BlockcertsCredential"},
+		Type:              slices.Clone(credentialTypes),
 		Name:              "Academic Transcript",
 		Issuer:            in.Issuer,
 		ValidFrom:         in.Issued.UTC().Format(time.RFC3339),

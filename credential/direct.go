@@ -2,6 +2,7 @@ package credential
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,11 +26,12 @@ const (
 	schemaNam = "https://schema.org/name"
 )
 
-// directTypes are the credential types Build writes and their IRIs.
-var directTypes = map[string]string{
-	"VerifiableCredential": vcNS + "VerifiableCredential",
-	"BlockcertsCredential": bcNS + "BlockcertsCredential",
-}
+// credentialTypes are the types Build gives a credential; typeIRIs are
+// theirs.
+var (
+	credentialTypes = []string{"VerifiableCredential", "BlockcertsCredential"}
+	typeIRIs        = []string{vcNS + "VerifiableCredential", bcNS + "BlockcertsCredential"}
+)
 
 // directQuads returns the credential's RDF, the quads JSON-LD 1.1's
 // Deserialize JSON-LD to RDF (§8.1) gives for c.Doc(), written straight
@@ -48,14 +50,12 @@ var directTypes = map[string]string{
 // credential with every field, and the tests compare the two on every
 // shape of credential under fuzzing.
 func (c *Credential) directQuads() (quads []canon.Quad, ok bool) {
-	if c.Proof != nil || !c.standardContext() || len(c.Type) != 2 || c.Type[0] != "VerifiableCredential" || c.Type[1] != "BlockcertsCredential" {
+	if c.Proof != nil || !c.standardContext() || !slices.Equal(c.Type, credentialTypes) {
 		return nil, false
 	}
-	e := emitter{q: jsonld.Buffer(), ok: true}
+	e := newEmitter()
 	cred := e.iri(c.ID)
-	for _, t := range c.Type {
-		e.q = append(e.q, canon.Quad{S: cred, P: iriTerm(rdfType), O: iriTerm(directTypes[t]), G: defaultGraph})
-	}
+	e.types(cred)
 	e.opt(cred, schemaNam, c.Name)
 	e.link(cred, vcNS+"issuer", e.iri(c.Issuer))
 	e.typed(cred, vcNS+"validFrom", c.ValidFrom, xsdTime)
@@ -82,11 +82,7 @@ func (c *Credential) directQuads() (quads []canon.Quad, ok bool) {
 		e.lit(n, bcNS+"content", d.Content)
 		e.opt(n, bcNS+"contentEncoding", d.ContentEncoding)
 	}
-	if !e.ok {
-		jsonld.Release(e.q)
-		return nil, false
-	}
-	return e.q, true
+	return e.done()
 }
 
 func (e *emitter) subject(cred canon.Term, s *Subject) {
@@ -157,31 +153,24 @@ func proofQuads(p *DataIntegrityProof, cred string, direct bool) (quads []canon.
 		p.ProofPurpose != "assertionMethod" || p.PreviousProof != "" {
 		return nil, false
 	}
-	e := emitter{q: jsonld.Buffer(), ok: true}
-	g := defaultGraph
+	e := newEmitter()
 	if cred != "" {
 		c := e.iri(cred)
-		for _, t := range [...]string{"VerifiableCredential", "BlockcertsCredential"} {
-			e.link(c, rdfType, iriTerm(directTypes[t]))
-		}
-		g = canon.Term{Kind: canon.Blank, Value: "proof"}
+		e.types(c)
+		g := canon.Term{Kind: canon.Blank, Value: "proof"}
 		e.link(c, secNS+"proof", g)
+		e.g = g // the proof's statements, in its graph
 	}
 	id := e.iri(p.ID)
-	add := func(pred string, o canon.Term) { e.q = append(e.q, canon.Quad{S: id, P: iriTerm(pred), O: o, G: g}) }
-	add(rdfType, iriTerm(secNS+"DataIntegrityProof"))
-	add(created, canon.Term{Kind: canon.Literal, Value: p.Created, Datatype: xsdTime})
-	add(secNS+"cryptosuite", canon.Term{Kind: canon.Literal, Value: p.Cryptosuite, Datatype: secNS + "cryptosuiteString"})
-	add(secNS+"proofPurpose", iriTerm(secNS+"assertionMethod"))
+	e.link(id, rdfType, iriTerm(secNS+"DataIntegrityProof"))
+	e.typed(id, created, p.Created, xsdTime)
+	e.typed(id, secNS+"cryptosuite", p.Cryptosuite, secNS+"cryptosuiteString")
+	e.link(id, secNS+"proofPurpose", iriTerm(secNS+"assertionMethod"))
 	if cred != "" {
-		add(secNS+"proofValue", canon.Term{Kind: canon.Literal, Value: p.ProofValue, Datatype: secNS + "multibase"})
+		e.typed(id, secNS+"proofValue", p.ProofValue, secNS+"multibase")
 	}
-	add(secNS+"verificationMethod", e.iri(p.VerificationMethod))
-	if !e.ok {
-		jsonld.Release(e.q)
-		return nil, false
-	}
-	return e.q, true
+	e.link(id, secNS+"verificationMethod", e.iri(p.VerificationMethod))
+	return e.done()
 }
 
 // standardContext reports the @context Build writes.
@@ -197,12 +186,31 @@ var defaultGraph = canon.Term{Kind: canon.DefaultGraph}
 
 func iriTerm(v string) canon.Term { return canon.Term{Kind: canon.IRI, Value: v} }
 
-// emitter appends a document's quads; ok turns false at the first value
-// the direct conversion does not take.
+// emitter appends a document's quads, in graph g; ok turns false at the
+// first value the direct conversion does not take.
 type emitter struct {
 	q      []canon.Quad
+	g      canon.Term
 	blanks int
 	ok     bool
+}
+
+func newEmitter() emitter { return emitter{q: jsonld.Buffer(), g: defaultGraph, ok: true} }
+
+// done returns the quads, or gives them back and reports false.
+func (e *emitter) done() ([]canon.Quad, bool) {
+	if !e.ok {
+		jsonld.Release(e.q)
+		return nil, false
+	}
+	return e.q, true
+}
+
+// types states the types of a credential Build made.
+func (e *emitter) types(cred canon.Term) {
+	for _, t := range typeIRIs {
+		e.link(cred, rdfType, iriTerm(t))
+	}
 }
 
 // iri is an IRI-valued field's term: an absolute IRI under a scheme no
@@ -228,7 +236,7 @@ func (e *emitter) node(s canon.Term, p string) canon.Term {
 }
 
 func (e *emitter) link(s canon.Term, p string, o canon.Term) {
-	e.q = append(e.q, canon.Quad{S: s, P: iriTerm(p), O: o, G: defaultGraph})
+	e.q = append(e.q, canon.Quad{S: s, P: iriTerm(p), O: o, G: e.g})
 }
 
 // lit is a string literal.
@@ -321,7 +329,7 @@ func directProbe() *Credential {
 	return &Credential{
 		Context: []any{VCv2Context, DataIntegrityContext, BlockcertsV31Context, TranscriptContext},
 		ID:      "urn:uuid:00000000-0000-4000-8000-000000000000",
-		Type:    []string{"VerifiableCredential", "BlockcertsCredential"},
+		Type:    slices.Clone(credentialTypes),
 		Name:    f("name"), Issuer: "https://probe.example/issuer", ValidFrom: "2026-01-01T00:00:00Z", ValidUntil: "2036-01-01T00:00:00Z",
 		CredentialSubject: Subject{
 			Name: f("subject name"), NameLocal: f("local name"), StudentID: f("id"),
