@@ -175,16 +175,21 @@ func (s *Scheme) validate(ps *problems, b *Batch, lines []int) {
 			if len(t.Courses) == 0 {
 				at(tf+".courses", "expected at least one course")
 			}
-			for ci, c := range t.Courses {
-				if s.courseOK(&c, lim) {
-					continue // the field names are made only for a problem
+			for ci := range t.Courses {
+				c := &t.Courses[ci]
+				// The field's name is made only for a problem.
+				field := func(f string) string { return fmt.Sprintf("%s.courses[%d].%s", tf, ci, f) }
+				if msg, args := textProblem(c.Code, true, 32); msg != "" {
+					at(field("code"), msg, args...)
 				}
-				cf := fmt.Sprintf("%s.courses[%d]", tf, ci)
-				text(at, cf+".code", c.Code, true, 32)
-				text(at, cf+".title", c.Title, true, 200)
-				credits(at, cf+".credits", c.Credits, lim)
+				if msg, args := textProblem(c.Title, true, 200); msg != "" {
+					at(field("title"), msg, args...)
+				}
+				if msg, args := creditsProblem(c.Credits, lim); msg != "" {
+					at(field("credits"), msg, args...)
+				}
 				if _, ok := s.Lookup(c.Grade); !ok {
-					at(cf+".grade", "unknown grade %q; expected one of %s", clip(c.Grade), strings.Join(s.Names(), " "))
+					at(field("grade"), "unknown grade %q; expected one of %s", clip(c.Grade), strings.Join(s.Names(), " "))
 				}
 			}
 		}
@@ -257,14 +262,16 @@ func creditsOK(d Decimal, lim creditLimit) bool {
 	return v.Sign() >= 0 && v.Cmp(lim.max) <= 0
 }
 
-func credits(at func(string, string, ...any), field string, d Decimal, lim creditLimit) {
-	if d.IsZero() {
-		at(field, "expected a number of credits")
-		return
+// creditsProblem is what is wrong with a course's credits, if anything:
+// a message and its arguments.
+func creditsProblem(d Decimal, lim creditLimit) (string, []any) {
+	switch {
+	case d.IsZero():
+		return "expected a number of credits", nil
+	case !creditsOK(d, lim):
+		return "expected credits from 0 to %s with at most 2 decimals, got %s", []any{FormatNumber(lim.max), d}
 	}
-	if !creditsOK(d, lim) {
-		at(field, "expected credits from 0 to %s with at most 2 decimals, got %s", FormatNumber(lim.max), d)
-	}
+	return "", nil
 }
 
 func text(at func(string, string, ...any), field, v string, required bool, max int) {
@@ -310,19 +317,6 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
-}
-
-// courseOK reports a course with nothing to report (the checks of the
-// validate loop, without the messages).
-func (s *Scheme) courseOK(c *Course, lim creditLimit) bool {
-	if msg, _ := textProblem(c.Code, true, 32); msg != "" {
-		return false
-	}
-	if msg, _ := textProblem(c.Title, true, 200); msg != "" {
-		return false
-	}
-	_, ok := s.Lookup(c.Grade)
-	return ok && creditsOK(c.Credits, lim)
 }
 
 // clip shortens a value quoted in an error message.
