@@ -460,6 +460,9 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			s.Progress(done, n)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, err // the reader stopped early
+	}
 	if done != n {
 		return nil, nil, nil, fmt.Errorf("%d records, %d expected", done, n)
 	}
