@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-const suite = "../../shared/fixtures/rdf-canon/"
+const suite = "testdata/rdf-canon/"
 
 // TestW3C runs every test of the W3C RDFC-1.0 suite: canonical N-Quads, the
 // issued identifiers maps, and the negative (poison graph) test.

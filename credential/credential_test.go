@@ -17,7 +17,7 @@ import (
 	"github.com/mr-tron/base58"
 )
 
-const fixtures = "../../shared/fixtures/blockcerts/"
+const fixtures = "../testdata/blockcerts/"
 
 func readFixture(t testing.TB, name string) map[string]any {
 	t.Helper()

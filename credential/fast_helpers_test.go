@@ -11,7 +11,7 @@ import (
 
 var errTooComplex = canon.ErrTooComplex
 
-const fixtures = "../../shared/fixtures/blockcerts/"
+const fixtures = "../testdata/blockcerts/"
 
 // jsonGoldDiverges reports output that json-gold writes differently from
 // RDFC-1.0's canonical N-Quads, in its two known cases: a literal holding a

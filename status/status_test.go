@@ -42,7 +42,7 @@ func TestBitstring(t *testing.T) {
 	var fx struct {
 		CredentialSubject struct{ EncodedList string } `json:"credentialSubject"`
 	}
-	b, err := os.ReadFile("../../shared/fixtures/blockcerts/issuers/blockcerts-status-list-2021.json")
+	b, err := os.ReadFile("../testdata/blockcerts/issuers/blockcerts-status-list-2021.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/etranscript/etranscript/verifier"
 )
 
-const fixtures = "../../shared/fixtures/blockcerts/"
+const fixtures = "../testdata/blockcerts/"
 
 // blockcertsRevocationList is the fixture issuer's revocation list URL;
 // the fixtures do not include that list.
