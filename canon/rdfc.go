@@ -2,6 +2,7 @@ package canon
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
@@ -27,6 +28,8 @@ type Options struct {
 	// algorithm's only super-linear step (0: 10 times the blank nodes, at
 	// least 1,000).
 	MaxDeepCalls int
+	// Context, when set, stops the work with its error when it ends.
+	Context context.Context
 }
 
 // ErrTooComplex is returned when a dataset needs more work than the options
@@ -87,6 +90,7 @@ func (is *issuer) clone() *issuer {
 }
 
 type state struct {
+	ctx context.Context // nil: never stopped
 	// The quads: base (a smaller dataset's, shared) then quads.
 	base  []Quad
 	quads []Quad
@@ -279,7 +283,13 @@ func newDataset(base, quads []Quad, o Options, prev *state) (*Dataset, error) {
 		bufPool.Put(sb)
 	}()
 	st.first = make([]string, nodes)
+	st.ctx = o.Context
 	for n := range st.first {
+		if st.ctx != nil && n&1023 == 1023 {
+			if err := st.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if prev != nil {
 			m := st.mentions[st.start[n]:st.start[n+1]]
 			if int(m[len(m)-1]) < old {
@@ -532,6 +542,11 @@ func (st *state) hashNDegree(n string, is *issuer) (string, *issuer, error) {
 	st.calls++
 	if st.calls > st.maxCalls {
 		return "", nil, ErrTooComplex
+	}
+	if st.ctx != nil && st.calls&15 == 0 {
+		if err := st.ctx.Err(); err != nil {
+			return "", nil, err
+		}
 	}
 	// Step 1-3: related blank nodes grouped by their hashes.
 	related := map[string][]string{}

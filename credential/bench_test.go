@@ -31,7 +31,7 @@ func BenchmarkCanonicalize(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.c.Canonicalize(in); err != nil {
+				if _, err := c.c.Canonicalize(context.Background(), in); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -61,7 +61,7 @@ func BenchmarkPrepare(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				sig, _, err := credential.Seal(credential.Fast{}, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+				sig, _, err := credential.Seal(context.Background(), credential.Fast{}, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
 				if err != nil {
 					b.Fatal(err)
 				}

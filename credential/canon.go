@@ -2,6 +2,7 @@ package credential
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -17,14 +18,20 @@ import (
 // so a faster implementation can replace json-gold without touching
 // callers. Implementations must be safe for concurrent use.
 type Canonicalizer interface {
-	Canonicalize(doc map[string]any) ([]byte, error)
+	Canonicalize(ctx context.Context, doc map[string]any) ([]byte, error)
 }
 
 // JSONGold canonicalizes with github.com/piprate/json-gold.
 type JSONGold struct{}
 
 // Canonicalize implements Canonicalizer.
-func (JSONGold) Canonicalize(doc map[string]any) (out []byte, err error) {
+// It cannot be stopped once started, so it takes documents of at most
+// MaxFallbackValues JSON values; it is the reference for tests, never used
+// on untrusted input.
+func (JSONGold) Canonicalize(ctx context.Context, doc map[string]any) (out []byte, err error) {
+	if err := fallbackOK(ctx, doc); err != nil {
+		return nil, err
+	}
 	defer recoverGold(&err)
 	opts := ld.NewJsonLdOptions("")
 	opts.Format = "application/n-quads"
@@ -131,12 +138,12 @@ func hashContext(v any) ([]any, error) {
 // (blockcerts.md §2): without its proofs past the first keep ones, with the
 // fallback vocabulary, canonicalized, checked for unmapped terms (an
 // *UnmappedError naming them), SHA-256.
-func TargetHash(c Canonicalizer, doc map[string]any, keep int) ([32]byte, error) {
+func TargetHash(ctx context.Context, c Canonicalizer, doc map[string]any, keep int) ([32]byte, error) {
 	in, err := HashInput(doc, keep)
 	if err != nil {
 		return [32]byte{}, err
 	}
-	nq, err := c.Canonicalize(in)
+	nq, err := c.Canonicalize(ctx, in)
 	if err != nil {
 		return [32]byte{}, err
 	}

@@ -13,6 +13,11 @@ import (
 	"github.com/piprate/json-gold/ld"
 )
 
+// TranscriptVocab is the namespace of the transcript's own terms. A
+// credential that uses it is one of ours: issued in a batch, with the
+// issuer's eddsa-rdfc-2022 signature and the batch's Merkle proof.
+const TranscriptVocab = "https://w3id.org/etranscript/v1#"
+
 //go:embed contexts/*.json
 var contextFiles embed.FS
 

@@ -2,6 +2,7 @@ package credential
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -48,7 +49,7 @@ func TestTargetHashFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		h, err := TargetHash(JSONGold{}, doc, 0)
+		h, err := TargetHash(context.Background(), JSONGold{}, doc, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -59,7 +60,7 @@ func TestTargetHashFixtures(t *testing.T) {
 }
 
 func TestUnmapped(t *testing.T) {
-	_, err := TargetHash(JSONGold{}, readFixture(t, "tampered/unmapped-field.json"), 0)
+	_, err := TargetHash(context.Background(), JSONGold{}, readFixture(t, "tampered/unmapped-field.json"), 0)
 	var um *UnmappedError
 	if !errors.As(err, &um) || len(um.Fields) != 1 || um.Fields[0] != "gpa" {
 		t.Fatalf("err = %v, want unmapped gpa", err)
@@ -69,7 +70,7 @@ func TestUnmapped(t *testing.T) {
 func TestUnknownContextNotFetched(t *testing.T) {
 	doc := readFixture(t, "v3/mocknet-vc-v2-data-integrity-proof.json")
 	doc["@context"] = append(doc["@context"].([]any), "https://evil.example/context.json")
-	_, err := TargetHash(JSONGold{}, doc, 0)
+	_, err := TargetHash(context.Background(), JSONGold{}, doc, 0)
 	if !errors.Is(err, ErrUnknownContext) {
 		t.Fatalf("err = %v, want ErrUnknownContext", err)
 	}
@@ -256,7 +257,7 @@ func TestBuild(t *testing.T) {
 	if err := json.Unmarshal(js, &m); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := TargetHash(JSONGold{}, m, 0); err != nil {
+	if _, err := TargetHash(context.Background(), JSONGold{}, m, 0); err != nil {
 		t.Fatalf("our credential does not hash: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -22,7 +23,7 @@ const (
 	vcNS      = "https://www.w3.org/2018/credentials#"
 	statusNS  = "https://www.w3.org/ns/credentials/status#"
 	bcNS      = "https://w3id.org/blockcerts#"
-	etNS      = "https://w3id.org/etranscript/v1#"
+	etNS      = TranscriptVocab
 	schemaNam = "https://schema.org/name"
 )
 
@@ -313,7 +314,7 @@ func sameRDF(direct func() ([]canon.Quad, bool), doc map[string]any) bool {
 		return false
 	}
 	defer jsonld.Release(got)
-	want, err := jsonld.ToRDF(doc, loadContext)
+	want, err := jsonld.ToRDF(context.Background(), doc, loadContext)
 	if err != nil {
 		return false
 	}

@@ -2,6 +2,7 @@ package credential_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -49,7 +50,7 @@ func sameAsDoc(t *testing.T, name string, c *credential.Credential, direct bool,
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := credential.Fast{}.Canonicalize(in)
+		want, err := credential.Fast{}.Canonicalize(context.Background(), in)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -68,8 +69,8 @@ func sameSealAsDoc(t *testing.T, name string, c *credential.Credential, oracle c
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	p, leaf, err := credential.Seal(credential.Fast{}, c, sealKey, id, vm, created)
-	wp, wleaf, werr := credential.SignAndHash(oracle, doc, sealKey, id, vm, created)
+	p, leaf, err := credential.Seal(context.Background(), credential.Fast{}, c, sealKey, id, vm, created)
+	wp, wleaf, werr := credential.SignAndHash(context.Background(), oracle, doc, sealKey, id, vm, created)
 	if (err == nil) != (werr == nil) {
 		t.Fatalf("%s: Seal error %v, SignAndHash %v", name, err, werr)
 	}

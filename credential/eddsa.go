@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"context"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -22,7 +23,7 @@ const (
 // canonical proof configuration (the proof without proofValue, with the
 // document's @context), then SHA-256 of the canonical document without its
 // proofs.
-func eddsaHashData(c Canonicalizer, doc map[string]any, proofConfig map[string]any) ([]byte, error) {
+func eddsaHashData(ctx context.Context, c Canonicalizer, doc map[string]any, proofConfig map[string]any) ([]byte, error) {
 	unsigned := make(map[string]any, len(doc))
 	for k, v := range doc {
 		if k != "proof" {
@@ -36,11 +37,11 @@ func eddsaHashData(c Canonicalizer, doc map[string]any, proofConfig map[string]a
 		}
 	}
 	cfg["@context"] = doc["@context"]
-	cfgNQ, err := c.Canonicalize(cfg)
+	cfgNQ, err := c.Canonicalize(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("proof configuration: %w", err)
 	}
-	docNQ, err := c.Canonicalize(unsigned)
+	docNQ, err := c.Canonicalize(ctx, unsigned)
 	if err != nil {
 		return nil, fmt.Errorf("document: %w", err)
 	}
@@ -51,10 +52,10 @@ func eddsaHashData(c Canonicalizer, doc map[string]any, proofConfig map[string]a
 // SignEdDSA makes an eddsa-rdfc-2022 DataIntegrityProof over doc (whose
 // "proof", if any, is not covered) with signer, an Ed25519 key whose
 // verification method is vm.
-func SignEdDSA(c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, error) {
+func SignEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, error) {
 	p := &DataIntegrityProof{ID: id, Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
 		ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
-	data, err := eddsaHashData(c, doc, p.configMap())
+	data, err := eddsaHashData(ctx, c, doc, p.configMap())
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ var ErrSignature = errors.New("the signature does not verify")
 
 // VerifyEdDSA checks an eddsa-rdfc-2022 proof (given as decoded JSON) on
 // doc with the public key pub.
-func VerifyEdDSA(c Canonicalizer, doc map[string]any, proof map[string]any, pub ed25519.PublicKey) error {
+func VerifyEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, proof map[string]any, pub ed25519.PublicKey) error {
 	pv, _ := proof["proofValue"].(string)
 	if !strings.HasPrefix(pv, "z") {
 		return errors.New(`proofValue: expected "z" and base58btc`)
@@ -98,7 +99,7 @@ func VerifyEdDSA(c Canonicalizer, doc map[string]any, proof map[string]any, pub 
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return errors.New("proofValue: not an Ed25519 signature")
 	}
-	data, err := eddsaHashData(c, doc, proof)
+	data, err := eddsaHashData(ctx, c, doc, proof)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package credential_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -21,8 +22,8 @@ func sameAsJSONGold(t *testing.T, name string, doc map[string]any) {
 	if err != nil {
 		return
 	}
-	want, werr := credential.JSONGold{}.Canonicalize(in)
-	got, gerr := credential.Fast{}.Canonicalize(in)
+	want, werr := credential.JSONGold{}.Canonicalize(context.Background(), in)
+	got, gerr := credential.Fast{}.Canonicalize(context.Background(), in)
 	if (werr == nil) != (gerr == nil) {
 		t.Fatalf("%s: json-gold error %v, fast error %v", name, werr, gerr)
 	}
@@ -69,8 +70,8 @@ func FuzzFastVsJSONGold(f *testing.F) {
 		if !ok {
 			return
 		}
-		want, werr := credential.JSONGold{}.Canonicalize(doc)
-		got, gerr := credential.Fast{}.Canonicalize(doc)
+		want, werr := credential.JSONGold{}.Canonicalize(context.Background(), doc)
+		got, gerr := credential.Fast{}.Canonicalize(context.Background(), doc)
 		if werr != nil || gerr != nil {
 			if (werr == nil) != (gerr == nil) && !errors.Is(gerr, errTooComplex) {
 				t.Fatalf("json-gold error %v, fast error %v", werr, gerr)
@@ -89,11 +90,11 @@ func TestOurCredentialsTakeTheFastPath(t *testing.T) {
 	is := testkit.NewIssuer(t)
 	for _, c := range is.Issue(t, testkit.Batch(3, 40, 3)).Issued {
 		in, _ := credential.HashInput(c.Credential, 0)
-		if _, err := jsonld.ToRDF(in, credential.LoadContextForTest); err != nil {
+		if _, err := jsonld.ToRDF(context.Background(), in, credential.LoadContextForTest); err != nil {
 			t.Fatalf("%s: %v", c.ID, err)
 		}
 		with1, _ := credential.HashInput(c.Credential, 1)
-		if _, err := jsonld.ToRDF(with1, credential.LoadContextForTest); err != nil {
+		if _, err := jsonld.ToRDF(context.Background(), with1, credential.LoadContextForTest); err != nil {
 			t.Fatalf("%s with its proof: %v", c.ID, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"context"
 	"crypto"
 	"crypto/sha256"
 	"errors"
@@ -34,14 +35,14 @@ import (
 // The fast path needs an IRI id (a blank-node credential would be two
 // nodes); other documents take the two calls. Tests compare both on every
 // credential shape we issue and under fuzzing.
-func SignAndHash(c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+func SignAndHash(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
 	if _, fast := c.(Fast); fast {
-		p, leaf, err := sealFast(doc, signer, id, vm, created)
+		p, leaf, err := sealFast(ctx, doc, signer, id, vm, created)
 		if !errors.Is(err, errSlowPath) {
 			return p, leaf, err
 		}
 	}
-	p, err := SignEdDSA(c, doc, signer, id, vm, created)
+	p, err := SignEdDSA(ctx, c, doc, signer, id, vm, created)
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
@@ -50,14 +51,14 @@ func SignAndHash(c Canonicalizer, doc map[string]any, signer crypto.Signer, id, 
 		signed[k] = v
 	}
 	signed["proof"] = []any{p.toMap()}
-	leaf, err := TargetHash(c, signed, 1)
+	leaf, err := TargetHash(ctx, c, signed, 1)
 	return p, leaf, err
 }
 
 // errSlowPath sends a document to the two separate calls.
 var errSlowPath = errors.New("not for the fast path")
 
-func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+func sealFast(ctx context.Context, doc map[string]any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
 	cid, _ := doc["id"].(string)
 	if _, hasProof := doc["proof"]; hasProof || !strings.Contains(cid, ":") || strings.HasPrefix(cid, "_:") {
 		return nil, [32]byte{}, errSlowPath
@@ -66,20 +67,20 @@ func sealFast(doc map[string]any, signer crypto.Signer, id, vm, created string) 
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	quads, err := fastQuads(in)
+	quads, err := fastQuads(ctx, in)
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
 	defer jsonld.Release(quads)
-	return seal(quads, doc["@context"], in["@context"], cid, doc["type"], false, signer, id, vm, created)
+	return seal(ctx, quads, doc["@context"], in["@context"], cid, doc["type"], false, signer, id, vm, created)
 }
 
 // Seal is SignAndHash of the credential's Doc, with the same results,
 // skipping the map and its expansion when the credential is one Build
 // made (directQuads).
-func Seal(c Canonicalizer, cr *Credential, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+func Seal(ctx context.Context, c Canonicalizer, cr *Credential, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
 	if _, fast := c.(Fast); fast && directOK() {
-		if p, leaf, err := sealDirect(cr, signer, id, vm, created); !errors.Is(err, errSlowPath) {
+		if p, leaf, err := sealDirect(ctx, cr, signer, id, vm, created); !errors.Is(err, errSlowPath) {
 			return p, leaf, err
 		}
 	}
@@ -87,25 +88,25 @@ func Seal(c Canonicalizer, cr *Credential, signer crypto.Signer, id, vm, created
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	return SignAndHash(c, doc, signer, id, vm, created)
+	return SignAndHash(ctx, c, doc, signer, id, vm, created)
 }
 
 // sealDirect is Seal through directQuads, or errSlowPath.
-func sealDirect(cr *Credential, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+func sealDirect(ctx context.Context, cr *Credential, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
 	quads, ok := cr.directQuads()
 	if !ok {
 		return nil, [32]byte{}, errSlowPath
 	}
 	defer jsonld.Release(quads)
-	ctx, err := cr.docContext()
+	lctx, err := cr.docContext()
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	hctx, err := hashContext(ctx)
+	hctx, err := hashContext(lctx)
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
-	return seal(quads, ctx, hctx, cr.ID, anyStrings(cr.Type), true, signer, id, vm, created)
+	return seal(ctx, quads, lctx, hctx, cr.ID, anyStrings(cr.Type), true, signer, id, vm, created)
 }
 
 // seal signs and hashes a credential given its quads (for hashing: with
@@ -115,8 +116,8 @@ func sealDirect(cr *Credential, signer crypto.Signer, id, vm, created string) (*
 //
 // direct is set for a credential whose quads are directQuads: then the
 // proof is converted by proofQuads too, when it takes it.
-func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, direct bool, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
-	ds, err := canon.NewDataset(quads, canon.Options{})
+func seal(ctx context.Context, quads []canon.Quad, ldCtx, hashCtx any, cid string, typ any, direct bool, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, [32]byte, error) {
+	ds, err := canon.NewDataset(quads, canon.Options{Context: ctx})
 	if err != nil {
 		return nil, [32]byte{}, fmt.Errorf("document: %w", err)
 	}
@@ -128,7 +129,7 @@ func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, direct bool
 		ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
 	var cfgNQ []byte
 	if cq, ok := proofQuads(p, "", direct); ok {
-		res, err := canon.Canonicalize(cq, canon.Options{})
+		res, err := canon.Canonicalize(cq, canon.Options{Context: ctx})
 		jsonld.Release(cq)
 		if err != nil {
 			return nil, [32]byte{}, fmt.Errorf("proof configuration: %w", err)
@@ -136,8 +137,8 @@ func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, direct bool
 		cfgNQ = res.NQuads
 	} else {
 		cfg := p.configMap()
-		cfg["@context"] = ctx
-		if cfgNQ, err = (Fast{}).Canonicalize(cfg); err != nil {
+		cfg["@context"] = ldCtx
+		if cfgNQ, err = (Fast{}).Canonicalize(ctx, cfg); err != nil {
 			return nil, [32]byte{}, fmt.Errorf("proof configuration: %w", err)
 		}
 	}
@@ -156,7 +157,7 @@ func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, direct bool
 		if typ != nil {
 			mini["type"] = typ
 		}
-		if pq, err = fastQuads(mini); err != nil {
+		if pq, err = fastQuads(ctx, mini); err != nil {
 			return nil, [32]byte{}, err
 		}
 		for i := range pq {
@@ -185,8 +186,8 @@ func seal(quads []canon.Quad, ctx, hashCtx any, cid string, typ any, direct bool
 // fastQuads converts doc to RDF for the fast path; errSlowPath when
 // package jsonld leaves it to json-gold or a term is unmapped (TargetHash
 // then names it). The caller releases the quads.
-func fastQuads(doc map[string]any) ([]canon.Quad, error) {
-	quads, err := jsonld.ToRDF(doc, loadContext)
+func fastQuads(ctx context.Context, doc map[string]any) ([]canon.Quad, error) {
+	quads, err := jsonld.ToRDF(ctx, doc, loadContext)
 	if err != nil {
 		return nil, errSlowPath
 	}

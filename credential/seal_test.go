@@ -2,6 +2,7 @@ package credential_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"os"
 	"testing"
@@ -32,8 +33,8 @@ func unsigned(doc map[string]any) map[string]any {
 func sameSeal(t *testing.T, name string, doc map[string]any, oracle credential.Canonicalizer) {
 	t.Helper()
 	const vm, created = "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z"
-	p, leaf, err := credential.SignAndHash(credential.Fast{}, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
-	wp, wleaf, werr := credential.SignAndHash(oracle, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
+	p, leaf, err := credential.SignAndHash(context.Background(), credential.Fast{}, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
+	wp, wleaf, werr := credential.SignAndHash(context.Background(), oracle, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
 	if (err == nil) != (werr == nil) {
 		t.Fatalf("%s: fast path error %v, separate calls %v", name, err, werr)
 	}
@@ -58,7 +59,7 @@ func TestSignAndHash(t *testing.T) {
 	doc := unsigned(is.Issue(t, testkit.Batch(1, 3, 9)).Issued[0].Credential)
 	doc["notDefined"] = "x"
 	sameSeal(t, "unmapped", doc, credential.JSONGold{})
-	if _, _, err := credential.SignAndHash(credential.Fast{}, doc, sealKey, "urn:uuid:1", "k", "2026-01-01T00:00:00Z"); err == nil {
+	if _, _, err := credential.SignAndHash(context.Background(), credential.Fast{}, doc, sealKey, "urn:uuid:1", "k", "2026-01-01T00:00:00Z"); err == nil {
 		t.Fatal("unmapped term: no error")
 	}
 }

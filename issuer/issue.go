@@ -429,12 +429,12 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 				if lines[j], err = encodeLine(c); err != nil {
 					return err
 				}
-				if leaves[i], err = credential.TargetHash(canon, doc, 0); err != nil {
+				if leaves[i], err = credential.TargetHash(ctx, canon, doc, 0); err != nil {
 					return fmt.Errorf("record %d (student %s): hash: %w", i+1, records[j].StudentID, err)
 				}
 				return nil
 			}
-			sig, leaf, err := credential.Seal(canon, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+			sig, leaf, err := credential.Seal(ctx, canon, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
 			if err != nil {
 				return fmt.Errorf("record %d (student %s): sign and hash: %w", i+1, records[j].StudentID, err)
 			}

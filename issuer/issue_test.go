@@ -68,7 +68,7 @@ func TestDeterministicLeaves(t *testing.T) {
 		json.Unmarshal(c.JSON, &m)
 		proofs := m["proof"].([]any)
 		p, _ := credential.DecodeMerkleProof(proofs[1].(map[string]any)["proofValue"].(string))
-		h, _ := credential.TargetHash(credential.Default, m, 1)
+		h, _ := credential.TargetHash(context.Background(), credential.Default, m, 1)
 		if h != p.TargetHash || p.MerkleRoot != res.MerkleRoot {
 			t.Fatalf("credential %d: proof does not match", i)
 		}

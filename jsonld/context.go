@@ -15,6 +15,10 @@ import (
 // ErrUnsupported marks a document this package does not handle.
 var ErrUnsupported = errors.New("jsonld: unsupported feature")
 
+// ErrTooLarge marks a document over this package's limits; unlike
+// ErrUnsupported it is final.
+var ErrTooLarge = errors.New("jsonld: document too large")
+
 func unsupported(what string) error { return fmt.Errorf("%w: %s", ErrUnsupported, what) }
 
 // Loader returns the parsed JSON of a context document by URL.

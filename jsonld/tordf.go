@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ const (
 )
 
 type proc struct {
+	ctx   context.Context
 	load  Loader
 	depth int
 	quads []canon.Quad
@@ -39,14 +41,17 @@ const (
 
 // ToRDF returns the quads of doc. Its blank node labels are its own (the
 // canonicalization relabels them).
-func ToRDF(doc map[string]any, load Loader) (quads []canon.Quad, err error) {
+// It stops with ctx's error when ctx ends, and with ErrTooLarge past
+// maxNodes statements or maxDepth levels: those are not left to another
+// processor, whose cost would grow faster.
+func ToRDF(ctx context.Context, doc map[string]any, load Loader) (quads []canon.Quad, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug, not a feature to leave to another processor: report it.
 			quads, err = nil, fmt.Errorf("jsonld: internal error: %v", r)
 		}
 	}()
-	p := &proc{load: load, ids: map[string]string{}, iris: make(map[string]bool, 64)}
+	p := &proc{ctx: ctx, load: load, ids: map[string]string{}, iris: make(map[string]bool, 64)}
 	p.quads = Buffer()
 	root, err := p.process(initial, map[string]any{}, "j:{}", true, false)
 	if err != nil {
@@ -76,7 +81,12 @@ func (p *proc) blankFor(label string) canon.Term {
 
 func (p *proc) emit(s, pr, o, g canon.Term) error {
 	if len(p.quads) >= maxNodes {
-		return unsupported("too many statements")
+		return fmt.Errorf("%w: over %d statements", ErrTooLarge, maxNodes)
+	}
+	if len(p.quads)&1023 == 1023 {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
 	}
 	p.quads = append(p.quads, canon.Quad{S: s, P: pr, O: o, G: g})
 	return nil
@@ -113,7 +123,7 @@ func keyOf(c *ctx, k string) (string, error) {
 // property it is the value of, if any.
 func (p *proc) node(m map[string]any, active *ctx, prop *termDef, g canon.Term, depth int) (canon.Term, error) {
 	if depth > maxDepth {
-		return canon.Term{}, unsupported("nested too deeply")
+		return canon.Term{}, fmt.Errorf("%w: nested over %d levels", ErrTooLarge, maxDepth)
 	}
 	// Step 7: a new node object does not inherit type-scoped terms.
 	if active.previous != nil && !valueOrRef(m, active) {

@@ -112,7 +112,7 @@ func (s *Service) Publish(ctx context.Context, list int, sig *Signer) error {
 		if err != nil {
 			return fmt.Errorf("status list %d (%s): %w", list, p, err)
 		}
-		doc, err := s.ListCredential(list, p, bits, sig)
+		doc, err := s.ListCredential(ctx, list, p, bits, sig)
 		if err != nil {
 			return fmt.Errorf("status list %d (%s): %w", list, p, err)
 		}
@@ -142,7 +142,7 @@ func (s *Service) PublishAll(ctx context.Context, sig *Signer) error {
 // Status List v1.0 §2.2) in the form the official Blockcerts verifier
 // reads (blockcerts.md §7): VC 2.0, one eddsa-rdfc-2022 proof by a key of
 // the issuer profile, encodedList without the multibase prefix.
-func (s *Service) ListCredential(list int, p Purpose, bits []byte, sig *Signer) ([]byte, error) {
+func (s *Service) ListCredential(ctx context.Context, list int, p Purpose, bits []byte, sig *Signer) ([]byte, error) {
 	enc, err := Encode(bits)
 	if err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (s *Service) ListCredential(list int, p Purpose, bits []byte, sig *Signer) 
 	if canon == nil {
 		canon = credential.Default
 	}
-	proof, err := credential.SignEdDSA(canon, doc, sig.Key, credential.NewID(), sig.Method, now)
+	proof, err := credential.SignEdDSA(ctx, canon, doc, sig.Key, credential.NewID(), sig.Method, now)
 	if err != nil {
 		return nil, err
 	}

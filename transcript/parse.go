@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 )
 
 // DefaultMaxBatchBytes caps the size of a batch file (about 8,000
@@ -88,7 +90,14 @@ func (s *Scheme) ReadJSON(file string, r io.Reader, maxBytes int64) (*Batch, err
 	if err != nil {
 		return nil, err
 	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	ps := &problems{file: file}
+	// Refused before decoding: what two readers could read differently (a
+	// field given twice, invalid UTF-8, data after the batch).
+	if err := jsonstrict.Check(data, jsonstrict.Limits{MaxDepth: 64}); err != nil {
+		ps.add(strictProblem(data, err))
+		return nil, ps.err()
+	}
 	var top struct {
 		Batch   string            `json:"batch"`
 		Records []json.RawMessage `json:"records"`
@@ -156,6 +165,48 @@ func decodeAll(raw []json.RawMessage, records []Record) []error {
 	}
 	wg.Wait()
 	return errs
+}
+
+// utf8BOM is skipped at the start of a batch file, as if it were not there.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// strictProblem locates a jsonstrict error: its line and column, and the
+// record and field of its path (/records/3/terms/0/courses/2/credits is
+// record 4, terms[0].courses[2].credits).
+func strictProblem(data []byte, err error) Problem {
+	var se *jsonstrict.Error
+	if !errors.As(err, &se) {
+		return Problem{Message: err.Error()}
+	}
+	l, c := lineCol(data, int64(se.Offset))
+	p := Problem{Message: fmt.Sprintf("%s%s (line %d, column %d)", se.Kind, detail(se.Detail), l, c)}
+	parts := strings.Split(strings.TrimPrefix(se.Path, "/"), "/")
+	if len(parts) >= 2 && parts[0] == "records" {
+		if n, err := strconv.Atoi(parts[1]); err == nil {
+			p.Record = n + 1
+			parts = parts[2:]
+		}
+	}
+	var field strings.Builder
+	for _, s := range parts {
+		if n, err := strconv.Atoi(s); err == nil && field.Len() > 0 {
+			fmt.Fprintf(&field, "[%d]", n)
+			continue
+		}
+		if field.Len() > 0 {
+			field.WriteByte('.')
+		}
+		field.WriteString(strings.NewReplacer("~1", "/", "~0", "~").Replace(s))
+	}
+	p.Field = field.String()
+	return p
+}
+
+func detail(d string) string {
+	if d == "" {
+		return ""
+	}
+	return " " + d
 }
 
 func strictUnmarshal(data []byte, v any) error {
@@ -235,7 +286,7 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimPrefix(data, utf8BOM)
 	ps := &problems{file: file}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = false

@@ -136,7 +136,7 @@ func (v *Verifier) checkStatusEntry(ctx context.Context, st *state, e map[string
 	if err != nil {
 		return Failed, fmt.Sprintf("credentialStatus: %v", err)
 	}
-	authentic := v.authenticList(st, list, listURL)
+	authentic := v.authenticList(ctx, st, list, listURL)
 	if set {
 		what := map[string]string{"revocation": "revoked", "suspension": "suspended"}[purpose]
 		if what == "" {
@@ -163,7 +163,7 @@ func (v *Verifier) checkStatusEntry(ctx context.Context, st *state, e map[string
 // credential's issuer: its id is the URL it was fetched from, its issuer
 // is the credential's, and an eddsa-rdfc-2022 proof by a key of the
 // issuer's profile, valid when it signed and not revoked, verifies.
-func (v *Verifier) authenticList(st *state, list map[string]any, listURL string) error {
+func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string]any, listURL string) error {
 	if id, _ := list["id"].(string); id != listURL {
 		return fmt.Errorf("its id is %q, not its URL", clip(id))
 	}
@@ -188,7 +188,7 @@ func (v *Verifier) authenticList(st *state, list map[string]any, listURL string)
 		if p["type"] != "DataIntegrityProof" || p["cryptosuite"] != credential.EdDSARDFC2022 {
 			continue
 		}
-		sk, err := st.profile.verifyEdDSA(v.canon(), list, p)
+		sk, err := st.profile.verifyEdDSA(ctx, v.canon(), list, p)
 		if err != nil {
 			return err
 		}

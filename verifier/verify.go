@@ -73,7 +73,7 @@ type state struct {
 	other   []string // proof types this verifier does not check
 	anchors []credential.Anchor
 	tx      *anchor.TxInfo // the anchoring transaction, once checked
-	vm      string         // the Merkle proof's verificationMethod
+	vms     []string       // each Merkle proof's verificationMethod
 	sigs    []map[string]any
 	profile *profile // the issuer profile, once fetched and accepted
 	keys    []signingKey
@@ -130,22 +130,41 @@ func (v *Verifier) run(ctx context.Context, doc map[string]any) (*Result, *state
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
 		why := "not checked: " + r.Checks[len(r.Checks)-1].Message
-		for _, id := range []string{CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckSignature, CheckKeyValidity, CheckRevocation, CheckValidityPeriod} {
-			if !r.has(id) {
-				r.add(id, Skipped, why)
+		for _, s := range v.steps() {
+			if !r.has(s.id) {
+				r.add(s.id, Skipped, why)
 			}
 		}
 		return r, st
 	}
-	v.checkIntegrity(r, st)
-	v.checkMerkle(r, st)
-	v.checkAnchor(ctx, r, st)
-	v.checkIssuer(ctx, r, st)
-	v.checkSignature(r, st)
-	v.checkKeyValidity(r, st)
-	v.checkRevocation(ctx, r, st)
-	v.checkValidity(r, st)
+	for _, s := range v.steps() {
+		if ctx.Err() != nil {
+			r.add(s.id, Unknown, "not checked: the verification was stopped (time limit, or the request was cancelled)")
+			continue
+		}
+		s.run(ctx, r, st)
+	}
 	return r, st
+}
+
+// step is one check after the format's, in the order they run: each may
+// use what the earlier ones learnt (state).
+type step struct {
+	id  string
+	run func(context.Context, *Result, *state)
+}
+
+func (v *Verifier) steps() []step {
+	return []step{
+		{CheckIntegrity, v.checkIntegrity},
+		{CheckMerkle, func(_ context.Context, r *Result, st *state) { v.checkMerkle(r, st) }},
+		{CheckAnchor, v.checkAnchor},
+		{CheckIssuer, v.checkIssuer},
+		{CheckSignature, v.checkSignature},
+		{CheckKeyValidity, func(_ context.Context, r *Result, st *state) { v.checkKeyValidity(r, st) }},
+		{CheckRevocation, v.checkRevocation},
+		{CheckValidityPeriod, func(_ context.Context, r *Result, st *state) { v.checkValidity(r, st) }},
+	}
 }
 
 func summarize(doc map[string]any) *Summary {
@@ -267,6 +286,7 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 		fail("proof must be an object or an array")
 	}
 	ids := map[string]int{}
+	lastSig := -1 // the index of the last eddsa-rdfc-2022 proof
 	for i, p := range proofs {
 		pm, ok := p.(map[string]any)
 		if !ok {
@@ -274,6 +294,9 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 			continue
 		}
 		if id, ok := pm["id"].(string); ok {
+			if j, dup := ids[id]; dup {
+				fail("proof[%d].id %q is also proof[%d]'s", i, clip(id), j)
+			}
 			ids[id] = i
 		}
 		// VC 2.0 requires every date to carry a time zone
@@ -284,8 +307,13 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 				fail("proof[%d].created: %v", i, err)
 			}
 		}
+		checked := isMerkleProof(pm) || pm["type"] == "DataIntegrityProof" && pm["cryptosuite"] == credential.EdDSARDFC2022
+		if pp, _ := pm["proofPurpose"].(string); checked && pp != "assertionMethod" {
+			fail("proof[%d].proofPurpose must be assertionMethod, got %q", i, clip(pp))
+		}
 		if cs, _ := pm["cryptosuite"].(string); cs == credential.EdDSARDFC2022 && pm["type"] == "DataIntegrityProof" {
 			st.sigs = append(st.sigs, pm)
+			lastSig = i
 			continue
 		}
 		if !isMerkleProof(pm) {
@@ -304,13 +332,30 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 		}
 		// Proof i covers the proofs before it (blockcerts.md §2 step 1),
 		// chained by previousProof or not.
-		if prev, ok := pm["previousProof"].(string); ok {
+		prev, chained := pm["previousProof"].(string)
+		if chained {
 			if j, ok := ids[prev]; !ok || j >= i {
 				fail("proof[%d].previousProof %q names no earlier proof", i, clip(prev))
 			}
 		}
+		// A Merkle proof over a signature names it: what its hash covers
+		// and what it says it covers agree.
+		if lastSig == i-1 && lastSig >= 0 && (!chained || ids[prev] != lastSig) {
+			fail("proof[%d].previousProof must name the signature proof[%d] that it covers", i, lastSig)
+		}
+		vm, _ := pm["verificationMethod"].(string)
+		if vm == "" {
+			fail("proof[%d].verificationMethod is missing: the Merkle proof must name the issuer's anchoring key", i)
+		}
 		st.proofs = append(st.proofs, merkleProof{keep: i, p: mp})
-		st.vm, _ = pm["verificationMethod"].(string)
+		st.vms = append(st.vms, vm)
+	}
+	if usesTranscriptVocab(ctxs) && (len(st.sigs) == 0 || len(st.proofs) == 0) {
+		missing := "the issuer's signature (eddsa-rdfc-2022)"
+		if len(st.proofs) == 0 {
+			missing = "the Merkle proof of its batch (MerkleProof2019)"
+		}
+		fail("a transcript credential carries the issuer's signature and the Merkle proof of its batch; this one lacks %s: it was removed", missing)
 	}
 	if len(problems) > 0 {
 		r.add(CheckFormat, Failed, strings.Join(problems, "; "))
@@ -327,6 +372,21 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 	}
 	r.add(CheckFormat, Passed, msg)
 	return true
+}
+
+// usesTranscriptVocab reports whether a context object maps a term to the
+// transcript vocabulary: the credential is a transcript of ours.
+func usesTranscriptVocab(ctxs []any) bool {
+	for _, c := range ctxs {
+		if m, ok := c.(map[string]any); ok {
+			for _, v := range m {
+				if v == credential.TranscriptVocab {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func isMerkleProof(p map[string]any) bool {
@@ -368,13 +428,13 @@ func parseDate(v any) (time.Time, error) {
 // checkIntegrity recomputes each Merkle proof's target hash (blockcerts.md
 // §2: canonical N-Quads with the fallback vocabulary, no unmapped terms,
 // SHA-256) and compares it with the proof's targetHash.
-func (v *Verifier) checkIntegrity(r *Result, st *state) {
+func (v *Verifier) checkIntegrity(ctx context.Context, r *Result, st *state) {
 	if len(st.proofs) == 0 {
 		r.add(CheckIntegrity, Skipped, "no Merkle proof to check against")
 		return
 	}
 	for _, mp := range st.proofs {
-		h, err := credential.TargetHash(v.canon(), st.doc, mp.keep)
+		h, err := credential.TargetHash(ctx, v.canon(), st.doc, mp.keep)
 		var um *credential.UnmappedError
 		var uc *credential.UnknownContextError
 		switch {
@@ -383,6 +443,12 @@ func (v *Verifier) checkIntegrity(r *Result, st *state) {
 			return
 		case errors.As(err, &uc):
 			r.add(CheckIntegrity, Failed, uc.Error())
+			return
+		case ctx.Err() != nil:
+			r.add(CheckIntegrity, Unknown, "not finished: the verification was stopped (time limit, or the request was cancelled)")
+			return
+		case errors.Is(err, credential.ErrTooLarge):
+			r.add(CheckIntegrity, Failed, "too large: "+err.Error())
 			return
 		case err != nil:
 			r.add(CheckIntegrity, Failed, "the credential cannot be canonicalized: "+err.Error())
@@ -521,8 +587,17 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 		host = u.Host
 	}
 	msg := fmt.Sprintf("issued by %q, as published at %s", clip(p.Name), host)
+	var anchorKey *keys.JWK
+	for _, vm := range st.vms {
+		k, err := p.anchorKey(vm)
+		if err != nil {
+			r.add(CheckIssuer, Failed, err.Error())
+			return
+		}
+		anchorKey = k
+	}
 	if st.tx != nil {
-		ok, why := p.sentBy(st.tx, st.vm)
+		ok, why := p.sentBy(st.tx, anchorKey)
 		if !ok {
 			r.add(CheckIssuer, Failed, why)
 			return
@@ -565,7 +640,7 @@ type profile struct {
 // profile publishes: the proof's verificationMethod must be one of the
 // profile's verification methods and be listed in its assertionMethod
 // (blockcerts.md §6), and the key must not be revoked.
-func (v *Verifier) checkSignature(r *Result, st *state) {
+func (v *Verifier) checkSignature(ctx context.Context, r *Result, st *state) {
 	if len(st.sigs) == 0 {
 		r.add(CheckSignature, Skipped, "the credential carries no signature proof of its own (the Merkle proof and its anchor stand for the issuer)")
 		return
@@ -581,7 +656,11 @@ func (v *Verifier) checkSignature(r *Result, st *state) {
 			r.add(CheckSignature, Unknown, "the signature proof is chained to another proof, which this verifier does not check")
 			return
 		}
-		sk, err := st.profile.verifyEdDSA(v.canon(), st.doc, sp)
+		sk, err := st.profile.verifyEdDSA(ctx, v.canon(), st.doc, sp)
+		if ctx.Err() != nil {
+			r.add(CheckSignature, Unknown, "not finished: the verification was stopped (time limit, or the request was cancelled)")
+			return
+		}
 		if err != nil {
 			r.add(CheckSignature, Failed, err.Error())
 			return
@@ -595,7 +674,7 @@ func (v *Verifier) checkSignature(r *Result, st *state) {
 // profile (blockcerts.md §6): the proof's verificationMethod must be one of
 // the profile's verification methods, listed in its assertionMethod. It
 // returns the key with its validity window, for checkKeyValidity.
-func (p *profile) verifyEdDSA(canon credential.Canonicalizer, doc, sp map[string]any) (signingKey, error) {
+func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalizer, doc, sp map[string]any) (signingKey, error) {
 	vm, _ := sp["verificationMethod"].(string)
 	var key string
 	var jwk *keys.JWK
@@ -628,7 +707,7 @@ func (p *profile) verifyEdDSA(canon credential.Canonicalizer, doc, sp map[string
 	if err != nil {
 		return sk, fmt.Errorf("the issuer's key %s: %v", clip(vm), err)
 	}
-	if err := credential.VerifyEdDSA(canon, doc, sp, pub); err != nil {
+	if err := credential.VerifyEdDSA(ctx, canon, doc, sp, pub); err != nil {
 		return sk, fmt.Errorf("the issuer's signature does not verify: %v", err)
 	}
 	return sk, nil
@@ -639,7 +718,7 @@ func (p *profile) verifyEdDSA(canon credential.Canonicalizer, doc, sp map[string
 // addresses, the block time lies within that key's created / expires /
 // revoked window, and the secp256k1 key the Merkle proof names, when the
 // profile lists it, derives to the sender.
-func (p *profile) sentBy(tx *anchor.TxInfo, vm string) (bool, string) {
+func (p *profile) sentBy(tx *anchor.TxInfo, key *keys.JWK) (bool, string) {
 	from := tx.From.Hex()
 	for _, k := range p.PublicKey {
 		addr, ok := strings.CutPrefix(k.ID, "ecdsa-koblitz-pubkey:")
@@ -656,21 +735,42 @@ func (p *profile) sentBy(tx *anchor.TxInfo, vm string) (bool, string) {
 		if t, err := parseLooseDate(k.Revoked); err == nil && !at.Before(t) {
 			return false, fmt.Sprintf("the anchoring key %s was revoked (%s) before block time %s", from, k.Revoked, at.Format(time.RFC3339))
 		}
-		for _, m := range p.VerificationMethod {
-			if m.ID != vm || m.PublicKeyJwk == nil || vm == "" {
-				continue
-			}
-			a, err := keys.AddressOfJWK(*m.PublicKeyJwk)
-			if err != nil {
-				return false, fmt.Sprintf("the profile's key %s: %v", clip(vm), err)
-			}
-			if a != tx.From {
-				return false, fmt.Sprintf("the profile's key %s is address %s, but the anchor was sent by %s", clip(vm), a.Hex(), from)
+		if key != nil {
+			if a, err := keys.AddressOfJWK(*key); err != nil || a != tx.From {
+				return false, fmt.Sprintf("the Merkle proof names the issuer's key of address %s, but the anchor was sent by %s", a.Hex(), from)
 			}
 		}
 		return true, fmt.Sprintf("anchored by its key %s, valid at block time", from)
 	}
 	return false, fmt.Sprintf("the anchoring transaction was sent by %s, which is not a key of this issuer", from)
+}
+
+// anchorKey returns the secp256k1 key a Merkle proof's verificationMethod
+// names: one of the profile's verification methods, listed in its
+// assertionMethod, with a secp256k1 JWK (the key that sends anchors).
+func (p *profile) anchorKey(vm string) (*keys.JWK, error) {
+	asserted := false
+	for _, a := range p.AssertionMethod {
+		if s, ok := a.(string); ok && (s == vm || p.ID+s == vm) {
+			asserted = true
+		}
+	}
+	for _, m := range p.VerificationMethod {
+		if m.ID != vm && p.ID+m.ID != vm {
+			continue
+		}
+		if !asserted {
+			break
+		}
+		if m.PublicKeyJwk == nil {
+			return nil, fmt.Errorf("the Merkle proof names the key %s, which is not a secp256k1 anchoring key of this issuer", clip(vm))
+		}
+		if _, err := keys.AddressOfJWK(*m.PublicKeyJwk); err != nil {
+			return nil, fmt.Errorf("the Merkle proof names the key %s, which is not a secp256k1 anchoring key of this issuer: %v", clip(vm), err)
+		}
+		return m.PublicKeyJwk, nil
+	}
+	return nil, fmt.Errorf("the Merkle proof names the key %s, which is not an assertion key of this issuer's profile", clip(vm))
 }
 
 // parseLooseDate reads the dates of issuer profiles, which cert-issuer

@@ -207,7 +207,10 @@ func (s *Server) sharePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r := s.Verifying.verify(ctx, data, false)
+	r, err := s.Verifying.verify(ctx, data, false)
+	if err != nil {
+		return busy(c, err)
+	}
 	return s.render(c, http.StatusOK, page{Result: r, Transcript: transcriptOf(data, false, r)})
 }
 

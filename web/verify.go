@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -30,12 +31,58 @@ type Verifying struct {
 	Burst     int
 	// Timeout bounds one verification (fetches and chain reads included).
 	Timeout time.Duration
+	// MaxConcurrent bounds the verifications running at once on this
+	// server, whoever asks (0: two per core), so that a burst of costly
+	// requests queues instead of taking every core. A request waits at most
+	// QueueWait (0: 5 s) for a place, then gets 503 with Retry-After.
+	MaxConcurrent int
+	QueueWait     time.Duration
 	// Trusted, if set, is the site's list of issuers it vouches for; each
 	// result says whether its issuer is on it.
 	Trusted verifier.TrustList
 
 	mu      sync.Mutex
 	clients map[string]*rate.Limiter
+
+	semOnce sync.Once
+	sem     chan struct{}
+}
+
+// errBusy is the answer to a request that found no place in time.
+var errBusy = echo.NewHTTPError(http.StatusServiceUnavailable, "the verifier is busy: try again in a few seconds")
+
+// busy adds Retry-After to the answer of a request that found no place.
+func busy(c echo.Context, err error) error {
+	if errors.Is(err, errBusy) {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	return err
+}
+
+// acquire waits for a place among the verifications that run at once; the
+// returned function gives it back.
+func (v *Verifying) acquire(ctx context.Context) (func(), error) {
+	v.semOnce.Do(func() {
+		n := v.MaxConcurrent
+		if n <= 0 {
+			n = 2 * runtime.GOMAXPROCS(0)
+		}
+		v.sem = make(chan struct{}, n)
+	})
+	wait := v.QueueWait
+	if wait <= 0 {
+		wait = defaultQueueWait
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case v.sem <- struct{}{}:
+		return func() { <-v.sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+		return nil, errBusy
+	}
 }
 
 // Defaults of the public verifier.
@@ -45,6 +92,7 @@ const (
 	defaultBurst     = 30
 	maxClients       = 10000
 	defaultTimeout   = 20 * time.Second
+	defaultQueueWait = 5 * time.Second
 )
 
 func (v *Verifying) maxBody() int64 {
@@ -139,8 +187,15 @@ func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err err
 	return data, isPDF, nil
 }
 
-// verify runs the verifier with a time limit.
-func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) *verifier.Result {
+// verify runs the verifier with a time limit, once a place among the
+// verifications that run at once is free. The request's context stops it
+// when the client goes away.
+func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) (*verifier.Result, error) {
+	release, err := v.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	t := v.Timeout
 	if t <= 0 {
 		t = defaultTimeout
@@ -166,7 +221,7 @@ func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) *verifi
 		}
 		r.Trust = &t
 	}
-	return r
+	return r, nil
 }
 
 // verifyUpload verifies the credential or PDF of a request, within the
@@ -178,7 +233,11 @@ func (s *Server) verifyUpload(c echo.Context) (r *verifier.Result, data []byte, 
 	if data, isPDF, err = s.Verifying.readUpload(c); err != nil {
 		return nil, nil, false, err
 	}
-	return s.Verifying.verify(c.Request().Context(), data, isPDF), data, isPDF, nil
+	r, err = s.Verifying.verify(c.Request().Context(), data, isPDF)
+	if err != nil {
+		return nil, nil, false, busy(c, err)
+	}
+	return r, data, isPDF, nil
 }
 
 // verifyAPI answers POST /api/v1/verify with the JSON of 'verify --json'.
