@@ -144,16 +144,11 @@ func FuzzVerifyPDF(f *testing.F) {
 	f.Add([]byte("%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"))
 	v := &verifier.Verifier{AllowTestChains: true, Fetcher: verifier.Local{}}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			select {
-			case <-done:
-			case <-time.After(3 * time.Second):
-				panic(fmt.Sprintf("VerifyPDF ran for more than 3 s on a %d-byte input", len(data)))
-			}
-		}()
-		if r := v.VerifyPDF(context.Background(), data); r.Status == verifier.Verified {
+		var r *verifier.Result
+		testkit.Bounded(testkit.FuzzInputBudget, fmt.Sprintf("VerifyPDF of a %d-byte input", len(data)), func() {
+			r = v.VerifyPDF(context.Background(), data)
+		})
+		if r.Status == verifier.Verified {
 			t.Fatal("verified without its issuer's profile")
 		}
 	})

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -163,7 +164,11 @@ func FuzzVerifyEndpoint(f *testing.F) {
 		if asPDF {
 			typ = "application/pdf"
 		}
-		if w := post(h, "/api/v1/verify", typ, data); w.Code >= 500 {
+		var w *httptest.ResponseRecorder
+		testkit.Bounded(testkit.FuzzInputBudget, fmt.Sprintf("POST /api/v1/verify of a %d-byte input", len(data)), func() {
+			w = post(h, "/api/v1/verify", typ, data)
+		})
+		if w.Code >= 500 {
 			t.Fatalf("%d: %s", w.Code, w.Body.String())
 		}
 	})

@@ -13,6 +13,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/verifier"
 )
 
 var bin string
@@ -292,5 +296,48 @@ func TestRotateAndRevoke(t *testing.T) {
 	}
 	if r := etranscript(t, data, "keys", "revoke", "key-nope", "--since", "2020-01-01"); r.code != 2 {
 		t.Errorf("unknown key: %+v", r)
+	}
+}
+
+// TestHostileCLI: each hostile credential of the table gets its verdict's
+// exit status from 'etranscript verify' within 2 s.
+func TestHostileCLI(t *testing.T) {
+	data := initData(t, "https://registry.example.edu")
+	b := testkit.Batch(1, 6, 11)
+	b.Records = append(b.Records, testkit.Batch(1, 2000, 12).Records[0])
+	b.Records[1].StudentID, b.Records[1].Email = "20990002", "second@example.edu"
+	batch := filepath.Join(t.TempDir(), "hostile.json")
+	js, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(batch, js, 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	if r := etranscript(t, data, "issue", batch, "--chain", "mocknet", "--out", out, "--no-mail", "--no-pdf"); r.code != 0 {
+		t.Fatalf("issue: %+v", r)
+	}
+	files := credentials(t, out)
+	if len(files) != 2 {
+		t.Fatalf("%d credentials", len(files))
+	}
+	good, big := mustRead(t, files[0]), mustRead(t, files[1])
+	if len(good) > len(big) {
+		good, big = big, good
+	}
+	dir := t.TempDir()
+	for i, tc := range testkit.HostileFrom(t, good, big) {
+		t.Run(tc.Name, func(t *testing.T) {
+			f := filepath.Join(dir, fmt.Sprintf("%02d.json", i))
+			os.WriteFile(f, tc.Data, 0o644)
+			start := time.Now()
+			r := etranscript(t, data, "verify", "--allow-test-chains", f)
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			want := map[verifier.Verdict]int{verifier.Verified: 0, verifier.Rejected: 1}[tc.Want]
+			if r.code != want || tc.Check != "" && !strings.Contains(r.stdout, "FAILED   "+tc.Check) {
+				t.Fatalf("exit %d, want %d (%s): %s%s", r.code, want, tc.Check, r.stdout, r.stderr)
+			}
+		})
 	}
 }

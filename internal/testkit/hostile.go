@@ -18,15 +18,22 @@ type Hostile struct {
 	Check string // the check that must fail
 }
 
-// HostileCredentials mutates a credential is issued (6 courses) into
-// attacks on the verifier: oversized, deep, costly to canonicalize,
-// duplicate keys, each field of the Merkle proof changed, each proof
-// removed. The first entry is the credential itself, which verifies
-// (test chains allowed).
+// HostileCredentials issues two credentials with is (6 and 2,000 courses)
+// and makes HostileFrom them.
 func HostileCredentials(tb testing.TB, is *Issuer) []Hostile {
 	tb.Helper()
 	good := is.Issue(tb, Batch(1, 6, 11)).Issued[0].JSON
 	big := is.Issue(tb, Batch(1, 2000, 12)).Issued[0].JSON
+	return HostileFrom(tb, good, big)
+}
+
+// HostileFrom mutates good, a transcript credential of a few courses, and
+// big, one of 2,000, into attacks on the verifier: oversized, deep, costly
+// to canonicalize, duplicate keys, each field of the Merkle proof changed,
+// each proof removed. The first two entries are the credentials
+// themselves, which verify (test chains allowed).
+func HostileFrom(tb testing.TB, good, big []byte) []Hostile {
+	tb.Helper()
 	mut := func(doc []byte, f func(m map[string]any)) []byte {
 		var m map[string]any
 		if err := json.Unmarshal(doc, &m); err != nil {
