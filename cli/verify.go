@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
@@ -21,7 +22,14 @@ import (
 type VerifyOptions struct {
 	JSON            bool
 	AllowTestChains bool
+	// Timeout bounds each file's verification, fetches and chain reads
+	// included (0: DefaultVerifyTimeout); past it the unfinished checks are
+	// "could not be checked" (exit 3).
+	Timeout time.Duration
 }
+
+// DefaultVerifyTimeout is the time one file's verification may take.
+const DefaultVerifyTimeout = 20 * time.Second
 
 // NewVerifier returns the verifier the command line uses: it may reach
 // loopback and private addresses (it runs on the user's own machine), it
@@ -65,7 +73,7 @@ func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts Veri
 			codes = append(codes, verifier.ExitBadInput)
 			continue
 		}
-		r := verifyFile(ctx, v, f)
+		r := verifyFile(ctx, v, f, opts.Timeout)
 		codes = append(codes, verifier.ExitCode(r.Status))
 		if opts.JSON {
 			b, err := json.Marshal(r)
@@ -83,7 +91,12 @@ func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts Veri
 	return nil
 }
 
-func verifyFile(ctx context.Context, v *verifier.Verifier, f string) *verifier.Result {
+func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout time.Duration) *verifier.Result {
+	if timeout <= 0 {
+		timeout = DefaultVerifyTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	fail := func(msg string) *verifier.Result {
 		return &verifier.Result{File: f, Status: verifier.Rejected, Checks: []verifier.Check{{ID: verifier.CheckFormat, Status: verifier.Failed, Message: msg}}}
 	}

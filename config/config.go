@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/transcript"
 )
@@ -80,6 +81,9 @@ func Load(dir string) (*Config, error) {
 		return nil, err
 	}
 	c := &Config{dir: dir}
+	if err := jsonstrict.Check(b, jsonstrict.Limits{MaxDepth: 32}); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+	}
 	if err := json.Unmarshal(b, c); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 )
 
 // Grade is one grade of a grading scheme.
@@ -111,6 +113,9 @@ func LoadScheme(path string) (*Scheme, error) {
 		return nil, fmt.Errorf("grading scheme: %w", err)
 	}
 	s := new(Scheme)
+	if err := jsonstrict.Check(b, jsonstrict.Limits{MaxDepth: 32}); err != nil {
+		return nil, fmt.Errorf("grading scheme %s: %w", path, err)
+	}
 	if err := json.Unmarshal(b, s); err != nil {
 		return nil, fmt.Errorf("grading scheme %s: %w", path, err)
 	}

@@ -95,6 +95,25 @@ func TestPDF(t *testing.T) {
 	if bytes.Equal(byteChanged, good.PDF) {
 		t.Fatal("no creation date to change")
 	}
+	// Universal signature forgery: the signature's value emptied (zeros),
+	// the file otherwise intact.
+	zeroed := regexp.MustCompile(`/Contents\s*<([0-9a-fA-F]+)>`).ReplaceAllFunc(good.PDF, func(m []byte) []byte {
+		i := bytes.IndexByte(m, '<')
+		return append(append([]byte{}, m[:i+1]...), append(bytes.Repeat([]byte("0"), len(m)-i-2), '>')...)
+	})
+	// Signature wrapping: the signed byte range made to stop short of the
+	// end, so that bytes after it are outside what was signed.
+	wrapped := regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)`).ReplaceAllFunc(good.PDF, func(m []byte) []byte {
+		j := len(m) - 1
+		for j > 0 && m[j-1] >= '0' && m[j-1] <= '9' {
+			j--
+		}
+		n, _ := strconv.Atoi(string(m[j:]))
+		return append(append([]byte{}, m[:j]...), fmt.Sprintf("%0*d", len(m)-j, n-16)...)
+	})
+	if bytes.Equal(zeroed, good.PDF) || bytes.Equal(wrapped, good.PDF) {
+		t.Fatal("no signature dictionary to change")
+	}
 	for _, tc := range []struct {
 		name  string
 		data  []byte
@@ -102,6 +121,8 @@ func TestPDF(t *testing.T) {
 		check string
 		words string
 	}{
+		{"fail/pdf_signature/universal-forgery-zeroed-contents", zeroed, verifier.Rejected, verifier.CheckPDFSignature, ""},
+		{"fail/pdf_signature/wrapping-byte-range-short", wrapped, verifier.Rejected, verifier.CheckPDFSignature, ""},
 		{"ok/issued", good.PDF, verifier.Verified, "", "nothing was changed"},
 		{"fail/pdf_signature/byte-changed", byteChanged, verifier.Rejected, verifier.CheckPDFSignature, "does not verify"},
 		{"fail/pdf_signature/credential-swapped-by-update", mismatched, verifier.Rejected, verifier.CheckPDFSignature, "after signing"},

@@ -187,6 +187,7 @@ func root() *cobra.Command {
 		},
 	}
 	verifyCmd.Flags().BoolVar(&vo.JSON, "json", false, "print one JSON result per file (JSON Lines)")
+	verifyCmd.Flags().DurationVar(&vo.Timeout, "timeout", cli.DefaultVerifyTimeout, "time limit of each file's verification")
 	verifyCmd.Flags().BoolVar(&vo.AllowTestChains, "allow-test-chains", false, "accept mocknet test credentials (their anchor is not checked)")
 
 	var demo cli.DemoOptions

@@ -103,6 +103,19 @@ func HostileFrom(tb testing.TB, good, big []byte) []Hostile {
 		{"fail/costly/2700 identical courses", mut(good, courses(2700, true)), F, I},
 		{"fail/costly/complete processor on 2000 courses", mut(big, unsupported), F, I},
 		{"fail/costly/complete processor on 2700 identical courses", mut(good, func(m map[string]any) { courses(2700, true)(m); unsupported(m) }), F, I},
+		{"fail/context/term redefined", mut(good, func(m map[string]any) {
+			m["@context"] = append(m["@context"].([]any), map[string]any{"cga": "https://evil.example/cga"})
+		}), F, I},
+		{"fail/context/protected term redefined", mut(good, func(m map[string]any) {
+			m["@context"] = append(m["@context"].([]any), map[string]any{"name": "https://evil.example/name"})
+		}), F, I},
+		{"fail/context/vocabulary swapped", mut(good, func(m map[string]any) {
+			ctx := m["@context"].([]any)
+			ctx[len(ctx)-1].(map[string]any)["et"] = "https://evil.example/transcript#"
+		}), F, I},
+		{"fail/context/not embedded", mut(good, func(m map[string]any) {
+			m["@context"] = append(m["@context"].([]any), "https://evil.example/context.jsonld")
+		}), F, verifier.CheckFormat},
 		{"fail/duplicate key/top", dup(good, `{`, "validFrom", `"2020-01-01T00:00:00Z"`), F, verifier.CheckFormat},
 		{"fail/duplicate key/subject", dup(mut(good, func(map[string]any) {}), `"credentialSubject":{`, "cga", `"4.300"`), F, verifier.CheckFormat},
 		{"fail/duplicate key/course", dup(mut(good, func(map[string]any) {}), `"courses":[{`, "grade", `"A+"`), F, verifier.CheckFormat},
