@@ -74,7 +74,7 @@ func Demo(ctx context.Context, dir string, opts DemoOptions, w io.Writer) error 
 	if _, err := e.svc.SendDue(ctx, 100); err != nil {
 		return err
 	}
-	if m, err := batchSummary(j); err == nil && m.Anchor != nil {
+	if m, err := batchSummary(e.cfg, j); err == nil && m.Anchor != nil {
 		fmt.Fprintf(w, "anchored: Merkle root %s in transaction %s, block %d\n", m.MerkleRoot, m.Anchor.TxID, m.Anchor.Block)
 	}
 	fmt.Fprintf(w, "credentials and signed PDFs: %s\nmail (no SMTP server configured): %s\n\ndownload links, one per graduate:\n", j.Out, filepath.Join(dir, "outbox"))

@@ -81,12 +81,12 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if j, err = e.svc.Process(ctx, b.ID); err != nil {
 		return err
 	}
-	res, err := batchSummary(j)
+	res, err := batchSummary(e.cfg, j)
 	if errors.Is(err, os.ErrNotExist) {
 		// Issued before, and its files since removed: written again from
 		// the batch's stored state (the same credentials).
 		if _, err = e.issue(ctx, j, j.Records(), nil); err == nil {
-			res, err = batchSummary(j)
+			res, err = batchSummary(e.cfg, j)
 		}
 	}
 	if err != nil {
@@ -154,13 +154,25 @@ type manifest struct {
 	Files      []issuer.Issued `json:"credentials"`
 }
 
-func batchSummary(j *issuer.JobRecord) (*manifest, error) {
-	b, err := os.ReadFile(filepath.Join(j.Out, issuer.ManifestName(j.ID)))
+// batchSummary reads a finished batch's manifest; os.ErrNotExist when it,
+// or the first or last of the credential files it lists, is missing.
+func batchSummary(cfg *config.Config, j *issuer.JobRecord) (*manifest, error) {
+	b, err := issuer.ReadManifest(cfg.BatchDir(j.ID), j.Out, j.ID)
 	if err != nil {
 		return nil, err
 	}
 	var m manifest
-	return &m, json.Unmarshal(b, &m)
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("batch %s: its manifest: %w", j.ID, err)
+	}
+	if n := len(m.Files); n > 0 {
+		for _, f := range []string{m.Files[0].File, m.Files[n-1].File} {
+			if _, err := os.Stat(filepath.Join(j.Out, f)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &m, nil
 }
 
 // pdfMaker makes the batch's PDF maker with the active document-signing

@@ -68,8 +68,8 @@ func NewVerifier(ctx context.Context, dir, dsn string, allowTestChains bool) (*v
 func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts VerifyOptions, w io.Writer) error {
 	codes := []int{}
 	for _, f := range files {
-		if _, err := os.Stat(f); err != nil {
-			fmt.Fprintf(os.Stderr, "etranscript: %v\n", err)
+		if why := notVerifiable(f); why != "" {
+			fmt.Fprintf(os.Stderr, "etranscript: %s: %s\n", f, why)
 			codes = append(codes, verifier.ExitBadInput)
 			continue
 		}
@@ -89,6 +89,35 @@ func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts Veri
 		return &ExitError{Code: c}
 	}
 	return nil
+}
+
+// notVerifiable says why f is not something to verify (bad usage, exit
+// 2): it does not exist, it is a directory, or it is a batch manifest.
+func notVerifiable(f string) string {
+	st, err := os.Stat(f)
+	switch {
+	case err != nil:
+		return strings.TrimPrefix(err.Error(), "stat "+f+": ")
+	case st.IsDir():
+		return "a directory; name the files to verify, e.g. " + filepath.Join(f, "*.json")
+	case strings.EqualFold(filepath.Ext(f), ".json") && st.Size() < 64<<20 && isManifest(f):
+		return "a batch manifest (which student has which credential), not a credential; verify the credentials it lists"
+	}
+	return ""
+}
+
+// isManifest reports whether f is the manifest 'issue' writes.
+func isManifest(f string) bool {
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return false
+	}
+	var m struct {
+		Context     any               `json:"@context"`
+		MerkleRoot  string            `json:"merkleRoot"`
+		Credentials []json.RawMessage `json:"credentials"`
+	}
+	return json.Unmarshal(b, &m) == nil && m.Context == nil && m.MerkleRoot != "" && m.Credentials != nil
 }
 
 func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout time.Duration) *verifier.Result {

@@ -81,7 +81,7 @@ func TestOfficialVerifierEthereum(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(out, "*-*-*-*-*.json"))
 	var creds []string
 	for _, f := range files {
-		if !strings.HasSuffix(f, ".manifest.json") {
+		if !strings.HasSuffix(f, ".manifest.json") { // none since 2026-12: kept for older output
 			creds = append(creds, f)
 		}
 	}

@@ -175,7 +175,7 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	if out.Issued, err = finish(ctx, job, s, st, tree, leaves); err != nil {
 		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
-	if err := out.writeManifest(); err != nil {
+	if err := out.writeManifest(job.Dir); err != nil {
 		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	st.Stage, st.Out = StageDone, job.Out
@@ -664,12 +664,32 @@ func FileName(id string) string {
 	return strings.TrimPrefix(id, "urn:uuid:") + ".json"
 }
 
-// ManifestName is the manifest's file name in the output directory.
-func ManifestName(batch string) string { return batch + ".manifest.json" }
+// ManifestFile is the manifest's path in a batch's working directory
+// (config.BatchDir), not among the credentials: the output directory
+// holds credentials and PDFs only, so that 'verify DIR/*.json' verifies
+// them all.
+func ManifestFile(batchDir string) string { return filepath.Join(batchDir, "manifest.json") }
 
-// writeManifest writes <batch>.manifest.json: which student has which
-// credential file.
-func (b *Batch) writeManifest() error {
+// LegacyManifestFile is where releases before 2026-12 wrote it: in the
+// output directory, as <batch>.manifest.json.
+func LegacyManifestFile(out, batch string) string { return filepath.Join(out, batch+".manifest.json") }
+
+// ReadManifest reads a finished batch's manifest, from its working
+// directory or, for a batch issued by an earlier release, its output
+// directory.
+func ReadManifest(batchDir, out, batch string) ([]byte, error) {
+	b, err := os.ReadFile(ManifestFile(batchDir))
+	if errors.Is(err, os.ErrNotExist) {
+		if lb, lerr := os.ReadFile(LegacyManifestFile(out, batch)); lerr == nil {
+			return lb, nil
+		}
+	}
+	return b, err
+}
+
+// writeManifest writes the batch's manifest: which student has which
+// credential file, the Merkle root and the anchor.
+func (b *Batch) writeManifest(batchDir string) error {
 	man := struct {
 		Batch      string         `json:"batch"`
 		Chain      string         `json:"chain"`
@@ -681,7 +701,7 @@ func (b *Batch) writeManifest() error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(b.Out, ManifestName(b.ID)), append(mj, '\n'))
+	return writeAtomic(ManifestFile(batchDir), append(mj, '\n'))
 }
 
 // staging writes output files into hidden staging directories inside the

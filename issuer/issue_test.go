@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,7 +36,18 @@ func TestIssueWrite(t *testing.T) {
 	var man struct {
 		Credentials []struct{ StudentID, Credential, File string }
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, "gen-5-4.manifest.json"))
+	// The output directory holds the credentials and nothing else; the
+	// manifest is in the batch's working directory.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !slices.Contains(files, filepath.Join(dir, e.Name())) {
+			t.Errorf("%s in the output directory", e.Name())
+		}
+	}
+	b, _ := os.ReadFile(issuer.ManifestFile(filepath.Join(filepath.Dir(dir), "batch")))
 	if err := json.Unmarshal(b, &man); err != nil || len(man.Credentials) != 5 || man.Credentials[0].StudentID != "20000000" {
 		t.Fatalf("manifest %s: %v", b, err)
 	}

@@ -10,8 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/mail"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -175,7 +173,7 @@ func (s *Server) batchCredentials(c echo.Context) error {
 	if j.State == issuer.JobQueued || j.State == issuer.JobIssuing {
 		return c.JSON(http.StatusOK, map[string]any{"batch": j.ID, "state": j.State, "credentials": []any{}})
 	}
-	b, err := os.ReadFile(filepath.Join(j.Out, issuer.ManifestName(j.ID)))
+	b, err := issuer.ReadManifest(s.Site.Config.BatchDir(j.ID), j.Out, j.ID)
 	if err != nil {
 		return err
 	}

@@ -65,14 +65,8 @@ func initData(t *testing.T, url string) string {
 }
 
 func credentials(t *testing.T, dir string) []string {
-	files, _ := filepath.Glob(filepath.Join(dir, "*-*-*-*.json"))
-	var out []string
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".manifest.json") {
-			out = append(out, f)
-		}
-	}
-	return out
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	return files
 }
 
 func TestIssueAndVerify(t *testing.T) {
