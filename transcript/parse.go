@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -326,6 +327,7 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 	courseLines := map[[3]int]int{} // record, term, course -> CSV line
 	index := map[string]int{}       // studentId -> record index
 	termIdx := []map[string]int{}   // per record: term -> index
+	var optional [][]csvValue       // per record: each of CSVOptional's value, and its line
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
@@ -352,22 +354,12 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 			index[id] = ri
 			rec := Record{
 				StudentID: id, Name: get(row, "name"), NameLocal: get(row, "nameLocal"), Email: get(row, "email"),
-				Program: Program{Code: get(row, "programCode"), Name: get(row, "programName"), Level: get(row, "level"), Admitted: get(row, "admitted")},
-			}
-			if d := get(row, "degree"); d != "" || get(row, "conferred") != "" {
-				rec.Award = &Award{Degree: d, Major: get(row, "major"), Classification: get(row, "classification"), Conferred: get(row, "conferred")}
-			}
-			if v := get(row, "statedCga"); v != "" {
-				d, ok := ParseDecimal(v)
-				if !ok {
-					ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: "statedCga", Message: fmt.Sprintf("expected a decimal number, got %q", clip(v))})
-				} else {
-					rec.Stated = &Stated{CGA: &d}
-				}
+				Program: Program{Code: get(row, "programCode"), Name: get(row, "programName"), Level: get(row, "level")},
 			}
 			b.Records = append(b.Records, rec)
 			lines = append(lines, line)
 			termIdx = append(termIdx, map[string]int{})
+			optional = append(optional, make([]csvValue, len(CSVOptional)))
 		} else {
 			// Student-level columns must agree on every row of a student.
 			rec := &b.Records[ri]
@@ -379,6 +371,19 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 					ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: f.name,
 						Message: fmt.Sprintf("differs from this student's first row (line %d): %q vs %q", lines[ri], clip(got), clip(f.want))})
 				}
+			}
+		}
+		// The optional student-level columns may be given on any row of
+		// the student; two rows that give different values are an error.
+		for k, name := range CSVOptional {
+			v, seen := get(row, name), &optional[ri][k]
+			switch {
+			case v == "" || v == seen.value:
+			case seen.value == "":
+				*seen = csvValue{v, line}
+			default:
+				ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: name,
+					Message: fmt.Sprintf("differs from line %d of this student: %q vs %q", seen.line, clip(v), clip(seen.value))})
 			}
 		}
 		rec := &b.Records[ri]
@@ -401,6 +406,9 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 		courseLines[[3]int{ri, ti, len(rec.Terms[ti].Courses)}] = line
 		rec.Terms[ti].Courses = append(rec.Terms[ti].Courses, c)
 	}
+	for ri := range b.Records {
+		setOptional(ps, &b.Records[ri], ri, optional[ri])
+	}
 	sub := &problems{file: file}
 	s.validate(sub, b, lines)
 	for _, p := range sub.list {
@@ -410,6 +418,31 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 		return nil, err
 	}
 	return b, nil
+}
+
+// csvValue is an optional column's value for a student, and the line it
+// was first given on.
+type csvValue struct {
+	value string
+	line  int
+}
+
+// setOptional puts a student's optional column values (in CSVOptional's
+// order) into its record.
+func setOptional(ps *problems, rec *Record, ri int, v []csvValue) {
+	val := func(name string) string { return v[slices.Index(CSVOptional, name)].value }
+	rec.Program.Admitted = val("admitted")
+	if val("degree") != "" || val("major") != "" || val("classification") != "" || val("conferred") != "" {
+		rec.Award = &Award{Degree: val("degree"), Major: val("major"), Classification: val("classification"), Conferred: val("conferred")}
+	}
+	if s := v[slices.Index(CSVOptional, "statedCga")]; s.value != "" {
+		d, ok := ParseDecimal(s.value)
+		if !ok {
+			ps.add(Problem{Line: s.line, Record: ri + 1, StudentID: rec.StudentID, Field: "statedCga", Message: fmt.Sprintf("expected a decimal number, got %q", clip(s.value))})
+			return
+		}
+		rec.Stated = &Stated{CGA: &d}
+	}
 }
 
 var fieldPathRE = regexp.MustCompile(`^terms\[(\d+)\](?:\.courses\[(\d+)\])?\.(\w+)$`)

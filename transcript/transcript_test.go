@@ -3,6 +3,7 @@ package transcript
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"os"
@@ -380,5 +381,103 @@ func TestCreditsOK(t *testing.T) {
 				t.Fatalf("credits %s, max %v: %v, want %v", txt, max, got, want)
 			}
 		}
+	}
+}
+
+// TestCSVOptionalColumns: each optional student-level column, given on
+// any one of a student's three rows, reaches the record; given twice alike
+// it is one value; given twice differently it is an error naming both
+// lines.
+func TestCSVOptionalColumns(t *testing.T) {
+	values := map[string]string{"admitted": "2022-09-01", "degree": "Bachelor of Science", "major": "Computer Science",
+		"classification": "First Class Honours", "conferred": "2026-11-15", "statedCga": "3.300"}
+	got := map[string]func(r Record) string{
+		"admitted": func(r Record) string { return r.Program.Admitted },
+		"degree": func(r Record) string {
+			if r.Award == nil {
+				return ""
+			}
+			return r.Award.Degree
+		},
+		"major": func(r Record) string {
+			if r.Award == nil {
+				return ""
+			}
+			return r.Award.Major
+		},
+		"classification": func(r Record) string {
+			if r.Award == nil {
+				return ""
+			}
+			return r.Award.Classification
+		},
+		"conferred": func(r Record) string {
+			if r.Award == nil {
+				return ""
+			}
+			return r.Award.Conferred
+		},
+		"statedCga": func(r Record) string {
+			if r.Stated == nil || r.Stated.CGA == nil {
+				return ""
+			}
+			return r.Stated.CGA.String()
+		},
+	}
+	courses := []string{"COMP1021,Intro,3,B+", "MATH1013,Calculus,3,B+", "LANG1002,English,3,B+"}
+	// A degree is needed with any award field: the other award columns
+	// come with one, on the first row.
+	row := func(i int, opt map[string]string) string {
+		var vals []string
+		for _, c := range CSVOptional {
+			vals = append(vals, opt[c])
+		}
+		return "20481234,CHAN Tai Man,,tm@example.edu,BSC,BSc,undergraduate,2022-23 Fall," + courses[i] + "," + strings.Join(vals, ",") + "\n"
+	}
+	header := strings.TrimSuffix(csvHeader, "statedCga\n") + strings.Join(CSVOptional, ",") + "\n"
+	for _, col := range CSVOptional {
+		for pos := range 3 {
+			t.Run(fmt.Sprintf("ok/%s/row%d", col, pos+1), func(t *testing.T) {
+				in := header
+				for i := range 3 {
+					opt := map[string]string{}
+					if i == 0 && col != "degree" && col != "admitted" && col != "statedCga" {
+						opt["degree"] = values["degree"]
+					}
+					if i == pos {
+						opt[col] = values[col]
+					}
+					if i == 2 && pos != 2 {
+						opt[col] = values[col] // the same value again: one value
+					}
+					in += row(i, opt)
+				}
+				b, err := HKUST().ReadCSV("b.csv", "b", strings.NewReader(in), 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g := got[col](b.Records[0]); g != values[col] {
+					t.Fatalf("%s = %q, want %q", col, g, values[col])
+				}
+			})
+		}
+		t.Run("fail/"+col+"/differs", func(t *testing.T) {
+			in := header + row(0, map[string]string{"degree": values["degree"], col: values[col]}) +
+				row(1, map[string]string{}) + row(2, map[string]string{col: "1999-01-01x"})
+			_, err := HKUST().ReadCSV("b.csv", "b", strings.NewReader(in), 0)
+			var inv *InvalidError
+			if !errors.As(err, &inv) {
+				t.Fatalf("accepted: %v", err)
+			}
+			found := false
+			for _, p := range inv.Problems {
+				if p.Field == col && p.Line == 4 && strings.Contains(p.Message, "line 2") {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("no problem naming %s on lines 2 and 4: %v", col, err)
+			}
+		})
 	}
 }
