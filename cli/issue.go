@@ -23,6 +23,7 @@ import (
 // IssueOptions are the flags of 'etranscript issue'.
 type IssueOptions struct {
 	Out      string
+	Batch    string // the batch id, in place of the file's own
 	Chain    string
 	DB       string // the store's DSN; "" for the default
 	SMTP     string // smtp:// URL; "" for $ETRANSCRIPT_SMTP or the outbox
@@ -50,7 +51,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return Usage(err)
 	}
-	b, err := scheme.ReadFile(batchFile, cfg.MaxBatchBytes)
+	b, err := scheme.ReadFile(batchFile, opts.Batch, cfg.MaxBatchBytes)
 	if err != nil {
 		return err
 	}

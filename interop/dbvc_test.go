@@ -25,7 +25,7 @@ func TestDigitalBazaarVerifier(t *testing.T) {
 	}
 	is := testkit.NewIssuer(t)
 	is.EnablePDF(t) // the profile then lists the document-signing key too
-	sample, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
+	sample, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -128,7 +128,7 @@ func clone(t *testing.T, m map[string]any) map[string]any {
 
 func TestOfficialVerifier(t *testing.T) {
 	is := testkit.NewIssuer(t)
-	sample, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
+	sample, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

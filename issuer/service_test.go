@@ -62,7 +62,7 @@ func service(t testing.TB, open func(testing.TB) issuer.JobStore, failIssue int)
 }
 
 func sample(t testing.TB) *transcript.Batch {
-	b, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
+	b, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 func TestRenderAndCheck(t *testing.T) {
 	is := testkit.NewIssuer(t)
 	maker := is.EnablePDF(t)
-	b, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
+	b, err := transcript.HKUST().ReadFile("../cli/sample/sample-batch.json", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func BenchmarkReadFile(b *testing.B) {
 	b.SetBytes(int64(len(js)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := HKUST().ReadFile(path, 0); err != nil {
+		if _, err := HKUST().ReadFile(path, "", 0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -24,8 +24,9 @@ import (
 const DefaultMaxBatchBytes = 32 << 20
 
 // ReadFile reads and validates a batch file, choosing the format by its
-// extension (.json or .csv).
-func (s *Scheme) ReadFile(path string, maxBytes int64) (*Batch, error) {
+// extension (.json or .csv). batchID, when not empty, is the batch's id,
+// in place of the JSON's "batch" or the CSV file's name.
+func (s *Scheme) ReadFile(path, batchID string, maxBytes int64) (*Batch, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -34,10 +35,16 @@ func (s *Scheme) ReadFile(path string, maxBytes int64) (*Batch, error) {
 	name := filepath.Base(path)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".json":
-		return s.ReadJSON(name, f, maxBytes)
+		return s.readJSON(name, f, maxBytes, batchID)
 	case ".csv":
-		id := strings.TrimSuffix(name, filepath.Ext(name))
-		return s.ReadCSV(name, id, f, maxBytes)
+		if batchID == "" {
+			batchID = strings.TrimSuffix(name, filepath.Ext(name))
+			if !batchIDRE.MatchString(batchID) {
+				return nil, &InvalidError{Problems: []Problem{{File: name, Field: "batch", Message: fmt.Sprintf(
+					"a CSV batch is named by its file, and %q is not a batch id (letters, digits, '.', '_' or '-', at most 64): name the batch with --batch ID", clip(batchID))}}}
+			}
+		}
+		return s.ReadCSV(name, batchID, f, maxBytes)
 	}
 	return nil, &InvalidError{Problems: []Problem{{File: name, Message: "expected a .json or .csv batch file"}}}
 }
@@ -87,6 +94,11 @@ func readAll(r io.Reader, hint int) ([]byte, error) {
 // Unknown fields are errors, so that a misspelt field is not silently
 // ignored.
 func (s *Scheme) ReadJSON(file string, r io.Reader, maxBytes int64) (*Batch, error) {
+	return s.readJSON(file, r, maxBytes, "")
+}
+
+// readJSON is ReadJSON with the batch id given, when batchID is not empty.
+func (s *Scheme) readJSON(file string, r io.Reader, maxBytes int64, batchID string) (*Batch, error) {
 	data, err := readCapped(file, r, maxBytes)
 	if err != nil {
 		return nil, err
@@ -107,48 +119,62 @@ func (s *Scheme) ReadJSON(file string, r io.Reader, maxBytes int64) (*Batch, err
 		ps.add(Problem{Message: jsonMessage(data, err, 0)})
 		return nil, ps.err()
 	}
+	if batchID != "" {
+		top.Batch = batchID
+	}
 	b := &Batch{ID: top.Batch, Records: make([]Record, len(top.Records))}
 	errs := decodeAll(top.Records, b.Records)
-	var bad []bool
+	// A record that does not decode is read again field by field, so that
+	// each of its problems is named, and what was right in it is validated
+	// with the rest.
+	bad := map[int][]string{} // record index -> fields with problems
 	for i, raw := range top.Records {
-		if err := errs[i]; err != nil {
-			var probe struct {
-				StudentID string `json:"studentId"`
-			}
-			_ = json.Unmarshal(raw, &probe) // best effort, for the message only
+		if errs[i] == nil {
+			continue
+		}
+		r, found, fields := diagnose(raw)
+		if len(found) == 0 { // not a problem of types or fields: say what the decoder said
 			off := int64(bytes.Index(data, raw))
-			ps.add(Problem{Record: i + 1, StudentID: probe.StudentID, Message: jsonMessage(data, err, off)})
-			if bad == nil {
-				bad = make([]bool, len(top.Records))
-			}
-			bad[i] = true
+			found = []Problem{{Message: jsonMessage(data, errs[i], off)}}
 		}
-	}
-	if bad != nil {
-		// Validate the records that decoded, so every problem shows at once.
-		ok := &Batch{ID: b.ID}
-		idx := []int{}
-		for i := range b.Records {
-			if !bad[i] {
-				ok.Records = append(ok.Records, b.Records[i])
-				idx = append(idx, i)
-			}
-		}
-		sub := &problems{file: file}
-		s.validate(sub, ok, nil)
-		for _, p := range sub.list {
-			if p.Record > 0 {
-				p.Record = idx[p.Record-1] + 1
-			}
+		b.Records[i] = r
+		for _, p := range found {
+			p.Record, p.StudentID = i+1, r.StudentID
 			ps.add(p)
 		}
-		return nil, ps.err()
+		bad[i] = append(fields, "")
 	}
-	s.validate(ps, b, nil)
+	sub := &problems{file: file}
+	s.validate(sub, b, nil)
+	for _, p := range sub.list {
+		if fields, ok := bad[p.Record-1]; ok && p.Record > 0 && follows(p.Field, fields) {
+			continue
+		}
+		ps.add(p)
+	}
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// follows reports whether a validation problem of field follows from a
+// problem already reported in one of fields (a value of the wrong type
+// reads as empty): the same field or one inside it, or an average when
+// the record has any such problem.
+func follows(field string, fields []string) bool {
+	if field == "stated.cga" && len(fields) > 1 {
+		return true
+	}
+	for _, f := range fields {
+		if f == "" {
+			continue
+		}
+		if field == f || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeAll decodes each raw record into its place in records, on every

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -89,14 +90,14 @@ func TestValidation(t *testing.T) {
 		{"fail/grade", func(r map[string]any) { course(r, 0)["grade"] = "Z" }, "terms[0].courses[0].grade", `unknown grade "Z"`},
 		{"fail/credits-negative", func(r map[string]any) { course(r, 1)["credits"] = -3 }, "terms[0].courses[1].credits", "from 0 to 30"},
 		{"fail/credits-too-many", func(r map[string]any) { course(r, 1)["credits"] = 31 }, "terms[0].courses[1].credits", "from 0 to 30"},
-		{"fail/credits-type", func(r map[string]any) { course(r, 1)["credits"] = "three" }, "", "decimal number"},
+		{"fail/credits-type", func(r map[string]any) { course(r, 1)["credits"] = "three" }, "terms[0].courses[1].credits", "decimal number"},
 		{"fail/email", func(r map[string]any) { r["email"] = "tmchan at example" }, "email", "expected an email address"},
 		{"fail/email-display-name", func(r map[string]any) { r["email"] = "Tai Man <tm@example.edu>" }, "email", "expected an email address"},
 		{"fail/stated-cga", func(r map[string]any) { r["stated"] = map[string]any{"cga": 3.6} }, "stated.cga", "differs from the computed CGA"},
 		{"fail/name-missing", func(r map[string]any) { delete(r, "name") }, "name", "required"},
 		{"fail/level", func(r map[string]any) { r["program"].(map[string]any)["level"] = "phd" }, "program.level", "expected one of"},
 		{"fail/term", func(r map[string]any) { r["terms"].([]any)[0].(map[string]any)["term"] = "Fall 2022" }, "terms[0].term", "expected a term like"},
-		{"fail/unknown-field", func(r map[string]any) { r["gpa"] = 4 }, "", `unknown field "gpa"`},
+		{"fail/unknown-field", func(r map[string]any) { r["gpa"] = 4 }, "gpa", "unknown field"},
 		{"fail/conferred", func(r map[string]any) { r["award"] = map[string]any{"degree": "BSc", "conferred": "15/11/2026"} }, "award.conferred", "YYYY-MM-DD"},
 	}
 	s := HKUST()
@@ -245,7 +246,7 @@ func TestCSV(t *testing.T) {
 }
 
 func TestSampleBatch(t *testing.T) {
-	b, err := HKUST().ReadFile("../cli/sample/sample-batch.json", 0)
+	b, err := HKUST().ReadFile("../cli/sample/sample-batch.json", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -479,5 +480,71 @@ func TestCSVOptionalColumns(t *testing.T) {
 				t.Fatalf("no problem naming %s on lines 2 and 4: %v", col, err)
 			}
 		})
+	}
+}
+
+// TestTypeErrors: values of the wrong type are each named by record and
+// field, every one at once, with the other records' problems; a batch
+// whose every record is wrong does not also say it has none.
+func TestTypeErrors(t *testing.T) {
+	course := func(credits string) string {
+		return `{"code": "COMP1021", "title": "Intro", "credits": ` + credits + `, "grade": "A"}`
+	}
+	rec := func(id, credits, stated string) string {
+		return `{"studentId": "` + id + `", "name": "CHAN Tai Man", "email": "a` + id + `@example.edu",
+		  "program": {"code": "BSC", "name": "BSc", "level": "undergraduate"},
+		  "terms": [{"term": "2022-23 Fall", "courses": [` + course("3") + `, ` + course(credits) + `]}]` + stated + `}`
+	}
+	in := `{"batch": "b", "records": [` + strings.Join([]string{
+		rec("1", "null", ""), rec("2", "true", ""), rec("3", `"three"`, ""), rec("4", "1e308", ""),
+		rec("5", "3", `, "stated": {"cga": "abc"}`), rec("6", "3", ""),
+	}, ",") + `, {"studentId": "7", "name": "X", "email": "bad", "program": {"code": "BSC", "name": "BSc", "level": "undergraduate"}, "terms": []}]}`
+	_, err := HKUST().ReadJSON("b.json", strings.NewReader("\xef\xbb\xbf"+in), 0)
+	var inv *InvalidError
+	if !errors.As(err, &inv) {
+		t.Fatalf("accepted: %v", err)
+	}
+	want := map[string]string{
+		"1 terms[0].courses[1].credits": "got null", "2 terms[0].courses[1].credits": "got true",
+		"3 terms[0].courses[1].credits": `got the string "three"`, "4 terms[0].courses[1].credits": "got the number 1e308",
+		"5 stated.cga": `got the string "abc"`, "7 email": "", "7 terms": "at least one term",
+	}
+	for _, p := range inv.Problems {
+		key := fmt.Sprintf("%d %s", p.Record, p.Field)
+		w, ok := want[key]
+		if !ok {
+			t.Errorf("unexpected problem %s", p)
+			continue
+		}
+		if !strings.Contains(p.Message, w) {
+			t.Errorf("%s: %q, want %q in it", key, p.Message, w)
+		}
+		delete(want, key)
+	}
+	for k := range want {
+		t.Errorf("no problem for record and field %s", k)
+	}
+	// Every record wrong: no "expected at least one record".
+	_, err = HKUST().ReadJSON("b.json", strings.NewReader(`{"batch": "b", "records": [`+rec("1", "null", "")+`]}`), 0)
+	if err == nil || strings.Contains(err.Error(), "at least one record") {
+		t.Errorf("every record wrong: %v", err)
+	}
+}
+
+// TestBatchID: --batch names a batch whose file name is not an id.
+func TestBatchID(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "export (1).csv")
+	os.WriteFile(path, []byte(csvHeader+"20481234,CHAN Tai Man,,tm@example.edu,BSC,BSc,undergraduate,2022-23 Fall,COMP1021,Intro,3,A-,\n"), 0o644)
+	if _, err := HKUST().ReadFile(path, "", 0); err == nil || !strings.Contains(err.Error(), "--batch ID") {
+		t.Errorf("no batch id: %v", err)
+	}
+	b, err := HKUST().ReadFile(path, "export-1", 0)
+	if err != nil || b.ID != "export-1" {
+		t.Fatalf("--batch: %v", err)
+	}
+	json := filepath.Join(t.TempDir(), "b.json")
+	os.WriteFile(json, []byte(`{"batch": "first", "records": [{"studentId": "1", "name": "A", "email": "a@example.edu", "program": {"code": "B", "name": "B", "level": "undergraduate"}, "terms": [{"term": "2022-23 Fall", "courses": [{"code": "C1", "title": "T", "credits": 3, "grade": "A"}]}]}]}`), 0o644)
+	if b, err := HKUST().ReadFile(json, "second", 0); err != nil || b.ID != "second" {
+		t.Fatalf("--batch on JSON: %v", err)
 	}
 }

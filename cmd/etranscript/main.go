@@ -170,6 +170,7 @@ func root() *cobra.Command {
 		},
 	}
 	issueCmd.Flags().StringVar(&io.Out, "out", "", "directory for the credentials (default DATA/issued/BATCH)")
+	issueCmd.Flags().StringVar(&io.Batch, "batch", "", "the batch id (default: the JSON's \"batch\", or the CSV file's name)")
 	issueCmd.Flags().StringVar(&io.Chain, "chain", "dev", "chain to anchor on: dev (embedded), mocknet (test, nothing anchored) or a chain named in config.json")
 	issueCmd.Flags().BoolVar(&io.NoMail, "no-mail", false, "do not email recipients")
 	issueCmd.Flags().BoolVar(&io.NoPDF, "no-pdf", false, "do not render PDFs")
