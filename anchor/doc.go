@@ -5,3 +5,13 @@ package anchor
 
 // Mocknet is the test chain: nothing is anchored, and verifiers say so.
 const Mocknet = "mocknet"
+
+// Label is how a chain is named to people, alike on the command line and
+// on the site: "mocknet", or the chain and its network ("eth:dev",
+// "eth:sepolia").
+func Label(chain, network string) string {
+	if chain == Mocknet {
+		return Mocknet
+	}
+	return chain + ":" + network
+}

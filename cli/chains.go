@@ -117,8 +117,9 @@ func openAnchorer(ctx context.Context, cfg *config.Config, ring *keys.Ring, name
 
 // readers returns the verifier's chain readers by chain id: every named
 // chain of the configuration and, when the data directory has one, the
-// embedded dev chain.
-func readers(cfg *config.Config, ring *keys.Ring) (map[int64]*anchor.Reader, func()) {
+// embedded dev chain. devErr says why the dev chain, which the data
+// directory has, cannot be read.
+func readers(cfg *config.Config, ring *keys.Ring) (rs map[int64]*anchor.Reader, done func(), devErr error) {
 	out := map[int64]*anchor.Reader{}
 	var closers []func()
 	for _, ch := range cfg.Chains {
@@ -140,11 +141,13 @@ func readers(cfg *config.Config, ring *keys.Ring) (map[int64]*anchor.Reader, fun
 		if cl, closer, err := devClient(cfg, ring); err == nil {
 			closers = append(closers, closer)
 			out[cfg.DevChain()] = &anchor.Reader{ChainID: cfg.DevChain(), Confirmations: 1, Network: "dev", Endpoints: []anchor.TxReader{cl}}
+		} else {
+			devErr = err
 		}
 	}
 	return out, func() {
 		for _, c := range closers {
 			c()
 		}
-	}
+	}, devErr
 }

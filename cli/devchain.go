@@ -102,6 +102,7 @@ func RevokeKey(ctx context.Context, dir, dsn, id, since string, passphrase []byt
 	if err != nil {
 		return err
 	}
+	before, _ := ring.Active(keys.Ed25519)
 	if err := ring.Revoke(id, t, passphrase, time.Now()); err != nil {
 		if errors.Is(err, keys.ErrNoSuchKey) {
 			return Usage(err)
@@ -112,5 +113,8 @@ func RevokeKey(ctx context.Context, dir, dsn, id, since string, passphrase []byt
 		return fmt.Errorf("key %s revoked, but the status lists were not signed again: %w", id, err)
 	}
 	fmt.Fprintf(w, "key %s revoked since %s: what it signed or anchored since then no longer verifies; status lists signed again\n", id, t.UTC().Format(time.RFC3339))
+	if after, ok := ring.Active(keys.Ed25519); ok && after.ID != before.ID {
+		fmt.Fprintf(w, "it was the active signing key: %s is the active signing key now (publish the issuer profile again: 'etranscript keys profile')\n", after.ID)
+	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/mail"
@@ -78,7 +79,8 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if j.Chain != opts.Chain {
 		return Usage(fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", b.ID, j.Chain, j.Chain))
 	}
-	resumed := j.State != issuer.JobQueued
+	already := j.State == issuer.JobDelivering || j.State == issuer.JobDone
+	resumed := j.State == issuer.JobIssuing
 	if j, err = e.svc.Process(ctx, b.ID); err != nil {
 		return err
 	}
@@ -93,14 +95,24 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	if resumed {
-		fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", b.ID)
+	if already {
+		fmt.Fprintf(w, "batch %s: already issued on %s (%d credential(s) on %s, Merkle root %s); nothing was issued again\n",
+			b.ID, j.Created.UTC().Format("2006-01-02 15:04Z"), len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
+		where := "its files are in %s\n"
+		if opts.Out != "" && !samePath(opts.Out, j.Out) {
+			where = "its files are in %s, where it was first written (not in " + opts.Out + ")\n"
+		}
+		fmt.Fprintf(w, where, j.Out)
+	} else {
+		if resumed {
+			fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", b.ID)
+		}
+		fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %s\n", b.ID, len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
+		if a := res.Anchor; a != nil && a.Block > 0 {
+			fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
+		}
+		fmt.Fprintf(w, "written to %s\n", j.Out)
 	}
-	fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %s\n", b.ID, len(res.Files), res.Chain, res.MerkleRoot)
-	if a := res.Anchor; a != nil && a.Block > 0 {
-		fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
-	}
-	fmt.Fprintf(w, "written to %s\n", j.Out)
 	if opts.NoMail {
 		fmt.Fprintln(w, "mail: not sent (--no-mail); 'etranscript serve' sends it")
 		return nil
@@ -200,6 +212,32 @@ func pdfOrNil(m *pdf.Maker) issuer.PDFMaker {
 		return nil
 	}
 	return m
+}
+
+// chainLabel names a chain of config (by its --chain name) as the
+// verifier and the site do (anchor.Label).
+func chainLabel(cfg *config.Config, name string) string {
+	switch name {
+	case anchor.Mocknet:
+		return anchor.Label(anchor.Mocknet, "")
+	case DevChainName:
+		return anchor.Label("eth", "dev")
+	}
+	ch, ok := cfg.Chains[name]
+	switch {
+	case ok && ch.Network != "":
+		return anchor.Label("eth", ch.Network)
+	case ok:
+		return anchor.Label("eth", credential.Anchor{Chain: "eth", Network: ch.ChainID}.NetworkName())
+	}
+	return anchor.Label("eth", name)
+}
+
+// samePath reports whether two paths name the same directory.
+func samePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && filepath.Clean(aa) == filepath.Clean(bb)
 }
 
 func dirExists(p string) bool {

@@ -73,7 +73,10 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{},
 		Fetcher: &verifier.CachingFetcher{TTL: 30 * time.Second,
 			Next: publish.Fetcher{Site: site, Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)}}}
-	rs, closeReaders := readers(e.cfg, e.ring)
+	rs, closeReaders, devErr := readers(e.cfg, e.ring)
+	if devErr != nil {
+		log.Warn("the embedded dev chain cannot be read: anchors on eth:dev cannot be checked", "err", devErr)
+	}
 	defer closeReaders()
 	for id, r := range rs {
 		v.Chains[id] = &verifier.CachingChain{Next: r, TTL: 30 * time.Second}

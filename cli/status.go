@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/store"
@@ -57,6 +59,12 @@ func SetStatus(ctx context.Context, dir, dsn, id string, ch StatusChange, pass [
 		return err
 	}
 	defer done()
+	if cur, err := svc.Store.Entry(ctx, id); err == nil {
+		if msg := unchanged(cur, ch); msg != "" {
+			fmt.Fprintf(w, "credential %s %s: nothing changed\n", id, msg)
+			return nil
+		}
+	}
 	e, err := svc.Set(ctx, id, ch.Purpose, ch.On, ch.Reason, sig)
 	if errors.Is(err, status.ErrUnknownCredential) || errors.Is(err, status.ErrNotRevocable) {
 		return Usage(err)
@@ -69,7 +77,26 @@ func SetStatus(ctx context.Context, dir, dsn, id string, ch StatusChange, pass [
 		what = map[bool]string{true: "suspended", false: "no longer suspended"}[ch.On]
 	}
 	fmt.Fprintf(w, "credential %s %s; published %s\n", id, what, svc.ListURL(e.List, ch.Purpose))
+	if release, err := issuer.LockMailer(dir); err == nil {
+		release()
+		fmt.Fprintln(w, "nothing serves the status lists now: verifiers see the change once 'etranscript serve' runs")
+	}
 	return nil
+}
+
+// unchanged says how a credential already is when ch would change
+// nothing ("already revoked on 2026-11-20 (issued in error)"), or "".
+func unchanged(e *status.Entry, ch StatusChange) string {
+	day := func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+	switch {
+	case e.Revoked() && (ch.Purpose == status.Revocation || ch.On):
+		return fmt.Sprintf("was already revoked on %s (%s)", day(e.RevokedAt), e.RevocationReason)
+	case ch.Purpose == status.Suspension && ch.On && e.Suspended():
+		return fmt.Sprintf("was already suspended on %s (%s)", day(e.SuspendedAt), e.SuspensionReason)
+	case ch.Purpose == status.Suspension && !ch.On && !e.Suspended():
+		return "is not suspended"
+	}
+	return ""
 }
 
 // republish signs every status list again with the active key (after a

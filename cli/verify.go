@@ -50,7 +50,11 @@ func NewVerifier(ctx context.Context, dir, dsn string, allowTestChains bool) (*v
 		}
 		v.Fetcher = publish.Fetcher{Site: site, Next: fetcher}
 		ring, _ := keys.Open(dir)
-		rs, c := readers(cfg, ring)
+		rs, c, devErr := readers(cfg, ring)
+		if devErr != nil {
+			fmt.Fprintf(os.Stderr, "etranscript: the embedded dev chain of %s cannot be read (%v): anchors on eth:dev will show as not checked. "+
+				"When 'etranscript serve' or 'demo' runs, it holds the chain and serves it to other commands: check that it is running and reachable, or stop it and run verify again\n", dir, devErr)
+		}
 		for id, r := range rs {
 			v.Chains[id] = r
 		}

@@ -3,6 +3,8 @@ package credential
 import (
 	"html/template"
 	"strings"
+
+	"github.com/etranscript/etranscript/transcript"
 )
 
 // renderDisplay writes the human-readable HTML of a credential. Every value
@@ -44,7 +46,7 @@ func renderDisplay(c *Credential, issuerName string) (string, error) {
 	for _, t := range s.Terms {
 		w(`<table><caption>`, t.Term, `</caption><thead><tr><th>Course</th><th>Title</th><th>Credits</th><th>Grade</th><th>Grade points</th></tr></thead><tbody>`)
 		for _, c := range t.Courses {
-			w(`<tr><td>`, c.Code, `</td><td>`, c.Title, `</td><td>`, c.Credits, `</td><td>`, c.Grade, `</td><td>`, c.GradePoints, `</td></tr>`)
+			w(`<tr><td>`, c.Code, `</td><td>`, c.Title, `</td><td>`, c.Credits, `</td><td>`, c.Grade, `</td><td>`, transcript.FormatPoints(c.GradePoints), `</td></tr>`)
 		}
 		w(`</tbody><tfoot><tr><td colspan="5">TGA `, or(t.TGA), ` (`, t.Scale, `); credits earned `, t.TermCredits, `</td></tr></tfoot></table>`)
 	}

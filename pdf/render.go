@@ -295,7 +295,7 @@ func (d *doc) term(t *credential.Term) {
 		p.SetXY(x+cols[0]+cols[1], y)
 		p.CellFormat(cols[2], 4.2, co.Credits, "", 0, "R", false, 0, "")
 		p.CellFormat(cols[3], 4.2, co.Grade, "", 0, "R", false, 0, "")
-		p.CellFormat(cols[4], 4.2, co.GradePoints, "", 0, "R", false, 0, "")
+		p.CellFormat(cols[4], 4.2, transcript.FormatPoints(co.GradePoints), "", 0, "R", false, 0, "")
 		p.SetXY(x, y+h)
 	}
 	d.room(lineH)

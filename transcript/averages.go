@@ -3,6 +3,7 @@ package transcript
 import (
 	"math/big"
 	"strconv"
+	"strings"
 )
 
 // Scale names the grade-point scale an average is on.
@@ -203,6 +204,15 @@ func FormatAverage(v *big.Rat) string {
 		return ""
 	}
 	return Truncate(v, AveragePlaces)
+}
+
+// FormatPoints shows grade points as FormatNumber wrote them with at least
+// one decimal, so that a column of them reads alike ("4.0" beside "3.7").
+func FormatPoints(s string) string {
+	if s == "" || strings.Contains(s, ".") {
+		return s
+	}
+	return s + ".0"
 }
 
 // FormatNumber shows credits or grade points without trailing zeros

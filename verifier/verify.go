@@ -492,7 +492,7 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 		return
 	}
 	a := st.anchors[0]
-	r.Credential.Anchor = &AnchorInfo{Chain: a.Chain + ":" + a.NetworkName(), Tx: a.TxID}
+	r.Credential.Anchor = &AnchorInfo{Chain: anchor.Label(a.Chain, a.NetworkName()), Tx: a.TxID}
 	if a.Chain == anchor.Mocknet {
 		if !v.AllowTestChains {
 			r.add(CheckAnchor, Failed, "test credential, not anchored: it was issued on mocknet, a test chain")
@@ -504,10 +504,10 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 	var last *anchor.TxInfo
 	for _, mp := range st.proofs {
 		for _, a := range mp.p.Anchors {
-			name := a.Chain + ":" + a.NetworkName()
+			name := anchor.Label(a.Chain, a.NetworkName())
 			reader, ok := v.Chains[a.Network]
 			if n, named := reader.(interface{ NetworkName() string }); ok && named && n.NetworkName() != "" {
-				name = a.Chain + ":" + n.NetworkName()
+				name = anchor.Label(a.Chain, n.NetworkName())
 				r.Credential.Anchor.Chain = name
 			}
 			if a.Chain != "eth" || !ok {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/transcript"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/labstack/echo/v4"
 )
@@ -72,7 +73,8 @@ func pickLang(c echo.Context) lang {
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"t": func(l lang, k string) string { return words[l][k] },
+	"t":      func(l lang, k string) string { return words[l][k] },
+	"points": transcript.FormatPoints,
 	"statusWord": func(l lang, s verifier.Status) string {
 		if s == verifier.Failed {
 			return words[l]["failedc"]
@@ -110,7 +112,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 {{with .Award}}<tr><th scope="row">{{t $.Lang "award"}}</th><td>{{.Degree}}{{if .Major}}, {{.Major}}{{end}}{{if .Classification}}, {{.Classification}}{{end}} {{.Conferred}}</td></tr>{{end}}
 </tbody></table>
 {{range .Terms}}<h3>{{.Term}}</h3><table><thead><tr><th scope="col">{{t $.Lang "code"}}</th><th scope="col">{{t $.Lang "course"}}</th><th scope="col">{{t $.Lang "cr"}}</th><th scope="col">{{t $.Lang "grade"}}</th><th scope="col">{{t $.Lang "points"}}</th></tr></thead><tbody>
-{{range .Courses}}<tr><td>{{.Code}}</td><td>{{.Title}}</td><td class="num">{{.Credits}}</td><td>{{.Grade}}</td><td class="num">{{.GradePoints}}</td></tr>{{end}}
+{{range .Courses}}<tr><td>{{.Code}}</td><td>{{.Title}}</td><td class="num">{{.Credits}}</td><td>{{.Grade}}</td><td class="num">{{points .GradePoints}}</td></tr>{{end}}
 </tbody></table><p>{{t $.Lang "tga"}}: {{.TGA}}</p>{{end}}{{end}}
 <p class="noprint"><a href="{{.Prefix}}/">{{t .Lang "again"}}</a></p>
 {{else}}
