@@ -45,9 +45,10 @@ func apiError(code int, msg string) error { return echo.NewHTTPError(code, msg) 
 // bearer rejects requests without a valid issuer-API token (401).
 func (s *Server) bearer(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Request().Header.Get("Authorization")
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || tok == "" {
+		// The scheme is case-insensitive (RFC 9110 §11.1).
+		scheme, tok, _ := strings.Cut(strings.TrimSpace(c.Request().Header.Get("Authorization")), " ")
+		tok = strings.TrimSpace(tok)
+		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="etranscript"`)
 			return apiError(http.StatusUnauthorized, "an issuer-API token is required: Authorization: Bearer <token> (etranscript token create NAME)")
 		}

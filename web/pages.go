@@ -4,11 +4,15 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/pdf"
@@ -37,7 +41,14 @@ var words = map[lang]map[string]string{
 		"issuer": "Issuer", "trusted": "as published at", "anchor": "Blockchain anchor", "chain": "Chain", "tx": "Transaction", "block": "Block",
 		"time": "Time", "confirmations": "Confirmations", "again": "Verify another", "other": "中文", "credential": "Credential",
 		"share": "Share link", "listed": "This issuer is on this site's list of trusted issuers.",
-		"unlisted": "This issuer is not on this site's list of trusted issuers: decide for yourself whether you know it.",
+		"unlisted":    "This issuer is not on this site's list of trusted issuers: decide for yourself whether you know it.",
+		"err_nofile":  "Choose a .pdf or .json file, or paste a credential.",
+		"err_notcred": "This is neither a transcript PDF nor a credential in JSON: nothing was verified.",
+		"err_large":   "The file is too large: a transcript PDF or a credential is far smaller than 10 MB.",
+		"err_rate":    "Too many verifications from your address: wait a moment and try again.",
+		"err_busy":    "The verifier is busy: try again in a few seconds.",
+		"err_expired": "This result is no longer kept: verify the file again.",
+		"err_other":   "The upload could not be read: try again.",
 	},
 	"zh-Hant": {
 		"title": "核實成績單", "intro": "核實以 Blockcerts 憑證簽發的電子成績單：選擇其 .pdf 或 .json 檔案，或貼上憑證內容。",
@@ -50,7 +61,14 @@ var words = map[lang]map[string]string{
 		"issuer": "簽發機構", "trusted": "發佈於", "anchor": "區塊鏈錨定", "chain": "區塊鏈", "tx": "交易", "block": "區塊",
 		"time": "時間", "confirmations": "確認數", "again": "核實另一份", "other": "English", "credential": "憑證",
 		"share": "分享連結", "listed": "此簽發機構在本網站的可信簽發機構名單上。",
-		"unlisted": "此簽發機構不在本網站的可信簽發機構名單上，請自行判斷是否認識此機構。",
+		"unlisted":    "此簽發機構不在本網站的可信簽發機構名單上，請自行判斷是否認識此機構。",
+		"err_nofile":  "請選擇 .pdf 或 .json 檔案，或貼上憑證內容。",
+		"err_notcred": "此檔案既非成績單 PDF，亦非 JSON 格式的憑證：未有核實任何內容。",
+		"err_large":   "檔案過大：成績單 PDF 或憑證遠小於 10 MB。",
+		"err_rate":    "來自您網絡位址的核實次數過多：請稍候再試。",
+		"err_busy":    "核實服務繁忙：請於數秒後再試。",
+		"err_expired": "此核實結果已不再保存：請重新核實檔案。",
+		"err_other":   "無法讀取上載的檔案：請再試。",
 	},
 }
 
@@ -84,7 +102,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 }).Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{t .Lang "title"}}</title><link rel="stylesheet" href="{{.Prefix}}/static/style.css"></head>
-<body><header><nav><a href="?lang={{.OtherLang}}" hreflang="{{.OtherLang}}">{{t .Lang "other"}}</a></nav>
+<body><header><nav><a href="{{if .Token}}{{.Prefix}}/verify/{{.Token}}{{end}}?lang={{.OtherLang}}" hreflang="{{.OtherLang}}">{{t .Lang "other"}}</a></nav>
 <p><a href="{{.Prefix}}/">{{t .Lang "title"}}</a></p></header><main>
 {{if .Result}}{{with .Result}}
 <h1>{{t $.Lang "title"}}</h1>
@@ -116,7 +134,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 </tbody></table><p>{{t $.Lang "tga"}}: {{.TGA}}</p>{{end}}{{end}}
 <p class="noprint"><a href="{{.Prefix}}/">{{t .Lang "again"}}</a></p>
 {{else}}
-<h1>{{t .Lang "title"}}</h1><p>{{t .Lang "intro"}}</p>
+<h1>{{t .Lang "title"}}</h1>{{if .Error}}<p class="error" role="alert">{{t .Lang .Error}}</p>{{end}}<p>{{t .Lang "intro"}}</p>
 <form method="post" action="{{.Prefix}}/verify?lang={{.Lang}}" enctype="multipart/form-data">
 <fieldset><label for="file">{{t .Lang "file"}}</label><br><input id="file" name="file" type="file" accept=".json,.pdf,application/json,application/pdf"></fieldset>
 <fieldset><label for="credential">{{t .Lang "paste"}}</label><br><textarea id="credential" name="credential" rows="8"></textarea></fieldset>
@@ -132,6 +150,8 @@ type page struct {
 	File            string
 	Explorer        string
 	IssuerHost      string
+	Token           string // the kept result's, for the language switch
+	Error           string // a form error's word key
 }
 
 // transcriptView is the part of the credential the result page shows.
@@ -166,18 +186,64 @@ func (s *Server) render(c echo.Context, code int, p page) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("Vary", "Accept-Language")
+	if p.Result != nil {
+		h.Set("Cache-Control", "no-store") // a transcript: kept by no cache
+	}
 	return c.HTML(code, b.String())
 }
 
 func (s *Server) indexPage(c echo.Context) error { return s.render(c, http.StatusOK, page{}) }
 
 // resultPage verifies an upload from the form and shows the result.
+// A form error is answered with the form again, its message in the
+// page's language; a result is kept for its language switch.
 func (s *Server) resultPage(c echo.Context) error {
 	r, data, isPDF, err := s.verifyUpload(c)
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code >= 400 && he.Code < 600 && he.Code != http.StatusInternalServerError {
+		return s.render(c, he.Code, page{Error: formError(he)})
+	}
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, page{Result: r, Transcript: transcriptOf(data, isPDF, r), Explorer: explorer(r)})
+	p := page{Result: r, Transcript: transcriptOf(data, isPDF, r), Explorer: explorer(r)}
+	p.Token = s.results.put(p, time.Now())
+	return s.render(c, http.StatusOK, p)
+}
+
+// formError is the word key of an upload's error.
+func formError(he *echo.HTTPError) string {
+	switch he.Code {
+	case http.StatusBadRequest:
+		if strings.HasPrefix(fmt.Sprint(he.Message), "choose a") {
+			return "err_nofile"
+		}
+		return "err_notcred"
+	case http.StatusUnsupportedMediaType:
+		return "err_notcred"
+	case http.StatusRequestEntityTooLarge:
+		return "err_large"
+	case http.StatusTooManyRequests:
+		return "err_rate"
+	case http.StatusServiceUnavailable:
+		return "err_busy"
+	}
+	return "err_other"
+}
+
+// cachedResult shows a kept result again (in the language asked), or says
+// it is no longer kept.
+func (s *Server) cachedResult(c echo.Context) error {
+	p, ok := s.results.get(c.Param("token"), time.Now())
+	if !ok {
+		return s.render(c, http.StatusGone, page{Error: "err_expired"})
+	}
+	return s.render(c, http.StatusOK, p)
+}
+
+// verifyAgain sends a GET of the form's address to the form.
+func (s *Server) verifyAgain(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, s.prefix+"/?lang="+string(pickLang(c)))
 }
 
 // sharePage verifies a credential this instance issued: /v/{id}.
@@ -191,6 +257,9 @@ func (s *Server) sharePage(c echo.Context) error {
 	id := c.Param("id")
 	if u, err := url.PathUnescape(id); err == nil {
 		id = u
+	}
+	if _, err := uuid.Parse(id); err == nil && !strings.HasPrefix(id, "urn:") {
+		id = "urn:uuid:" + strings.ToLower(id) // a bare UUID, as in the file's name
 	}
 	ctx := c.Request().Context()
 	ds, err := s.Issuing.Service.Store.CredentialDeliveries(ctx, id)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +30,8 @@ type Server struct {
 	// Verifying, if set, serves the public verifier (pages and API).
 	Verifying *Verifying
 
-	prefix string // the base URL's path, "" or "/registry"
+	prefix  string  // the base URL's path, "" or "/registry"
+	results results // result pages kept for their language switch
 }
 
 // Timeouts of the HTTP server: a slow or stuck client cannot hold a
@@ -65,7 +67,10 @@ func (s *Server) Handler() http.Handler {
 	if s.Verifying != nil {
 		e.GET(s.prefix+"/", s.indexPage)
 		e.POST(s.prefix+"/verify", s.resultPage)
+		e.GET(s.prefix+"/verify", s.verifyAgain)
+		e.GET(s.prefix+"/verify/:token", s.cachedResult)
 		e.POST(s.prefix+"/api/v1/verify", s.verifyAPI)
+		e.Match(otherMethods(http.MethodPost), s.prefix+"/api/v1/verify", methodNotAllowed(http.MethodPost))
 		e.GET(s.prefix+"/v/:id", s.sharePage)
 		e.StaticFS(s.prefix+"/static", echo.MustSubFS(assets, "assets"))
 	}
@@ -131,6 +136,25 @@ func (s *Server) httpError(err error, c echo.Context) {
 		return
 	}
 	c.JSON(code, map[string]string{"error": msg})
+}
+
+// otherMethods are the HTTP methods other than allowed.
+func otherMethods(allowed ...string) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+		if !slices.Contains(allowed, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// methodNotAllowed answers 405 with the methods a path takes.
+func methodNotAllowed(allowed ...string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Allow", strings.Join(allowed, ", "))
+		return echo.NewHTTPError(http.StatusMethodNotAllowed, "this address takes "+strings.Join(allowed, ", ")+" only")
+	}
 }
 
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -172,4 +173,66 @@ func FuzzVerifyEndpoint(f *testing.F) {
 			t.Fatalf("%d: %s", w.Code, w.Body.String())
 		}
 	})
+}
+
+// TestLanguageSwitch: the result page's switch shows the same result in
+// the other language (a GET of the kept result); once no longer kept, a
+// plain page says so.
+func TestLanguageSwitch(t *testing.T) {
+	is, h := verifierSite(t, 1000, 1000)
+	doc := is.Issue(t, testkit.Batch(1, 3, 4)).Issued[0].JSON
+	typ, body := form(t, "file", "c.json", doc)
+	w := post(h, "/verify?lang=en", typ, body)
+	m := regexp.MustCompile(`href="(/verify/[A-Za-z0-9_-]+)\?lang=zh-Hant"`).FindStringSubmatch(w.Body.String())
+	if w.Code != 200 || m == nil || w.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("no language switch to the kept result: %d %q\n%.400s", w.Code, w.Header().Get("Cache-Control"), w.Body.String())
+	}
+	g := httptest.NewRecorder()
+	h.ServeHTTP(g, httptest.NewRequest("GET", m[1]+"?lang=zh-Hant", nil))
+	if g.Code != 200 || !strings.Contains(g.Body.String(), "已核實") || !strings.Contains(g.Body.String(), `lang="zh-Hant"`) {
+		t.Fatalf("switched: %d\n%.600s", g.Code, g.Body.String())
+	}
+	g = httptest.NewRecorder()
+	h.ServeHTTP(g, httptest.NewRequest("GET", "/verify/not-a-kept-result?lang=zh-Hant", nil))
+	if g.Code != 410 || !strings.Contains(g.Body.String(), "請重新核實") || !strings.HasPrefix(g.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("expired: %d\n%.600s", g.Code, g.Body.String())
+	}
+	g = httptest.NewRecorder()
+	h.ServeHTTP(g, httptest.NewRequest("GET", "/verify?lang=zh-Hant", nil))
+	if g.Code != 303 || g.Header().Get("Location") != "/?lang=zh-Hant" {
+		t.Errorf("GET /verify: %d %q", g.Code, g.Header().Get("Location"))
+	}
+}
+
+// TestFormErrors: a browser's form error is the form again, with the
+// message in the page's language, never JSON.
+func TestFormErrors(t *testing.T) {
+	_, h := verifierSite(t, 1000, 1000)
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+	noFileT, noFile := form(t, "credential", "", []byte("  "))
+	pngT, pngB := form(t, "file", "photo.png", png)
+	badT, badB := form(t, "credential", "", []byte(`{"a": 1,`))
+	for _, tc := range []struct {
+		name, typ string
+		body      []byte
+		lang      string
+		code      int
+		words     string
+	}{
+		{"fail/no file/en", noFileT, noFile, "en", 400, "Choose a .pdf or .json file"},
+		{"fail/no file/zh", noFileT, noFile, "zh-Hant", 400, "請選擇 .pdf 或 .json 檔案"},
+		{"fail/png", pngT, pngB, "en", 400, "neither a transcript PDF nor a credential"},
+		{"fail/png/zh", pngT, pngB, "zh-Hant", 400, "既非成績單 PDF"},
+		{"fail/malformed json", badT, badB, "en", 400, "neither a transcript PDF nor a credential"},
+		{"fail/too large", "multipart/form-data; boundary=x", bytes.Repeat([]byte("a"), 11<<20), "en", 413, "too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := post(h, "/verify?lang="+tc.lang, tc.typ, tc.body)
+			page := w.Body.String()
+			if w.Code != tc.code || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") ||
+				!strings.Contains(page, tc.words) || !strings.Contains(page, `<form method="post"`) || strings.Contains(page, `{"error"`) {
+				t.Fatalf("%d %s\n%.800s", w.Code, w.Header().Get("Content-Type"), page)
+			}
+		})
+	}
 }

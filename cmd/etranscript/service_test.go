@@ -235,6 +235,35 @@ func TestServeAPI(t *testing.T) {
 	if code, b := s.do("POST", "/api/v1/verify", "application/json", cj, false); code != 200 || !strings.Contains(string(b), `"status":"verified"`) || !strings.Contains(string(b), `"trust":{"listed":true`) {
 		t.Errorf("verify API: %d %.600s", code, b)
 	}
+	// ok/bare-uuid: /v/ takes the UUID alone, as in the file's name.
+	if code, b := s.do("GET", "/v/"+strings.ToUpper(strings.TrimPrefix(id, "urn:uuid:")), "", nil, false); code != 200 || !strings.Contains(string(b), `class="verdict verified"`) {
+		t.Errorf("share link by bare UUID: %d", code)
+	}
+	// The verify API takes POST only: 405 with Allow, not 401.
+	for _, m := range []string{"GET", "OPTIONS", "PUT"} {
+		req, _ := http.NewRequest(m, s.base+"/api/v1/verify", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST" {
+			t.Errorf("%s /api/v1/verify: %d, Allow %q", m, resp.StatusCode, resp.Header.Get("Allow"))
+		}
+	}
+	// The Bearer scheme is case-insensitive.
+	for _, scheme := range []string{"bearer", "BEARER", "Bearer "} {
+		req, _ := http.NewRequest("GET", s.base+"/api/v1/batches/2026-11-conferment", nil)
+		req.Header.Set("Authorization", scheme+" "+s.tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("scheme %q: %d", scheme, resp.StatusCode)
+		}
+	}
 	if code, _ := s.do("GET", "/v/urn:uuid:nope", "", nil, false); code != 404 {
 		t.Errorf("unknown share link: %d", code)
 	}
