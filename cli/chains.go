@@ -27,7 +27,7 @@ func devClient(cfg *config.Config, ring *keys.Ring) (*ethclient.Client, func(), 
 			fund = append(fund, k)
 		}
 	}
-	opts := devchain.Options{ChainID: cfg.DevChain()}
+	opts := devchain.Options{ChainID: cfg.DevChain(), RPCAddr: cfg.DevChainRPC}
 	for _, k := range fund[:min(1, len(fund))] {
 		opts.Fund = append(opts.Fund, k.Address())
 	}

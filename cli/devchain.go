@@ -14,12 +14,21 @@ import (
 	"github.com/etranscript/etranscript/keys"
 )
 
+// DefaultDevChainRPC is where 'devchain' serves JSON-RPC unless told.
+const DefaultDevChainRPC = "127.0.0.1:8545"
+
 // DevChain runs the embedded dev chain until ctx ends, with JSON-RPC on
 // rpcAddr (loopback only).
 func DevChain(ctx context.Context, dir, rpcAddr string, w io.Writer) error {
 	cfg, ring, err := openIssuer(dir)
 	if err != nil {
 		return err
+	}
+	if rpcAddr == "" {
+		rpcAddr = cfg.DevChainRPC
+	}
+	if rpcAddr == "" {
+		rpcAddr = DefaultDevChainRPC
 	}
 	opts := devchain.Options{ChainID: cfg.DevChain(), RPCAddr: rpcAddr}
 	for _, k := range ring.Keys {

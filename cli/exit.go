@@ -44,7 +44,7 @@ func ExitCode(err error) int {
 	case errors.As(err, &ee):
 		return ee.Code
 	case errors.As(err, &inv), errors.As(err, &ue),
-		errors.Is(err, config.ErrNotInitialized), errors.Is(err, keys.ErrNoKeys),
+		errors.Is(err, config.ErrNotInitialized), errors.Is(err, config.ErrInvalid), errors.Is(err, keys.ErrNoKeys),
 		errors.Is(err, keys.ErrPassphrase), errors.Is(err, issuer.ErrChain), errors.Is(err, issuer.ErrOtherInput),
 		errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission), errors.Is(err, store.ErrDSN):
 		return verifier.ExitBadInput

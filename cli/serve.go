@@ -2,17 +2,12 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -21,7 +16,6 @@ import (
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/publish"
-	"github.com/etranscript/etranscript/store"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/etranscript/etranscript/web"
 )
@@ -29,8 +23,11 @@ import (
 // ServeOptions are the flags of 'etranscript serve'.
 type ServeOptions struct {
 	Addr string // host:port to listen on
-	DB   string // the store's DSN; "" for the default
-	SMTP string // smtp:// URL; "" for $ETRANSCRIPT_SMTP or the outbox
+	// AdminAddr, if set, is the issuer API's own host:port (an internal
+	// address), and the public Addr serves no issuer API.
+	AdminAddr string
+	DB        string // the store's DSN; "" for the default
+	SMTP      string // smtp:// URL; "" for $ETRANSCRIPT_SMTP or the outbox
 	// AllowPrivateFetch lets the public verifier fetch from loopback and
 	// private addresses (development only).
 	AllowPrivateFetch bool
@@ -87,10 +84,26 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 		defer dev.Close()
 		v.Chains[e.cfg.DevChain()] = &verifier.CachingChain{Next: dev, TTL: 30 * time.Second}
 	}
-	srv := &web.Server{Site: site, Log: log,
+	proxies, err := e.cfg.Web.Proxies()
+	if err != nil {
+		ln.Close()
+		return Usage(err)
+	}
+	srv := &web.Server{Site: site, Log: log, SeparateAdmin: opts.AdminAddr != "",
 		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
 			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName},
-		Verifying: &web.Verifying{Verifier: v, Trusted: append(verifier.TrustList{e.cfg.ProfileURL()}, e.cfg.TrustedIssuers...)}}
+		Verifying: &web.Verifying{Verifier: v, Trusted: append(verifier.TrustList{e.cfg.ProfileURL()}, e.cfg.TrustedIssuers...),
+			PerSecond: e.cfg.Web.PerSecond, Burst: e.cfg.Web.Burst, MaxBody: e.cfg.Web.MaxUploadBytes,
+			MaxConcurrent: e.cfg.Web.MaxConcurrent, TrustedProxies: proxies}}
+	var adminLn net.Listener
+	if opts.AdminAddr != "" {
+		if adminLn, err = net.Listen("tcp", opts.AdminAddr); err != nil {
+			ln.Close()
+			return Usage(fmt.Errorf("--admin-addr %s: %w", opts.AdminAddr, err))
+		}
+		defer adminLn.Close()
+		fmt.Fprintf(w, "issuer API on http://%s (not on the public address)\n", adminLn.Addr())
+	}
 	fmt.Fprintf(w, "serving %s on http://%s (issuer profile %s)\n", e.cfg.Name, ln.Addr(), e.cfg.ProfileURL())
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
@@ -113,38 +126,18 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 		defer close(done)
 		e.svc.Work(wctx, opts.Poll)
 	}()
+	if adminLn != nil {
+		admin := srv.AdminHandler()
+		go func() {
+			if err := web.Serve(wctx, adminLn, admin); err != nil && !errors.Is(err, net.ErrClosed) {
+				log.Error("the issuer API's listener stopped", "err", err)
+			}
+		}()
+	}
 	err = web.Serve(ctx, ln, srv.Handler())
 	stop()
 	<-done
 	return err
-}
-
-// CreateToken makes an issuer-API bearer token called name, stores its
-// hash, and prints it: it is shown this once.
-func CreateToken(ctx context.Context, dir, dsn, name string, w io.Writer) error {
-	if strings.TrimSpace(name) == "" {
-		return Usage(errors.New("token create NAME: a name is required (who or what uses the token)"))
-	}
-	cfg, err := config.Load(dir)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.Dir(), cfg.DSN(dsn))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return err
-	}
-	tok := "etr_" + base64.RawURLEncoding.EncodeToString(b[:])
-	sum := sha256.Sum256([]byte(tok))
-	if err := db.CreateToken(ctx, name, hex.EncodeToString(sum[:]), time.Now()); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, tok)
-	return nil
 }
 
 // lazyDev reads the embedded dev chain, opened on first use.

@@ -32,12 +32,13 @@ type VerifyOptions struct {
 const DefaultVerifyTimeout = 20 * time.Second
 
 // NewVerifier returns the verifier the command line uses: it may reach
-// loopback and private addresses (it runs on the user's own machine), it
+// loopback addresses (it runs on the user's own machine, where an issuer
+// may be served) but, like the site, no private or link-local ones, it
 // answers this data directory's own issuer documents (profile, status
 // lists) locally, and it reads anchors from the chains configured here
 // (and the embedded dev chain). Call the returned function when done.
 func NewVerifier(ctx context.Context, dir, dsn string, allowTestChains bool) (*verifier.Verifier, func()) {
-	var fetcher verifier.Fetcher = verifier.NewHTTPFetcher(true, 0)
+	var fetcher verifier.Fetcher = verifier.NewLoopbackFetcher(0)
 	v := &verifier.Verifier{Fetcher: fetcher, AllowTestChains: allowTestChains, Chains: map[int64]verifier.ChainReader{}}
 	closers := []func(){}
 	if cfg, err := config.Load(dir); err == nil {

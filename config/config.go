@@ -50,6 +50,13 @@ type Config struct {
 	MaxBatchBytes int64 `json:"maxBatchBytes,omitempty"`
 	// DevChainID is the embedded dev chain's chain id (default 1337).
 	DevChainID int64 `json:"devChainId,omitempty"`
+	// DevChainRPC is the loopback HOST:PORT where the process that runs
+	// the embedded dev chain (serve, demo, devchain) serves its JSON-RPC
+	// for other processes; empty for a free port, recorded in the chain's
+	// directory.
+	DevChainRPC string `json:"devChainRpc,omitempty"`
+	// Web are the public site's limits and trusted proxies.
+	Web Web `json:"web,omitzero"`
 	// Chains binds chain names (for --chain) to JSON-RPC endpoints.
 	Chains map[string]anchor.ChainConfig `json:"chains,omitempty"`
 	// PDFTimestampURL, if set, is an RFC 3161 timestamp authority for the
@@ -68,6 +75,9 @@ type Config struct {
 
 const file = "config.json"
 
+// ErrInvalid is wrapped by the error of a config.json that breaks a rule.
+var ErrInvalid = errors.New("invalid setting")
+
 // ErrNotInitialized means the data directory has no config.json.
 var ErrNotInitialized = errors.New("data directory not initialized: run 'etranscript init --name NAME --url URL'")
 
@@ -82,13 +92,13 @@ func Load(dir string) (*Config, error) {
 	}
 	c := &Config{dir: dir}
 	if err := jsonstrict.Check(b, jsonstrict.Limits{MaxDepth: 32}); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+		return nil, fmt.Errorf("%s: %w: %w", filepath.Join(dir, file), ErrInvalid, err)
 	}
 	if err := json.Unmarshal(b, c); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+		return nil, fmt.Errorf("%s: %w: %w", filepath.Join(dir, file), ErrInvalid, err)
 	}
 	if err := c.Check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, file), err)
+		return nil, fmt.Errorf("%s: %w: %w", filepath.Join(dir, file), ErrInvalid, err)
 	}
 	return c, nil
 }
@@ -103,6 +113,12 @@ func (c *Config) Check() error {
 		return fmt.Errorf("url: expected the issuer site's base URL such as https://registry.example.edu, got %q", c.URL)
 	}
 	c.URL = strings.TrimRight(c.URL, "/")
+	if err := c.Web.Validate(); err != nil {
+		return err
+	}
+	if err := ValidateDevChainRPC(c.DevChainRPC); err != nil {
+		return err
+	}
 	for name, ch := range c.Chains {
 		if name == "dev" || name == anchor.Mocknet {
 			return fmt.Errorf("chains.%s: %q is a built-in chain name", name, name)

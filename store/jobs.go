@@ -216,3 +216,41 @@ func (d *DB) TokenName(ctx context.Context, hash string) (string, error) {
 	}
 	return name, d.wrap(err)
 }
+
+// Token is an issuer-API token as listed: never its value, which only
+// its holder has.
+type Token struct {
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+	Revoked time.Time `json:"revoked,omitzero"` // zero while in use
+}
+
+// Tokens lists every API token, oldest first.
+func (d *DB) Tokens(ctx context.Context) ([]Token, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT name, created, revoked_at FROM api_tokens ORDER BY created, name`)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		var created, revoked sql.NullString
+		if err := rows.Scan(&t.Name, &created, &revoked); err != nil {
+			return nil, d.wrap(err)
+		}
+		t.Created, t.Revoked = parseTS(created), parseTS(revoked)
+		out = append(out, t)
+	}
+	return out, d.wrap(rows.Err())
+}
+
+// RevokeToken revokes every token in use called name, and says how many.
+func (d *DB) RevokeToken(ctx context.Context, name string, at time.Time) (int, error) {
+	res, err := d.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL`, ts(at), name)
+	if err != nil {
+		return 0, d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), d.wrap(err)
+}

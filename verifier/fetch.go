@@ -35,10 +35,25 @@ var ErrBlockedAddress = errors.New("address not allowed")
 // addresses are fetched; AllowPrivate also allows loopback and private
 // addresses, over http or https (for the command line, which runs on the
 // user's own machine, and for development).
+//
+// AllowLoopback allows loopback addresses only, and http only to a host
+// named as loopback (localhost, 127.0.0.1, [::1]): for the command line,
+// which may verify credentials of an issuer served on the same machine but
+// must not reach the private network it runs in (link-local addresses
+// such as cloud metadata, private ranges).
 type HTTPFetcher struct {
-	AllowPrivate bool
-	Timeout      time.Duration
-	client       *http.Client
+	AllowPrivate  bool
+	AllowLoopback bool
+	Timeout       time.Duration
+	client        *http.Client
+}
+
+// NewLoopbackFetcher returns a fetcher of public addresses over https and
+// of loopback addresses (AllowLoopback).
+func NewLoopbackFetcher(timeout time.Duration) *HTTPFetcher {
+	f := NewHTTPFetcher(false, timeout)
+	f.AllowLoopback = true
+	return f
 }
 
 // NewHTTPFetcher returns a fetcher with the given policy.
@@ -77,6 +92,9 @@ func (f *HTTPFetcher) control(network, address string, _ syscall.RawConn) error 
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrBlockedAddress, address)
 	}
+	if f.AllowLoopback && ap.Addr().Unmap().IsLoopback() {
+		return nil
+	}
 	if !f.AllowPrivate && !IsPublic(ap.Addr()) {
 		return fmt.Errorf("%w: %s is not a public address", ErrBlockedAddress, ap.Addr())
 	}
@@ -87,7 +105,7 @@ func (f *HTTPFetcher) checkURL(u *url.URL) error {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !f.AllowPrivate {
+		if !f.AllowPrivate && !(f.AllowLoopback && loopbackHost(u.Hostname())) {
 			return fmt.Errorf("%w: %s is not https", ErrBlockedAddress, u.Redacted())
 		}
 	default:
@@ -97,6 +115,15 @@ func (f *HTTPFetcher) checkURL(u *url.URL) error {
 		return fmt.Errorf("%w: URL with credentials", ErrBlockedAddress)
 	}
 	return nil
+}
+
+// loopbackHost reports whether a URL's host names a loopback address.
+func loopbackHost(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.Unmap().IsLoopback()
 }
 
 // IsPublic reports whether a is a globally routable unicast address.

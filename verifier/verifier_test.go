@@ -234,6 +234,17 @@ func TestFetchPolicy(t *testing.T) {
 	if _, err := local.Fetch(ctx, srv.URL+"/slow", 1000); err == nil || time.Since(start) > 1500*time.Millisecond {
 		t.Errorf("timeout not enforced: %v after %v", err, time.Since(start))
 	}
+	// The command line's policy: loopback (over http too), nothing else
+	// that is not public.
+	cli := verifier.NewLoopbackFetcher(500 * time.Millisecond)
+	if _, err := cli.Fetch(ctx, srv.URL+"/ok", 1000); err != nil {
+		t.Errorf("loopback policy refused loopback: %v", err)
+	}
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data", "http://10.1.2.3/x", "https://192.168.0.1/x", "http://[fe80::1]/x"} {
+		if _, err := cli.Fetch(ctx, u, 1000); !errors.Is(err, verifier.ErrBlockedAddress) {
+			t.Errorf("loopback policy fetched %s: %v", u, err)
+		}
+	}
 	for _, a := range []string{"127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "fc00::1", "100.64.0.1", "0.0.0.0"} {
 		if verifier.IsPublic(netip.MustParseAddr(a)) {
 			t.Errorf("%s counted as public", a)

@@ -63,7 +63,21 @@ func (s *Server) bearer(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// issuerRoutes are the graduates' download links (public) and, unless
+// the issuer API has its own listener (SeparateAdmin), the issuer API.
 func (s *Server) issuerRoutes(e *echo.Echo) {
+	if !s.SeparateAdmin {
+		s.adminRoutes(e)
+	}
+	e.GET(s.prefix+"/api/v1/openapi.json", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, "application/json", openAPI)
+	})
+	e.GET(s.prefix+"/d/:token", s.downloadPage)
+	e.GET(s.prefix+"/d/:token/:file", s.downloadFile)
+}
+
+// adminRoutes are the issuer API: batches, revocation, deliveries.
+func (s *Server) adminRoutes(e *echo.Echo) {
 	api := e.Group(s.prefix+"/api/v1", s.bearer)
 	api.POST("/batches", s.submitBatch)
 	api.GET("/batches/:id", s.getBatch)
@@ -71,11 +85,18 @@ func (s *Server) issuerRoutes(e *echo.Echo) {
 	api.POST("/credentials/:id/revoke", s.revokeCredential)
 	api.POST("/credentials/:id/deliveries", s.deliverCredential)
 	api.DELETE("/deliveries/:id/links", s.revokeLinks)
+}
+
+// AdminHandler serves the issuer API alone, for its own listener (an
+// internal address) when SeparateAdmin is set.
+func (s *Server) AdminHandler() http.Handler {
+	e := s.echo()
+	s.adminRoutes(e)
 	e.GET(s.prefix+"/api/v1/openapi.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/json", openAPI)
 	})
-	e.GET(s.prefix+"/d/:token", s.downloadPage)
-	e.GET(s.prefix+"/d/:token/:file", s.downloadFile)
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	return e
 }
 
 // submitBatch takes a batch as JSON, or as CSV with ?batch=ID (design.md

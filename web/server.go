@@ -30,6 +30,10 @@ type Server struct {
 	// Verifying, if set, serves the public verifier (pages and API).
 	Verifying *Verifying
 
+	// SeparateAdmin leaves the issuer API out of Handler: AdminHandler
+	// serves it on its own listener.
+	SeparateAdmin bool
+
 	prefix  string  // the base URL's path, "" or "/registry"
 	results results // result pages kept for their language switch
 }
@@ -44,8 +48,8 @@ const (
 	maxHeaderBytes    = 32 << 10
 )
 
-// Handler returns the HTTP handler.
-func (s *Server) Handler() http.Handler {
+// echo is a router with the server's error handling and middleware.
+func (s *Server) echo() *echo.Echo {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
@@ -56,6 +60,13 @@ func (s *Server) Handler() http.Handler {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
 	e.Use(s.logRequests, securityHeaders)
+	return e
+}
+
+// Handler returns the HTTP handler of the public site (and of the issuer
+// API, unless SeparateAdmin).
+func (s *Server) Handler() http.Handler {
+	e := s.echo()
 	g := e.Group(s.prefix)
 	for _, p := range []string{publish.ProfilePath, publish.JWKSPath, publish.DIDPath, publish.RevocationListPath, publish.StatusPrefix + ":list/:purpose"} {
 		g.GET(p, s.document)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
@@ -25,10 +27,13 @@ type Verifying struct {
 	// MaxBody caps an uploaded credential or PDF (413 above it); 0 is
 	// DefaultMaxBody.
 	MaxBody int64
-	// PerSecond and Burst limit each client (by IP address; 429 above);
-	// 0 is the default.
+	// PerSecond and Burst limit each client (by IP address, IPv6 clients
+	// by /64; 429 above); 0 is the default.
 	PerSecond float64
 	Burst     int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; from any other address the header is ignored.
+	TrustedProxies []netip.Prefix
 	// Timeout bounds one verification (fetches and chain reads included).
 	Timeout time.Duration
 	// MaxConcurrent bounds the verifications running at once on this
@@ -104,10 +109,7 @@ func (v *Verifying) maxBody() int64 {
 
 // allow applies the per-client rate limit.
 func (v *Verifying) allow(c echo.Context) bool {
-	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
-	if err != nil {
-		host = c.Request().RemoteAddr
-	}
+	host := clientKey(c.Request(), v.TrustedProxies)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.clients == nil || len(v.clients) >= maxClients {
@@ -129,20 +131,66 @@ func (v *Verifying) allow(c echo.Context) bool {
 	return l.Allow()
 }
 
+// clientKey is who a request comes from, for its rate limit: the peer's
+// address or, when the peer is a trusted proxy, the nearest address in
+// X-Forwarded-For that is not one; an IPv6 client by its /64 (one
+// household or host has a whole /64).
+func clientKey(r *http.Request, proxies []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	a = a.Unmap()
+	trusted := func(a netip.Addr) bool {
+		for _, p := range proxies {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if trusted(a) {
+		var hops []string
+		for _, h := range r.Header.Values("X-Forwarded-For") {
+			hops = append(hops, strings.Split(h, ",")...)
+		}
+		for i := len(hops) - 1; i >= 0; i-- {
+			h, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break // a malformed hop: trust nothing before it
+			}
+			a = h.Unmap()
+			if !trusted(a) {
+				break
+			}
+		}
+	}
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
 // readUpload reads the credential or PDF of a request: a JSON or PDF body,
 // or the "file" (or pasted "credential") field of a form. It enforces the
 // body cap (413) and says which kind it is.
 func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err error) {
 	r := c.Request()
 	max := v.maxBody()
+	tooBig := echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("at most %d bytes: a transcript PDF or credential is far smaller", max))
 	if r.ContentLength > max {
-		return nil, false, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "at most 10 MB: a transcript PDF or credential is far smaller")
+		return nil, false, tooBig
 	}
 	r.Body = http.MaxBytesReader(c.Response(), r.Body, max)
 	tooLarge := func(err error) error {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "at most 10 MB: a transcript PDF or credential is far smaller")
+			return tooBig
 		}
 		return echo.NewHTTPError(http.StatusBadRequest, "could not read the upload: "+err.Error())
 	}
@@ -161,7 +209,7 @@ func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err err
 			defer f.Close()
 			data, err = io.ReadAll(io.LimitReader(f, max+1))
 			if int64(len(data)) > max {
-				return nil, false, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "at most 10 MB")
+				return nil, false, tooBig
 			}
 		} else if pasted := r.FormValue("credential"); strings.TrimSpace(pasted) != "" {
 			data = []byte(pasted)

@@ -152,7 +152,7 @@ func root() *cobra.Command {
 			return cli.DevChain(c.Context(), dir(), rpcAddr, c.OutOrStdout())
 		},
 	}
-	devchainCmd.Flags().StringVar(&rpcAddr, "rpc-addr", "127.0.0.1:8545", "loopback address for JSON-RPC")
+	devchainCmd.Flags().StringVar(&rpcAddr, "rpc-addr", "", "loopback address for JSON-RPC (default: config.json's \"devChainRpc\", else "+cli.DefaultDevChainRPC+")")
 
 	var io cli.IssueOptions
 	issueCmd := &cobra.Command{
@@ -217,6 +217,7 @@ func root() *cobra.Command {
 		},
 	}
 	serveCmd.Flags().StringVar(&so.Addr, "addr", cli.DefaultAddr, "address to listen on")
+	serveCmd.Flags().StringVar(&so.AdminAddr, "admin-addr", "", "a separate address for the issuer API (e.g. an internal interface); the public address then serves no issuer API")
 	serveCmd.Flags().StringVar(&so.SMTP, "smtp", "", "mail server: smtp://user:pass@host:port (STARTTLS when offered) or smtps://... (default: $ETRANSCRIPT_SMTP, else DATA/outbox)")
 	serveCmd.Flags().BoolVar(&so.AllowPrivateFetch, "allow-private-fetch", false, "DANGEROUS, development only: let the public verifier fetch from loopback and private addresses")
 
@@ -246,6 +247,22 @@ func root() *cobra.Command {
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
 			return cli.CreateToken(c.Context(), dir(), db, args[0], c.OutOrStdout())
+		},
+	})
+	tokenCmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "List the issuer-API tokens (names and dates; the tokens themselves are never kept)",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cli.ListTokens(c.Context(), dir(), db, c.OutOrStdout())
+		},
+	})
+	tokenCmd.AddCommand(&cobra.Command{
+		Use:   "revoke NAME",
+		Short: "Revoke the issuer-API tokens called NAME",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			return cli.RevokeToken(c.Context(), dir(), db, args[0], c.OutOrStdout())
 		},
 	})
 	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd, serveCmd, tokenCmd,

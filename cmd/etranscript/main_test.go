@@ -40,10 +40,16 @@ type run struct {
 	stdout, stderr string
 }
 
-func etranscript(t *testing.T, data string, args ...string) run {
-	t.Helper()
+// etranscriptCmd is the command for args on data, not started.
+func etranscriptCmd(data string, args ...string) *exec.Cmd {
 	cmd := exec.Command(bin, append([]string{"--data", data}, args...)...)
 	cmd.Env = append(os.Environ(), "ETRANSCRIPT_PASSPHRASE=e2e-test-passphrase")
+	return cmd
+}
+
+func etranscript(t *testing.T, data string, args ...string) run {
+	t.Helper()
+	cmd := etranscriptCmd(data, args...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()

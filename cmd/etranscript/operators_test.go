@@ -1,0 +1,131 @@
+package main_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/etranscript/etranscript/anchor/devchain"
+)
+
+// setConfig changes config.json's top-level keys.
+func setConfig(t *testing.T, data string, kv map[string]any) {
+	t.Helper()
+	p := filepath.Join(data, "config.json")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range kv {
+		m[k] = v
+	}
+	b, _ = json.Marshal(m)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTokens: token list and token revoke; a token is never shown again.
+func TestTokens(t *testing.T) {
+	data := initData(t, "http://127.0.0.1:1")
+	if r := etranscript(t, data, "token", "list"); r.code != 0 || !strings.Contains(r.stdout, "no issuer-API tokens") {
+		t.Fatalf("empty list: %+v", r)
+	}
+	r := etranscript(t, data, "token", "create", "registry-staff")
+	tok := strings.TrimSpace(r.stdout)
+	if r.code != 0 || !strings.HasPrefix(tok, "etr_") {
+		t.Fatalf("create: %+v", r)
+	}
+	etranscript(t, data, "token", "create", "batch-robot")
+	r = etranscript(t, data, "token", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "registry-staff") || !strings.Contains(r.stdout, "batch-robot") ||
+		strings.Count(r.stdout, "in use") != 2 || strings.Contains(r.stdout, tok) {
+		t.Fatalf("list: %+v", r)
+	}
+	if r = etranscript(t, data, "token", "revoke", "registry-staff"); r.code != 0 || !strings.Contains(r.stdout, "revoked 1 token") {
+		t.Fatalf("revoke: %+v", r)
+	}
+	if r = etranscript(t, data, "token", "list"); !strings.Contains(r.stdout, "revoked 20") || strings.Count(r.stdout, "in use") != 1 {
+		t.Fatalf("list after revoke: %+v", r)
+	}
+	if r = etranscript(t, data, "token", "revoke", "registry-staff"); r.code != 2 || !strings.Contains(r.stderr, "no token in use") {
+		t.Fatalf("revoke again: %+v", r)
+	}
+}
+
+// TestAdminAddr: with --admin-addr the issuer API is on its own listener
+// and not on the public one; downloads and the verifier stay public.
+func TestAdminAddr(t *testing.T) {
+	port, admin := freePort(t), freePort(t)
+	data := initData(t, fmt.Sprintf("http://127.0.0.1:%d", port))
+	tok := strings.TrimSpace(etranscript(t, data, "token", "create", "staff").stdout)
+	s := startServe(t, data, port, "--admin-addr", fmt.Sprintf("127.0.0.1:%d", admin))
+	get := func(base, path string) int {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	adminBase := fmt.Sprintf("http://127.0.0.1:%d", admin)
+	if c := get(s.base, "/api/v1/batches/none"); c != 404 {
+		t.Errorf("issuer API on the public address: %d", c)
+	}
+	if c := get(adminBase, "/api/v1/batches/none"); c != 404 {
+		t.Errorf("issuer API on the admin address: %d (want the API's 404 for an unknown batch)", c)
+	}
+	req, _ := http.NewRequest("GET", adminBase+"/api/v1/batches/none", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+		t.Errorf("admin address without a token: %v %v", resp, err)
+	}
+	if c := get(s.base, "/issuer/profile.json"); c != 200 {
+		t.Errorf("profile on the public address: %d", c)
+	}
+	if c := get(adminBase, "/"); c != 404 {
+		t.Errorf("the public site on the admin address: %d", c)
+	}
+}
+
+// TestSettings: config.json's site limits, trusted proxies and dev chain
+// address are checked when read, naming the key; devChainRpc is where the
+// dev chain serves.
+func TestSettings(t *testing.T) {
+	data := initData(t, "http://127.0.0.1:1")
+	for _, tc := range []struct {
+		kv   map[string]any
+		want string
+	}{
+		{map[string]any{"web": map[string]any{"trustedProxies": []string{"10.0.0.0/8", "not-an-address"}}}, "web.trustedProxies[1]"},
+		{map[string]any{"web": map[string]any{"perSecond": -1}}, "web.perSecond"},
+		{map[string]any{"devChainRpc": "0.0.0.0:8545"}, "devChainRpc"},
+	} {
+		setConfig(t, data, map[string]any{"web": map[string]any{}, "devChainRpc": ""})
+		setConfig(t, data, tc.kv)
+		if r := etranscript(t, data, "token", "list"); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: %+v", tc.kv, r)
+		}
+	}
+	port := freePort(t)
+	setConfig(t, data, map[string]any{"web": map[string]any{"trustedProxies": []string{"10.0.0.0/8"}, "perSecond": 5, "burst": 10},
+		"devChainRpc": fmt.Sprintf("127.0.0.1:%d", port)})
+	cmd := etranscriptCmd(data, "devchain")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if err := devchain.WaitRPC(fmt.Sprintf("http://127.0.0.1:%d", port), 20*time.Second); err != nil {
+		t.Fatalf("the dev chain is not at devChainRpc: %v", err)
+	}
+}
