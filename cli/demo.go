@@ -64,7 +64,8 @@ func Demo(ctx context.Context, dir string, opts DemoOptions, w io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(w, "issuing the sample batch %q (%d graduates) on the embedded Ethereum dev chain (data in %s)...\n", b.ID, len(b.Records), e.cfg.DevChainDir())
-	if _, _, err := e.svc.Submit(ctx, b, DevChainName); err != nil {
+	// The demo mails its test batch, asked for: to the outbox.
+	if _, _, err := e.svc.Submit(ctx, b, issuer.Submission{Chain: DevChainName}); err != nil {
 		return err
 	}
 	j, err := e.svc.Process(ctx, b.ID)

@@ -29,7 +29,8 @@ type IssueOptions struct {
 	DB       string // the store's DSN; "" for the default
 	SMTP     string // smtp:// URL; "" for $ETRANSCRIPT_SMTP or the outbox
 	Log      *slog.Logger
-	NoMail   bool
+	NoMail   bool // never mail this batch unless asked ('etranscript mail')
+	Mail     bool // mail it even on a test chain
 	NoPDF    bool
 	Progress func(done, total int)
 	// Passphrase returns the passphrase of the issuer's keys, when needed.
@@ -72,7 +73,11 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	}
 	defer e.Close()
 	e.progress = opts.Progress
-	j, _, err := e.svc.Submit(ctx, b, opts.Chain)
+	if opts.Mail && opts.NoMail {
+		return Usage(errors.New("--mail and --no-mail: choose one"))
+	}
+	hold := opts.NoMail || issuer.TestChain(opts.Chain) && !opts.Mail
+	j, _, err := e.svc.Submit(ctx, b, issuer.Submission{Chain: opts.Chain, HoldMail: hold})
 	if err != nil {
 		return err
 	}
@@ -113,10 +118,20 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		}
 		fmt.Fprintf(w, "written to %s\n", j.Out)
 	}
-	if opts.NoMail {
-		fmt.Fprintln(w, "mail: not sent (--no-mail); 'etranscript serve' sends it")
+	if j.HoldMail {
+		why := "issued with --no-mail"
+		if issuer.TestChain(j.Chain) && !opts.NoMail {
+			why = chainLabel(e.cfg, j.Chain) + " is a test chain: its credentials are tests (issue with --mail to mail them)"
+		}
+		fmt.Fprintf(w, "mail: held (%s); to mail the graduates their links: etranscript mail %s\n", why, b.ID)
 		return nil
 	}
+	return sendBatchMail(ctx, e, dir, j, w)
+}
+
+// sendBatchMail sends a batch's due mail now, unless a running 'serve'
+// does, and says what went where.
+func sendBatchMail(ctx context.Context, e *env, dir string, j *issuer.JobRecord, w io.Writer) error {
 	release, err := issuer.LockMailer(dir)
 	if errors.Is(err, issuer.ErrMailerBusy) {
 		fmt.Fprintln(w, "mail: the running 'etranscript serve' sends it")
@@ -133,10 +148,10 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	if _, err := e.svc.Process(ctx, b.ID); err != nil {
+	if _, err := e.svc.Process(ctx, j.ID); err != nil {
 		return err
 	}
-	ds, err := e.db.Deliveries(ctx, b.ID)
+	ds, err := e.db.Deliveries(ctx, j.ID)
 	if err != nil {
 		return err
 	}

@@ -25,12 +25,15 @@ type JobRecord struct {
 	Done    int       `json:"done"`
 	Error   string    `json:"error,omitempty"` // the last error, while it is retried
 	Out     string    `json:"-"`               // where the credentials are
+	// HoldMail keeps the batch's mail until asked for (ReleaseMail).
+	HoldMail bool `json:"mailHeld"`
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
 }
 
 // Delivery states.
 const (
+	DeliveryHeld    = "held" // not to be sent until asked for (ReleaseMail)
 	DeliveryPending = "pending"
 	DeliverySending = "sending" // handed to the mail server; not yet confirmed
 	DeliverySent    = "sent"
@@ -83,6 +86,9 @@ type JobStore interface {
 	// many it added: a second holder delivery of the same credential is
 	// ignored.
 	AddDeliveries(ctx context.Context, ds []*Delivery) (int, error)
+	// ReleaseHeld makes a batch's held deliveries pending, due at now, and
+	// says how many.
+	ReleaseHeld(ctx context.Context, batch string, now time.Time) (int, error)
 	Delivery(ctx context.Context, id string) (*Delivery, error)
 	// Due returns deliveries pending (or left sending by a crash) whose
 	// next attempt is due.

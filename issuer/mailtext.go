@@ -16,9 +16,13 @@ type mailData struct {
 	Name, Institution, Link, VerifyURL string
 	Expires, ExpiresZH                 string
 	ThirdParty                         bool
+	Test                               string // the test chain it was issued on, if it was
 }
 
-const mailText = `{{if .ThirdParty}}Dear recipient,
+const mailText = `{{if .Test}}THIS IS A TEST: this transcript was issued on a test chain ({{.Test}}) and is not an official record.
+此為測試：此成績單於測試區塊鏈（{{.Test}}）上簽發，並非正式紀錄。
+
+{{end}}{{if .ThirdParty}}Dear recipient,
 
 {{.Institution}} sends you, at the request of {{.Name}}, their electronic transcript.{{else}}Dear {{.Name}},
 
@@ -51,6 +55,8 @@ This link is personal: do not forward it. Ask the registry for a new one if it h
 
 const mailHTML = `<!DOCTYPE html>
 <html><body style="font-family: sans-serif; line-height: 1.5">
+{{if .Test}}<p style="border:3px solid #a4161a;padding:.5rem;color:#a4161a"><strong>THIS IS A TEST</strong>: this transcript was issued on a test chain ({{.Test}}) and is not an official record.<br>
+<span lang="zh-Hant"><strong>此為測試</strong>：此成績單於測試區塊鏈（{{.Test}}）上簽發，並非正式紀錄。</span></p>{{end}}
 <div lang="en">
 {{if .ThirdParty}}<p>Dear recipient,</p><p>{{.Institution}} sends you, at the request of {{.Name}}, their electronic transcript.</p>
 {{else}}<p>Dear {{.Name}},</p><p>{{.Institution}} has issued your electronic transcript.</p>{{end}}
@@ -75,10 +81,13 @@ var (
 )
 
 // compose writes the delivery mail of d, with its download link.
-func (s *Service) compose(d *Delivery, link string, expires time.Time) (*mailpkg.Message, error) {
+func (s *Service) compose(d *Delivery, link string, expires time.Time, chain string) (*mailpkg.Message, error) {
 	data := mailData{Name: d.Name, Institution: s.Mail.Institution, Link: link,
 		Expires: expires.Format("2 January 2006"), ExpiresZH: expires.Format("2006年1月2日"),
 		ThirdParty: d.Kind == KindThirdParty}
+	if TestChain(chain) {
+		data.Test = chain
+	}
 	if s.Mail.VerifyURL != nil {
 		data.VerifyURL = s.Mail.VerifyURL(d.Credential)
 	}
@@ -92,6 +101,9 @@ func (s *Service) compose(d *Delivery, link string, expires time.Time) (*mailpkg
 	subject := "Your electronic transcript from " + s.Mail.Institution + " / 電子成績單"
 	if data.ThirdParty {
 		subject = "Electronic transcript of " + d.Name + " from " + s.Mail.Institution + " / 電子成績單"
+	}
+	if data.Test != "" {
+		subject = "[TEST 測試] " + subject
 	}
 	to := (&mail.Address{Name: d.Name, Address: d.Email}).String()
 	if data.ThirdParty {

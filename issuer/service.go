@@ -93,10 +93,23 @@ func (j *JobRecord) Digest() ([32]byte, error) {
 	return d, nil
 }
 
+// Submission says how a batch is issued: the chain it is anchored on, and
+// whether its mail is held until asked for (ReleaseMail).
+type Submission struct {
+	Chain    string
+	HoldMail bool
+}
+
+// TestChain reports whether chain is one whose credentials are tests:
+// mocknet (nothing anchored) and the embedded dev chain. Their mail is
+// held unless asked for, and says what they are.
+func TestChain(chain string) bool { return chain == "mocknet" || chain == "dev" }
+
 // Submit records a valid batch as a job (queued): its input is saved under
-// Inbox first. Submitting the same batch again returns the existing job;
-// another batch under a used id is ErrOtherInput.
-func (s *Service) Submit(ctx context.Context, b *transcript.Batch, chain string) (*JobRecord, bool, error) {
+// Inbox first. Submitting the same batch again returns the existing job
+// (as it was submitted); another batch under a used id is ErrOtherInput.
+func (s *Service) Submit(ctx context.Context, b *transcript.Batch, sub Submission) (*JobRecord, bool, error) {
+	chain := sub.Chain
 	s.init()
 	if err := os.MkdirAll(s.Inbox, 0o700); err != nil {
 		return nil, false, err
@@ -117,7 +130,7 @@ func (s *Service) Submit(ctx context.Context, b *transcript.Batch, chain string)
 	}
 	now := s.now()
 	j := &JobRecord{ID: b.ID, Input: input, Chain: chain, Source: src, State: JobQueued, Total: len(b.Records),
-		Out: s.OutDir(b.ID), Created: now, Updated: now}
+		Out: s.OutDir(b.ID), Created: now, Updated: now, HoldMail: sub.HoldMail}
 	j, created, err := s.Store.CreateJob(ctx, j)
 	if errors.Is(err, ErrOtherInput) {
 		os.Remove(src) // no job reads it
@@ -207,8 +220,12 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 		}
 		c := res.Issued[i]
 		i++
+		state := DeliveryPending
+		if j.HoldMail {
+			state = DeliveryHeld
+		}
 		pending = append(pending, &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name,
-			State: DeliveryPending, NextAttempt: now, Created: now})
+			State: state, NextAttempt: now, Created: now})
 		if len(pending) == Chunk {
 			if err := flush(); err != nil {
 				return err
@@ -223,6 +240,37 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 	}
 	j.State, j.Done, j.Total, j.Error, j.Out, j.Updated = JobDelivering, len(res.Issued), len(res.Issued), "", res.Out, s.now()
 	return s.Store.UpdateJob(ctx, j)
+}
+
+// ErrStillIssuing is returned for a batch whose mail cannot be released
+// yet: it is not issued.
+var ErrStillIssuing = errors.New("still being issued: ask again when it is issued")
+
+// ReleaseMail sends a held batch's mail: its held deliveries become due
+// now (SendDue sends them), and the batch is no longer held. It says how
+// many were released.
+func (s *Service) ReleaseMail(ctx context.Context, batch string) (int, error) {
+	j, err := s.Store.Job(ctx, batch)
+	if err != nil {
+		return 0, err
+	}
+	if j.State == JobQueued || j.State == JobIssuing {
+		return 0, fmt.Errorf("batch %s: %w", batch, ErrStillIssuing)
+	}
+	if j.HoldMail {
+		j.HoldMail, j.Updated = false, s.now()
+		if j.State == JobDone {
+			j.State = JobDelivering
+		}
+		if err := s.Store.UpdateJob(ctx, j); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.Store.ReleaseHeld(ctx, batch, s.now())
+	if err == nil && n > 0 {
+		s.Wake()
+	}
+	return n, err
 }
 
 // finishIfDelivered marks a delivering job done once no mail is pending.
@@ -294,6 +342,10 @@ func HashToken(token string) string {
 // send makes one attempt at a delivery. The store errors it returns stop
 // the round; the mail server's are recorded on the delivery.
 func (s *Service) send(ctx context.Context, d *Delivery) (bool, error) {
+	job, err := s.Store.Job(ctx, d.Batch) // its chain: a test credential's mail says so
+	if err != nil {
+		return false, err
+	}
 	now := s.now()
 	ttl := s.Mail.LinkTTL
 	if ttl <= 0 {
@@ -317,7 +369,7 @@ func (s *Service) send(ctx context.Context, d *Delivery) (bool, error) {
 	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
 		return false, err
 	}
-	msg, err := s.compose(d, s.Mail.BaseURL+"/d/"+token, link.Expires)
+	msg, err := s.compose(d, s.Mail.BaseURL+"/d/"+token, link.Expires, job.Chain)
 	if err == nil {
 		err = s.Sender.Send(ctx, msg)
 	}

@@ -44,7 +44,7 @@ func BenchmarkService(b *testing.B) {
 					is.EnablePDF(b)
 					batch.ID = fmt.Sprintf("bench-%d-%d", n, i)
 					ctx := context.Background()
-					if _, _, err := svc.Submit(ctx, batch, "mocknet"); err != nil {
+					if _, _, err := svc.Submit(ctx, batch, issuer.Submission{Chain: "mocknet"}); err != nil {
 						b.Fatal(err)
 					}
 					if _, err := svc.Process(ctx, batch.ID); err != nil {

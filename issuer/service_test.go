@@ -84,16 +84,16 @@ func testDelivery(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, clk, _ := service(t, open, 0)
 	b := sample(t)
-	j, created, err := svc.Submit(ctx, b, "mocknet")
+	j, created, err := svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"})
 	if err != nil || !created || j.State != issuer.JobQueued {
 		t.Fatalf("submit: %+v %v %v", j, created, err)
 	}
-	if _, created, err := svc.Submit(ctx, b, "mocknet"); err != nil || created {
+	if _, created, err := svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"}); err != nil || created {
 		t.Fatalf("submitting the same batch again: created %v, %v", created, err)
 	}
 	other := sample(t)
 	other.Records[0].Name = "SOMEONE ELSE"
-	if _, _, err := svc.Submit(ctx, other, "mocknet"); !errors.Is(err, issuer.ErrOtherInput) {
+	if _, _, err := svc.Submit(ctx, other, issuer.Submission{Chain: "mocknet"}); !errors.Is(err, issuer.ErrOtherInput) {
 		t.Fatalf("another batch under the same id: %v", err)
 	}
 	if j, err = svc.Process(ctx, b.ID); err != nil || j.State != issuer.JobDelivering || j.Done != 3 {
@@ -183,7 +183,7 @@ func testRetry(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, clk, _ := service(t, open, 0)
 	b := sample(t)
-	svc.Submit(ctx, b, "mocknet")
+	svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"})
 	if _, err := svc.Process(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func testResume(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, _, _ := service(t, open, 1)
 	b := sample(t)
-	svc.Submit(ctx, b, "mocknet")
+	svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"})
 	j, err := svc.Process(ctx, b.ID)
 	if !errors.Is(err, anchor.ErrUnreachable) || j.State != issuer.JobIssuing || j.Error == "" {
 		t.Fatalf("first run: %+v %v", j, err)

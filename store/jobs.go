@@ -11,12 +11,12 @@ import (
 
 var _ issuer.JobStore = (*DB)(nil)
 
-const jobColumns = `id, input, chain, source, state, total, done, error, out_dir, created, updated`
+const jobColumns = `id, input, chain, source, state, total, done, error, out_dir, created, updated, hold_mail`
 
 func scanJob(row scanner) (*issuer.JobRecord, error) {
 	var j issuer.JobRecord
 	var created, updated sql.NullString
-	if err := row.Scan(&j.ID, &j.Input, &j.Chain, &j.Source, &j.State, &j.Total, &j.Done, &j.Error, &j.Out, &created, &updated); err != nil {
+	if err := row.Scan(&j.ID, &j.Input, &j.Chain, &j.Source, &j.State, &j.Total, &j.Done, &j.Error, &j.Out, &created, &updated, &j.HoldMail); err != nil {
 		return nil, err
 	}
 	j.Created, j.Updated = parseTS(created), parseTS(updated)
@@ -39,8 +39,8 @@ func (d *DB) CreateJob(ctx context.Context, j *issuer.JobRecord) (*issuer.JobRec
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			j.ID, j.Input, j.Chain, j.Source, j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Created), ts(j.Updated))
+		_, err = tx.ExecContext(ctx, `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			j.ID, j.Input, j.Chain, j.Source, j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Created), ts(j.Updated), j.HoldMail)
 		out, created = j, true
 		return err
 	})
@@ -63,8 +63,8 @@ func (d *DB) Unfinished(ctx context.Context) ([]issuer.JobRecord, error) {
 
 // UpdateJob implements issuer.JobStore.
 func (d *DB) UpdateJob(ctx context.Context, j *issuer.JobRecord) error {
-	_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = $1, total = $2, done = $3, error = $4, out_dir = $5, updated = $6 WHERE id = $7`,
-		j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Updated), j.ID)
+	_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = $1, total = $2, done = $3, error = $4, out_dir = $5, updated = $6, hold_mail = $7 WHERE id = $8`,
+		j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Updated), j.HoldMail, j.ID)
 	return d.wrap(err)
 }
 
@@ -248,6 +248,17 @@ func (d *DB) Tokens(ctx context.Context) ([]Token, error) {
 // RevokeToken revokes every token in use called name, and says how many.
 func (d *DB) RevokeToken(ctx context.Context, name string, at time.Time) (int, error) {
 	res, err := d.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL`, ts(at), name)
+	if err != nil {
+		return 0, d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), d.wrap(err)
+}
+
+// ReleaseHeld implements issuer.JobStore.
+func (d *DB) ReleaseHeld(ctx context.Context, batch string, now time.Time) (int, error) {
+	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, next_attempt = $2 WHERE batch = $3 AND state = $4`,
+		issuer.DeliveryPending, ts(now), batch, issuer.DeliveryHeld)
 	if err != nil {
 		return 0, d.wrap(err)
 	}

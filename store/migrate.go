@@ -97,6 +97,9 @@ var migrations = []string{
 		created TEXT NOT NULL,
 		revoked_at TEXT
 	);`,
+	// 3: a batch whose mail is held until asked for (issued with
+	// --no-mail, or on a test chain).
+	`ALTER TABLE jobs ADD COLUMN hold_mail BOOLEAN NOT NULL DEFAULT FALSE;`,
 }
 
 // SchemaVersion is the version this build migrates to.

@@ -207,6 +207,9 @@ func strictProblem(data []byte, err error) Problem {
 	}
 	l, c := lineCol(data, int64(se.Offset))
 	p := Problem{Message: fmt.Sprintf("%s%s (line %d, column %d)", se.Kind, detail(se.Detail), l, c)}
+	if errors.Is(err, jsonstrict.ErrSyntax) || errors.Is(err, jsonstrict.ErrTrailing) {
+		return p // where the text breaks, not a field: the line and column say it
+	}
 	parts := strings.Split(strings.TrimPrefix(se.Path, "/"), "/")
 	if len(parts) >= 2 && parts[0] == "records" {
 		if n, err := strconv.Atoi(parts[1]); err == nil {

@@ -82,6 +82,7 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	api.POST("/batches", s.submitBatch)
 	api.GET("/batches/:id", s.getBatch)
 	api.GET("/batches/:id/credentials", s.batchCredentials)
+	api.POST("/batches/:id/mail", s.releaseMail)
 	api.POST("/credentials/:id/revoke", s.revokeCredential)
 	api.POST("/credentials/:id/deliveries", s.deliverCredential)
 	api.DELETE("/deliveries/:id/links", s.revokeLinks)
@@ -141,7 +142,18 @@ func (s *Server) submitBatch(c echo.Context) error {
 	if chain == "" {
 		chain = s.Issuing.Chain
 	}
-	j, created, err := s.Issuing.Service.Submit(r.Context(), b, chain)
+	// ?mail=true or false; by default a batch on a test chain is held.
+	hold := issuer.TestChain(chain)
+	switch c.QueryParam("mail") {
+	case "true":
+		hold = false
+	case "false":
+		hold = true
+	case "":
+	default:
+		return apiError(http.StatusBadRequest, "mail: expected true or false")
+	}
+	j, created, err := s.Issuing.Service.Submit(r.Context(), b, issuer.Submission{Chain: chain, HoldMail: hold})
 	if errors.Is(err, issuer.ErrOtherInput) {
 		return apiError(http.StatusConflict, err.Error())
 	}
@@ -289,4 +301,21 @@ func (s *Server) revokeLinks(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// releaseMail sends a batch's held mail (issued with mail=false, or on a
+// test chain): 202 with how many mails were released.
+func (s *Server) releaseMail(c echo.Context) error {
+	j, err := s.job(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.Issuing.Service.ReleaseMail(c.Request().Context(), j.ID)
+	if errors.Is(err, issuer.ErrStillIssuing) {
+		return apiError(http.StatusConflict, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]any{"batch": j.ID, "released": n})
 }

@@ -23,6 +23,8 @@ var downloadTmpl = template.Must(template.New("d").Parse(`<!DOCTYPE html>
 <style>body{font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#111}
 a{color:#0645ad}li{margin:.4rem 0}.zh{margin-top:2rem;border-top:1px solid #ccc;padding-top:1rem}</style></head>
 <body><main>
+{{if .Test}}<p style="border:3px solid #a4161a;padding:.5rem 1rem;color:#a4161a"><strong>TEST CREDENTIAL</strong>: issued on a test chain ({{.Test}}), not an official record.
+<span lang="zh-Hant"><strong>測試憑證</strong>：於測試區塊鏈（{{.Test}}）上簽發，並非正式紀錄。</span></p>{{end}}
 <h1>{{.Institution}}</h1>
 <p>The electronic transcript of <strong>{{.Name}}</strong>{{if .NameLocal}} ({{.NameLocal}}){{end}}, credential <code>{{.ID}}</code>. This link works until {{.Expires}}.</p>
 <ul>
@@ -78,6 +80,9 @@ func (s *Server) downloadPage(c echo.Context) error {
 		"Institution": cfg.Name, "Name": cred.Subject.Name, "NameLocal": cred.Subject.NameLocal, "ID": cred.ID,
 		"Base": s.prefix + "/d/" + c.Param("token"), "VerifyURL": cfg.VerifyURL(cred.ID),
 		"Expires": d.Link.Expires.Format("2 January 2006"), "ExpiresZH": d.Link.Expires.Format("2006年1月2日"),
+	}
+	if issuer.TestChain(d.Job.Chain) {
+		data["Test"] = d.Job.Chain
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")

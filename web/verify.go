@@ -182,7 +182,11 @@ func clientKey(r *http.Request, proxies []netip.Prefix) string {
 func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err error) {
 	r := c.Request()
 	max := v.maxBody()
-	tooBig := echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("at most %d bytes: a transcript PDF or credential is far smaller", max))
+	size := fmt.Sprintf("%d bytes", max)
+	if max%(1<<20) == 0 {
+		size = fmt.Sprintf("%d MB", max>>20)
+	}
+	tooBig := echo.NewHTTPError(http.StatusRequestEntityTooLarge, "at most "+size+": a transcript PDF or credential is far smaller")
 	if r.ContentLength > max {
 		return nil, false, tooBig
 	}

@@ -172,9 +172,25 @@ func root() *cobra.Command {
 	issueCmd.Flags().StringVar(&io.Out, "out", "", "directory for the credentials (default DATA/issued/BATCH)")
 	issueCmd.Flags().StringVar(&io.Batch, "batch", "", "the batch id (default: the JSON's \"batch\", or the CSV file's name)")
 	issueCmd.Flags().StringVar(&io.Chain, "chain", "dev", "chain to anchor on: dev (embedded), mocknet (test, nothing anchored) or a chain named in config.json")
-	issueCmd.Flags().BoolVar(&io.NoMail, "no-mail", false, "do not email recipients")
+	issueCmd.Flags().BoolVar(&io.NoMail, "no-mail", false, "do not mail the graduates, now or later, until asked ('etranscript mail BATCH')")
+	issueCmd.Flags().BoolVar(&io.Mail, "mail", false, "mail the graduates even on a test chain (dev, mocknet), whose batches are otherwise held")
 	issueCmd.Flags().BoolVar(&io.NoPDF, "no-pdf", false, "do not render PDFs")
 	issueCmd.Flags().StringVar(&io.SMTP, "smtp", "", "mail server: smtp://user:pass@host:port or smtps://... (default: $ETRANSCRIPT_SMTP, else DATA/outbox)")
+
+	var mo cli.MailOptions
+	mailCmd := &cobra.Command{
+		Use:   "mail BATCH",
+		Short: "Mail a held batch's graduates their download links (issued with --no-mail, or on a test chain)",
+		Long: "Mail a held batch's graduates their download links: a batch issued with --no-mail, or on a test chain (dev, mocknet) without --mail.\n" +
+			"Needs the passphrase of the issuer's keys: $ETRANSCRIPT_PASSPHRASE, or asked on the terminal.",
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			mo.DB = db
+			mo.Passphrase = func() ([]byte, error) { return passphrase(false) }
+			return cli.Mail(c.Context(), dir(), args[0], mo, c.OutOrStdout())
+		},
+	}
+	mailCmd.Flags().StringVar(&mo.SMTP, "smtp", "", "mail server: smtp://user:pass@host:port or smtps://... (default: $ETRANSCRIPT_SMTP, else DATA/outbox)")
 
 	var vo cli.VerifyOptions
 	verifyCmd := &cobra.Command{
@@ -265,7 +281,7 @@ func root() *cobra.Command {
 			return cli.RevokeToken(c.Context(), dir(), db, args[0], c.OutOrStdout())
 		},
 	})
-	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, verifyCmd, devchainCmd, serveCmd, tokenCmd,
+	rc.AddCommand(demoCmd, initCmd, keysCmd, issueCmd, mailCmd, verifyCmd, devchainCmd, serveCmd, tokenCmd,
 		statusCmd("revoke ID --reason TEXT", "Revoke a credential, for ever", status.Revocation, true),
 		statusCmd("suspend ID --reason TEXT", "Suspend a credential until the suspension is lifted", status.Suspension, true),
 		statusCmd("unsuspend ID", "Lift a credential's suspension", status.Suspension, false))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,71 @@ func TestSettings(t *testing.T) {
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	if err := devchain.WaitRPC(fmt.Sprintf("http://127.0.0.1:%d", port), 20*time.Second); err != nil {
 		t.Fatalf("the dev chain is not at devChainRpc: %v", err)
+	}
+}
+
+// outbox counts the mails in the data directory's outbox.
+func outbox(t *testing.T, data string) []string {
+	files, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml"))
+	return files
+}
+
+// TestMailHeld: a batch on a test chain, or issued with --no-mail, is not
+// mailed, not even by a running serve, until 'etranscript mail'; then its
+// mail says it is a test credential.
+func TestMailHeld(t *testing.T) {
+	port := freePort(t)
+	data := initData(t, fmt.Sprintf("http://127.0.0.1:%d", port))
+	out := t.TempDir()
+	r := etranscript(t, data, "issue", "../../cli/sample/sample-batch.json", "--chain", "mocknet", "--out", out, "--no-pdf")
+	if r.code != 0 || !strings.Contains(r.stdout, "mail: held (mocknet is a test chain") || !strings.Contains(r.stdout, "etranscript mail 2026-11-conferment") {
+		t.Fatalf("issue on mocknet: %+v", r)
+	}
+	if r = etranscript(t, data, "issue", "../../cli/sample/sample-batch.json", "--mail", "--no-mail"); r.code != 2 {
+		t.Errorf("--mail --no-mail: %+v", r)
+	}
+	s := startServe(t, data, port)
+	time.Sleep(1500 * time.Millisecond)
+	if n := len(outbox(t, data)); n != 0 {
+		t.Fatalf("serve mailed a held batch: %d mails", n)
+	}
+	if code, body := s.do("GET", "/api/v1/batches/2026-11-conferment", "", nil, false); code != 401 {
+		t.Fatalf("%d %s", code, body)
+	}
+	if r = etranscript(t, data, "mail", "2026-11-conferment"); r.code != 0 || !strings.Contains(r.stdout, "3 mail(s) released (test credentials") {
+		t.Fatalf("mail: %+v", r)
+	}
+	for start := time.Now(); len(outbox(t, data)) < 3 && time.Since(start) < 20*time.Second; time.Sleep(100 * time.Millisecond) {
+	}
+	files := outbox(t, data)
+	if len(files) != 3 {
+		t.Fatalf("%d mails after 'mail'", len(files))
+	}
+	b, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(b), "THIS IS A TEST") {
+		t.Errorf("the mail does not say it is a test:\n%.600s", b)
+	}
+	link := regexp.MustCompile(`/d/[A-Za-z0-9_-]{20,}`).Find(b)
+	if link == nil {
+		t.Fatalf("no download link in the mail:\n%s", b)
+	}
+	if code, page := s.do("GET", string(link), "", nil, false); code != 200 || !strings.Contains(string(page), "TEST CREDENTIAL") || !strings.Contains(string(page), "測試憑證") {
+		t.Errorf("download page: %d\n%.600s", code, page)
+	}
+	if r = etranscript(t, data, "mail", "2026-11-conferment"); r.code != 0 || !strings.Contains(r.stdout, "no mail was held") {
+		t.Errorf("mail again: %+v", r)
+	}
+	if r = etranscript(t, data, "mail", "no-such-batch"); r.code != 2 {
+		t.Errorf("mail of an unknown batch: %+v", r)
+	}
+}
+
+// TestMailOnRequest: --mail mails a test-chain batch at once, to the
+// outbox when no SMTP server is configured.
+func TestMailOnRequest(t *testing.T) {
+	data := initData(t, "http://127.0.0.1:1")
+	r := etranscript(t, data, "issue", "../../cli/sample/sample-batch.json", "--chain", "mocknet", "--out", t.TempDir(), "--no-pdf", "--mail")
+	if r.code != 0 || !strings.Contains(r.stdout, "mail: 3 sent to the outbox") || len(outbox(t, data)) != 3 {
+		t.Fatalf("issue --mail: %+v", r)
 	}
 }

@@ -161,13 +161,31 @@ func TestServeAPI(t *testing.T) {
 			}
 		})
 	}
+	// A batch on the dev chain (a test chain) is held until asked for.
 	j := s.waitDone("2026-11-conferment", 60*time.Second)
+	if j.Mail["held"] != 3 || j.Mail["sent"] != 0 || len(smtpSrv.Messages()) != 0 {
+		t.Fatalf("a test-chain batch was mailed unasked: %+v", j)
+	}
+	if code, body := s.do("POST", "/api/v1/batches/2026-11-conferment/mail", "", nil, false); code != 401 {
+		t.Fatalf("mail without a token: %d %s", code, body)
+	}
+	if code, body := s.do("POST", "/api/v1/batches/2026-11-conferment/mail", "", nil, true); code != 202 || !strings.Contains(string(body), `"released":3`) {
+		t.Fatalf("mail: %d %s", code, body)
+	}
+	for start := time.Now(); time.Since(start) < 30*time.Second; time.Sleep(50 * time.Millisecond) {
+		if j = s.job("2026-11-conferment"); j.Mail["sent"] == 3 {
+			break
+		}
+	}
 	if j.Mail["sent"] != 3 || j.Done != 3 {
 		t.Fatalf("job %+v", j)
 	}
 	msgs := smtpSrv.Messages()
 	if len(msgs) != 3 {
 		t.Fatalf("%d messages", len(msgs))
+	}
+	if m := string(msgs[0].Data); !strings.Contains(m, "THIS IS A TEST") || !strings.Contains(m, "[TEST") {
+		t.Errorf("a test credential's mail does not say so:\n%.800s", m)
 	}
 	var students struct {
 		Records []struct{ StudentID, Email string }
@@ -289,7 +307,7 @@ func TestServeKilled(t *testing.T) {
 	body, _ := json.Marshal(b)
 	s := startServe(t, data, port, "--smtp", "smtp://"+smtpSrv.Addr)
 	s.tok = tok
-	if code, resp := s.do("POST", "/api/v1/batches", "application/json", body, true); code != 202 {
+	if code, resp := s.do("POST", "/api/v1/batches?mail=true", "application/json", body, true); code != 202 {
 		t.Fatalf("submit: %d %s", code, resp)
 	}
 	killedIssuing := false
