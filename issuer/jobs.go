@@ -16,19 +16,19 @@ const (
 
 // JobRecord is a batch job as the store keeps it.
 type JobRecord struct {
-	ID      string    `json:"id"`
-	Input   string    `json:"input"` // hex SHA-256 of the batch (Digest)
-	Chain   string    `json:"chain"`
-	Source  string    `json:"-"` // the saved input file
-	State   string    `json:"state"`
-	Total   int       `json:"total"`
-	Done    int       `json:"done"`
-	Error   string    `json:"error,omitempty"` // the last error, while it is retried
-	Out     string    `json:"-"`               // where the credentials are
+	ID     string `json:"id"`
+	Input  string `json:"input"` // hex SHA-256 of the batch (Digest)
+	Chain  string `json:"chain"`
+	Source string `json:"-"` // the saved input file
+	State  string `json:"state"`
+	Total  int    `json:"total"`
+	Done   int    `json:"done"`
+	Error  string `json:"error,omitempty"` // the last error, while it is retried
+	Out    string `json:"-"`               // where the credentials are
 	// HoldMail keeps the batch's mail until asked for (ReleaseMail).
-	HoldMail bool `json:"mailHeld"`
-	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
+	HoldMail bool      `json:"mailHeld"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
 }
 
 // Delivery states.
