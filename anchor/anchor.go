@@ -13,7 +13,7 @@ import (
 )
 
 // BurnAddress receives every anchoring transaction (value 0), as cert-issuer
-// sends them (blockcerts.md §5).
+// sends them (docs/credential.md §5).
 var BurnAddress = common.HexToAddress("0xdeaddeaddeaddeaddeaddeaddeaddeaddeaddead")
 
 // Tx is a signed anchoring transaction. It is recorded in the batch's
@@ -84,7 +84,7 @@ func ether(wei *big.Int) string {
 	return fmt.Sprintf("%.6g", f)
 }
 
-// Mocknet "anchors" nothing: the test chain of blockcerts.md §4.
+// Mocknet "anchors" nothing: the test chain of docs/credential.md §4.
 type MocknetAnchorer struct{}
 
 // Anchor implements the issuer's Anchorer.

@@ -32,7 +32,7 @@ type Backend interface {
 }
 
 // Ethereum anchors roots with value-0 transactions to BurnAddress whose data
-// is the 32-byte root (blockcerts.md §5).
+// is the 32-byte root (docs/credential.md §5).
 type Ethereum struct {
 	Client  Backend
 	Signer  *keys.TxSigner

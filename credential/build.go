@@ -16,7 +16,7 @@ import (
 )
 
 // The contexts of a credential we issue, in the order of the upstream
-// fixtures (blockcerts.md §1), then our transcript terms inline.
+// fixtures (docs/credential.md §1), then our transcript terms inline.
 const (
 	VCv2Context          = "https://www.w3.org/ns/credentials/v2"
 	DataIntegrityContext = "https://w3id.org/security/data-integrity/v2"

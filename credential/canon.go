@@ -69,7 +69,7 @@ func recoverGold(err *error) {
 var Default Canonicalizer = Fast{}
 
 // FallbackVocab is the vocabulary added for hashing, so that a term no
-// context defines shows up instead of vanishing (blockcerts.md §2 step 2).
+// context defines shows up instead of vanishing (docs/credential.md §2 step 2).
 const FallbackVocab = "http://fallback.org/"
 
 // UnmappedError lists the properties or types no context defines.
@@ -79,7 +79,7 @@ func (e *UnmappedError) Error() string {
 	return "terms not defined by any context: " + strings.Join(e.Fields, ", ")
 }
 
-// HashInput prepares a credential for hashing, as blockcerts.md §2 steps 1
+// HashInput prepares a credential for hashing, as docs/credential.md §2 steps 1
 // and 2 say: a shallow copy without the proofs after the first keep ones
 // (keep = 0 removes "proof"), and the fallback @vocab added to @context
 // unless a context object already has an @vocab.
@@ -109,7 +109,7 @@ func HashInput(doc map[string]any, keep int) (map[string]any, error) {
 }
 
 // hashContext is a document's @context with the fallback @vocab added
-// unless a context object already has an @vocab (blockcerts.md §2 step 2).
+// unless a context object already has an @vocab (docs/credential.md §2 step 2).
 func hashContext(v any) ([]any, error) {
 	var ctx []any
 	switch v := v.(type) {
@@ -135,7 +135,7 @@ func hashContext(v any) ([]any, error) {
 }
 
 // TargetHash computes the Blockcerts target hash of a credential
-// (blockcerts.md §2): without its proofs past the first keep ones, with the
+// (docs/credential.md §2): without its proofs past the first keep ones, with the
 // fallback vocabulary, canonicalized, checked for unmapped terms (an
 // *UnmappedError naming them), SHA-256.
 func TargetHash(ctx context.Context, c Canonicalizer, doc map[string]any, keep int) ([32]byte, error) {
@@ -154,7 +154,7 @@ func TargetHash(ctx context.Context, c Canonicalizer, doc map[string]any, keep i
 }
 
 // Unmapped returns an *UnmappedError when canonical N-Quads hold an IRI of
-// the fallback vocabulary (blockcerts.md §2 step 4).
+// the fallback vocabulary (docs/credential.md §2 step 4).
 func Unmapped(nquads []byte) error {
 	marker := []byte("<" + FallbackVocab)
 	if !bytes.Contains(nquads, marker) {

@@ -39,8 +39,8 @@ var (
 )
 
 // Contexts returns the embedded contexts by URL. These are the only
-// contexts a credential may reference by URL: blockcerts.md §1 lists them,
-// contexts/manifest.json records where each file came from.
+// contexts a credential may reference by URL (docs/credential.md §1):
+// contexts/manifest.json lists them and records where each file came from.
 func Contexts() (map[string]*Context, error) {
 	contextsOnce.Do(func() {
 		contexts, contextsErr = loadContexts()

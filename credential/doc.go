@@ -2,5 +2,5 @@
 // document: building a transcript credential from a record, the JSON-LD
 // contexts it may use (embedded, never fetched), canonicalization to
 // RDFC-1.0 N-Quads behind the Canonicalizer interface, the target hash of
-// blockcerts.md §2, and the MerkleProof2019 proofValue encoding (§4).
+// docs/credential.md §2, and the MerkleProof2019 proofValue encoding (§4).
 package credential

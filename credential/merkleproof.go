@@ -13,7 +13,7 @@ import (
 )
 
 // MerkleProof is the decoded proofValue of a MerkleProof2019 proof
-// (blockcerts.md §4).
+// (docs/credential.md §4).
 type MerkleProof struct {
 	MerkleRoot merkle.Hash
 	TargetHash merkle.Hash

@@ -22,7 +22,7 @@ import (
 //     the signature too when no fallback IRI is among them: @vocab only
 //     ever changes the expansion of a term, type or vocabulary-relative
 //     value no context defines, and any such expansion is an IRI under
-//     the fallback vocabulary (blockcerts.md §2 step 2; JSON-LD 1.1 IRI
+//     the fallback vocabulary (docs/credential.md §2 step 2; JSON-LD 1.1 IRI
 //     Expansion §5.2.2 step 7). With one among them, the credential has
 //     unmapped terms and TargetHash reports them.
 //   - The signed credential's quads are the document's and those of its

@@ -21,7 +21,7 @@ import (
 
 // TestOfficialVerifierEthereum: a credential anchored by us on an Ethereum
 // chain with the chain id the official verifier knows as sepolia
-// (11155111: our embedded dev chain, blockcerts.md §5) verifies with the
+// (11155111: our embedded dev chain, docs/credential.md §5) verifies with the
 // official verifier reading the chain over JSON-RPC; a tampered copy does
 // not.
 func TestOfficialVerifierEthereum(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 
 // TestOfficialVerifierRotation: after a rotation the official verifier
 // still accepts what the retired key signed (the profile gives it no
-// "expires", blockcerts.md §6) and what the new key signs; after a
+// "expires", docs/credential.md §6) and what the new key signs; after a
 // compromise it refuses what the revoked key signed, which is the safe
 // side (our verifier accepts it only with an anchor older than the
 // compromise).

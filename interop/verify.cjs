@@ -8,7 +8,7 @@
 // --proxy sends every URL under BASE to the same path under URL (a running
 // etranscript serve on loopback): the harness replaces the global fetch,
 // and any other URL fails, so the verifier never reaches the network. --rpc reads Ethereum anchors through
-// a JSON-RPC node (blockcerts.md §5).
+// a JSON-RPC node (docs/credential.md §5).
 'use strict';
 console.log = console.warn = console.info = () => {};
 const fs = require('fs');

@@ -46,7 +46,7 @@ type Issuer struct {
 	RevocationList string
 }
 
-// Profile is a BlockcertsIssuerProfile (blockcerts.md §6).
+// Profile is a BlockcertsIssuerProfile (docs/credential.md §6).
 type Profile struct {
 	Context            []any                `json:"@context"`
 	Type               []string             `json:"type"`
@@ -79,13 +79,13 @@ type VerificationMethod struct {
 	Revoked            string `json:"revoked,omitempty"`
 	// Created and Retired bound the time the key signed. Retirement is
 	// not "expires": the official verifier would then refuse everything
-	// the key signed, whatever the date (blockcerts.md §6).
+	// the key signed, whatever the date (docs/credential.md §6).
 	Created string `json:"created,omitempty"`
 	Retired string `json:"retired,omitempty"`
 }
 
 // Profile builds the issuer profile for the ring's keys. Keys retired by
-// rotation stay listed without "expires" (blockcerts.md §6: the official
+// rotation stay listed without "expires" (docs/credential.md §6: the official
 // verifier would refuse everything they signed); compromised keys carry
 // "revoked".
 func (r *Ring) Profile(in Issuer) *Profile {

@@ -22,7 +22,7 @@ const MaxListBytes = 16 << 20
 // §4.1, "Generate Algorithm"): GZIP, then base64url without padding. It is
 // written without the multibase "u" prefix of the W3C text, because the
 // official Blockcerts verifier decodes with @digitalbazaar/vc-revocation-list,
-// which does not strip it (blockcerts.md §7); Decode accepts both.
+// which does not strip it (docs/credential.md §7); Decode accepts both.
 func Encode(bits []byte) (string, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)

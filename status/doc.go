@@ -7,7 +7,7 @@
 // credentials themselves, signed by the issuer's Ed25519 key
 // (eddsa-rdfc-2022) and published at stable URLs; the Blockcerts
 // revocationList of the issuer profile is kept beside them for verifiers
-// that read it (blockcerts.md §7).
+// that read it (docs/credential.md §7).
 //
 // Store is the persistence seam: store.DB is the SQL implementation,
 // MemStore the in-memory one for tests.

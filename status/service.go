@@ -140,7 +140,7 @@ func (s *Service) PublishAll(ctx context.Context, sig *Signer) error {
 
 // ListCredential is a signed BitstringStatusListCredential (Bitstring
 // Status List v1.0 §2.2) in the form the official Blockcerts verifier
-// reads (blockcerts.md §7): VC 2.0, one eddsa-rdfc-2022 proof by a key of
+// reads (docs/credential.md §7): VC 2.0, one eddsa-rdfc-2022 proof by a key of
 // the issuer profile, encodedList without the multibase prefix.
 func (s *Service) ListCredential(ctx context.Context, list int, p Purpose, bits []byte, sig *Signer) ([]byte, error) {
 	enc, err := Encode(bits)
@@ -186,7 +186,7 @@ func (s *Service) ListDocument(ctx context.Context, list int, p Purpose) ([]byte
 }
 
 // RevocationList is the Blockcerts / Open Badges v2 revocation list
-// (blockcerts.md §7): every revoked or suspended credential, or only
+// (docs/credential.md §7): every revoked or suspended credential, or only
 // assertionID's when it is given (the "?assertionId=" form verifiers use).
 func (s *Service) RevocationList(ctx context.Context, assertionID string) ([]byte, error) {
 	revoked, err := s.Store.Revoked(ctx, assertionID)

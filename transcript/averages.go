@@ -182,7 +182,7 @@ func ratOf(f float64) *big.Rat {
 // dropping further digits. Averages are shown this way, and a stated
 // average is compared this way: 3.30625 shows as 3.306 (to three places)
 // and as 3.30 (to two), so a stated 3.306 matches it and a stated 3.31 does
-// not (design.md, "Grading").
+// not (docs/grading.md).
 func Truncate(v *big.Rat, places int) string {
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil)
 	n := new(big.Int).Mul(v.Num(), scale)

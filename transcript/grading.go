@@ -52,7 +52,7 @@ type Scheme struct {
 func pt(v float64) *float64 { return &v }
 
 // HKUST is the built-in grading scheme, from the HKUST transcript key
-// (docs/seeds): letter grades A+ to F on the 4-point scale (and the
+// (the HKUST transcript key): letter grades A+ to F on the 4-point scale (and the
 // 12-point scale for terms before 2009-10 Spring, the term the key calls
 // "Spring 2010"), and the grades omitted from averages.
 //

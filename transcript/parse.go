@@ -90,7 +90,7 @@ func readAll(r io.Reader, hint int) ([]byte, error) {
 	}
 }
 
-// ReadJSON reads and validates a JSON batch (design.md, "Batch input").
+// ReadJSON reads and validates a JSON batch (docs/batch-format.md).
 // Unknown fields are errors, so that a misspelt field is not silently
 // ignored.
 func (s *Scheme) ReadJSON(file string, r io.Reader, maxBytes int64) (*Batch, error) {
@@ -267,7 +267,7 @@ func jsonMessage(data []byte, err error, base int64) string {
 		}
 		return fmt.Sprintf("%s: expected %s, got JSON %s (line %d, column %d)", field, jsonKind(te.Type.String()), te.Value, l, c)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + " (see design.md, \"Batch input\")"
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + " (see docs/batch-format.md)"
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "malformed JSON: the file ends early"
 	}
@@ -309,7 +309,7 @@ var (
 
 // ReadCSV reads and validates a CSV batch: one row per course, rows of one
 // student grouped by studentId in the order of their first row, terms in
-// file order (design.md, "Batch input"). The batch id is given (the file's
+// file order (docs/batch-format.md). The batch id is given (the file's
 // name, for the CLI).
 func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Batch, error) {
 	data, err := readCapped(file, r, maxBytes)

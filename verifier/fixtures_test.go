@@ -18,7 +18,7 @@ const fixtures = "../testdata/blockcerts/"
 const blockcertsRevocationList = "https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json"
 
 // fixtureVerifier serves the fixtures' issuer profiles and status lists in
-// place of their unreachable URLs (fixtures/blockcerts/README.md), and
+// place of their unreachable URLs (testdata/blockcerts/README.md), and
 // an empty revocation list of our own (testdata/) for the issuer whose
 // list the fixtures lack.
 func fixtureVerifier(t *testing.T, allowTest bool) *verifier.Verifier {
@@ -50,7 +50,7 @@ func fixtureVerifierWith(t *testing.T, allowTest bool, extra map[string]string) 
 	}
 }
 
-// TestFixtures gives the verdicts of fixtures/blockcerts/README.md on the
+// TestFixtures gives the verdicts of testdata/blockcerts/README.md on the
 // official implementation's credentials. Where we differ from the official
 // verifier the entry says why.
 func TestFixtures(t *testing.T) {

@@ -57,7 +57,7 @@ type Summary struct {
 	Anchor  *AnchorInfo `json:"anchor,omitempty"`
 }
 
-// Result is the outcome of verifying one credential (design.md, the
+// Result is the outcome of verifying one credential (docs/commands.md, the
 // "verify --json" line).
 type Result struct {
 	File       string   `json:"file,omitempty"`
@@ -108,7 +108,7 @@ func (r *Result) FirstFailed() (Check, bool) {
 	return Check{}, false
 }
 
-// Exit codes (design.md): 0 verified, 1 a check failed, 3 a check could
+// Exit codes (docs/commands.md): 0 verified, 1 a check failed, 3 a check could
 // not be made.
 const (
 	ExitOK            = 0

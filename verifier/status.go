@@ -24,11 +24,11 @@ const (
 // (W3C Bitstring Status List v1.0 §3.2, "Validate Algorithm"; its
 // StatusList2021 predecessor): each list is fetched, must be a status list
 // credential for the entry's purpose, signed with an eddsa-rdfc-2022 proof
-// by a key the issuer profile publishes (blockcerts.md §7), and the
+// by a key the issuer profile publishes (docs/credential.md §7), and the
 // entry's bit must be clear. Without it, the profile's Blockcerts
-// revocationList is asked with ?assertionId= (blockcerts.md §7). A list
+// revocationList is asked with ?assertionId= (docs/credential.md §7). A list
 // that cannot be fetched or authenticated makes the check unknown, never
-// passed (design.md "Verifier"); a list that says "revoked" fails the
+// passed (docs/commands.md, "Verifying"); a list that says "revoked" fails the
 // credential even when it cannot be authenticated, since that can only
 // withhold trust.
 func (v *Verifier) checkRevocation(ctx context.Context, r *Result, st *state) {
@@ -213,7 +213,7 @@ func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string
 
 // checkRevocationList asks the issuer profile's Blockcerts revocation
 // list (Open Badges v2 RevocationList, fetched with ?assertionId=;
-// blockcerts.md §7).
+// docs/credential.md §7).
 func (v *Verifier) checkRevocationList(ctx context.Context, r *Result, st *state) {
 	if st.profile == nil {
 		r.add(CheckRevocation, Unknown, "could not check revocation: the issuer profile, which says where revocations are published, could not be read")

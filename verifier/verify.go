@@ -200,7 +200,7 @@ const (
 )
 
 // checkFormat enforces the VC data model's shape (VC 1.1 §4, VC 2.0 §4)
-// and the Blockcerts v3 rules of blockcerts.md §1: a known VC context
+// and the Blockcerts v3 rules of docs/credential.md §1: a known VC context
 // first, every context embedded, the VerifiableCredential type, an issuer,
 // dates in RFC 3339 with a time zone (proof.created included), and at
 // least one MerkleProof2019 proof that decodes. It returns false when the
@@ -330,7 +330,7 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 			fail("proof[%d]: %v", i, err)
 			continue
 		}
-		// Proof i covers the proofs before it (blockcerts.md §2 step 1),
+		// Proof i covers the proofs before it (docs/credential.md §2 step 1),
 		// chained by previousProof or not.
 		prev, chained := pm["previousProof"].(string)
 		if chained {
@@ -425,7 +425,7 @@ func parseDate(v any) (time.Time, error) {
 	return t, nil
 }
 
-// checkIntegrity recomputes each Merkle proof's target hash (blockcerts.md
+// checkIntegrity recomputes each Merkle proof's target hash (docs/credential.md
 // §2: canonical N-Quads with the fallback vocabulary, no unmapped terms,
 // SHA-256) and compares it with the proof's targetHash.
 func (v *Verifier) checkIntegrity(ctx context.Context, r *Result, st *state) {
@@ -463,7 +463,7 @@ func (v *Verifier) checkIntegrity(ctx context.Context, r *Result, st *state) {
 	r.add(CheckIntegrity, Passed, "the credential's content is exactly what was issued (hash matches)")
 }
 
-// checkMerkle folds each proof's path over its target hash (blockcerts.md
+// checkMerkle folds each proof's path over its target hash (docs/credential.md
 // §3) and compares the result with merkleRoot.
 func (v *Verifier) checkMerkle(r *Result, st *state) {
 	if len(st.proofs) == 0 {
@@ -482,10 +482,10 @@ func (v *Verifier) checkMerkle(r *Result, st *state) {
 }
 
 // checkAnchor checks that each Merkle root is on a blockchain
-// (blockcerts.md §5): the transaction exists on the chain the proof names,
+// (docs/credential.md §5): the transaction exists on the chain the proof names,
 // read through configured endpoints only; it succeeded; its input is the
 // root; it has the chain's required confirmations. A mocknet anchor is a
-// test credential (blockcerts.md §4; design.md "Verifier").
+// test credential (docs/credential.md §4; docs/commands.md, "Verifying").
 func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 	if len(st.anchors) == 0 {
 		r.add(CheckAnchor, Skipped, "no anchor to check")
@@ -548,7 +548,7 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 }
 
 // checkIssuer fetches the issuer profile from the credential's issuer URL
-// (blockcerts.md §6: an embedded issuer object is ignored) and accepts it
+// (docs/credential.md §6: an embedded issuer object is ignored) and accepts it
 // only if its id is that URL.
 func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 	if strings.HasPrefix(st.issuer, "did:") {
@@ -639,7 +639,7 @@ type profile struct {
 // EdDSA Cryptosuites v1.0 §3.3, "Verify Proof") with the key the issuer
 // profile publishes: the proof's verificationMethod must be one of the
 // profile's verification methods and be listed in its assertionMethod
-// (blockcerts.md §6), and the key must not be revoked.
+// (docs/credential.md §6), and the key must not be revoked.
 func (v *Verifier) checkSignature(ctx context.Context, r *Result, st *state) {
 	if len(st.sigs) == 0 {
 		r.add(CheckSignature, Skipped, "the credential carries no signature proof of its own (the Merkle proof and its anchor stand for the issuer)")
@@ -671,7 +671,7 @@ func (v *Verifier) checkSignature(ctx context.Context, r *Result, st *state) {
 }
 
 // verifyEdDSA verifies an eddsa-rdfc-2022 proof on doc with a key of the
-// profile (blockcerts.md §6): the proof's verificationMethod must be one of
+// profile (docs/credential.md §6): the proof's verificationMethod must be one of
 // the profile's verification methods, listed in its assertionMethod. It
 // returns the key with its validity window, for checkKeyValidity.
 func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalizer, doc, sp map[string]any) (signingKey, error) {
@@ -714,7 +714,7 @@ func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalize
 }
 
 // sentBy checks the anchoring transaction against the profile
-// (blockcerts.md §5-§6): its sender is one of the profile's publicKey
+// (docs/credential.md §5-§6): its sender is one of the profile's publicKey
 // addresses, the block time lies within that key's created / expires /
 // revoked window, and the secp256k1 key the Merkle proof names, when the
 // profile lists it, derives to the sender.
@@ -788,7 +788,7 @@ func parseLooseDate(s string) (time.Time, error) {
 }
 
 // checkKeyValidity checks that each signing key was valid when it signed
-// and when the anchor was mined (design.md "Verifier"; blockcerts.md §6):
+// and when the anchor was mined (docs/commands.md, "Verifying"; docs/credential.md §6):
 // the signature's date, and the block time, lie between the key's creation
 // and its retirement by rotation, and a key
 // compromised since a date is trusted only for credentials anchored on a

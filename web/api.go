@@ -100,7 +100,7 @@ func (s *Server) AdminHandler() http.Handler {
 	return e
 }
 
-// submitBatch takes a batch as JSON, or as CSV with ?batch=ID (design.md
+// submitBatch takes a batch as JSON, or as CSV with ?batch=ID (docs/batch-format.md
 // "Batch input"): 422 with every problem when it is invalid, 413 when too
 // large, 409 when its id is taken by another batch, 202 when accepted.
 func (s *Server) submitBatch(c echo.Context) error {

@@ -1,6 +1,6 @@
 // Package merkle builds the Merkle tree of a batch and checks inclusion
 // proofs, with the semantics of pymerkletools as used by cert-issuer
-// (blockcerts.md §3): leaves are 32-byte target hashes in batch order, a
+// (docs/credential.md §3): leaves are 32-byte target hashes in batch order, a
 // parent is SHA-256(left || right) over raw bytes, and an odd last node is
 // carried up unchanged, not duplicated.
 package merkle

@@ -9,7 +9,7 @@ import (
 )
 
 // TestCertIssuerVector is cert-issuer's tests/test_merkle_tree_generator.py
-// (blockcerts.md §3): leaves sha256("1"), sha256("2"), sha256("3").
+// (docs/credential.md §3): leaves sha256("1"), sha256("2"), sha256("3").
 func TestCertIssuerVector(t *testing.T) {
 	leaves := []Hash{sha256.Sum256([]byte("1")), sha256.Sum256([]byte("2")), sha256.Sum256([]byte("3"))}
 	tr, err := New(leaves)

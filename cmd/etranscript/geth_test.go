@@ -17,8 +17,7 @@ import (
 	"github.com/etranscript/etranscript/anchor/devchain"
 )
 
-// startGeth runs a real geth --dev node on loopback (blockcerts.md and
-// go-notes.md give the flags) and waits for its RPC.
+// startGeth runs a real geth --dev node on loopback and waits for its RPC.
 func startGeth(t *testing.T, datadir string, port int) *exec.Cmd {
 	geth := os.Getenv("ETRANSCRIPT_GETH")
 	if geth == "" {

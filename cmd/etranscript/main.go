@@ -1,6 +1,6 @@
 // Command etranscript issues and verifies tamper-proof electronic
 // transcripts (Blockcerts v3 credentials). Each subcommand parses its flags
-// and calls one function of package cli; see design.md for the contract.
+// and calls one function of package cli; see docs/commands.md.
 package main
 
 import (
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/etranscript/etranscript/cli"
@@ -181,9 +182,8 @@ func root() *cobra.Command {
 	mailCmd := &cobra.Command{
 		Use:   "mail BATCH",
 		Short: "Mail a held batch's graduates their download links (issued with --no-mail, or on a test chain)",
-		Long: "Mail a held batch's graduates their download links: a batch issued with --no-mail, or on a test chain (dev, mocknet) without --mail.\n" +
-			"Needs the passphrase of the issuer's keys: $ETRANSCRIPT_PASSPHRASE, or asked on the terminal.",
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Long:  "Mail a held batch's graduates their download links: a batch issued with --no-mail, or on a test chain (dev, mocknet) without --mail.",
+		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
 			mo.DB = db
 			mo.Passphrase = func() ([]byte, error) { return passphrase(false) }
@@ -285,7 +285,28 @@ func root() *cobra.Command {
 		statusCmd("revoke ID --reason TEXT", "Revoke a credential, for ever", status.Revocation, true),
 		statusCmd("suspend ID --reason TEXT", "Suspend a credential until the suspension is lifted", status.Suspension, true),
 		statusCmd("unsuspend ID", "Lift a credential's suspension", status.Suspension, false))
+	for _, path := range []string{"init", "keys rotate", "keys revoke", "keys import-pdf-cert", "issue", "mail", "serve", "revoke", "suspend", "unsuspend"} {
+		if c, _, err := rc.Find(strings.Fields(path)); err == nil {
+			withPass(c)
+		}
+	}
+	demoCmd.Long = demoCmd.Short + ".\n\nA new data directory's keys are protected by $ETRANSCRIPT_PASSPHRASE when it is set, else by a passphrase for demonstrations only."
 	return rc
+}
+
+// passHelp is said by every command that unlocks the issuer's keys.
+const passHelp = "The passphrase of the issuer's keys is read from $ETRANSCRIPT_PASSPHRASE, or asked on the terminal."
+
+// withPass adds passHelp to the help of commands that unlock the keys.
+func withPass(cs ...*cobra.Command) {
+	for _, c := range cs {
+		if c.Long == "" {
+			c.Long = c.Short + "."
+		}
+		if !strings.Contains(c.Long, "ETRANSCRIPT_PASSPHRASE") {
+			c.Long += "\n\n" + passHelp
+		}
+	}
 }
 
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
