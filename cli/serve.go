@@ -167,6 +167,9 @@ func (l *lazyDev) Lookup(ctx context.Context, txid string) (*anchor.TxInfo, erro
 
 func (l *lazyDev) Required() uint64 { return 1 }
 
+// NetworkName names the dev chain as the command line does.
+func (l *lazyDev) NetworkName() string { return "dev" }
+
 func (l *lazyDev) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -103,6 +103,14 @@ type CachingChain struct {
 	TTL   time.Duration
 }
 
+// NetworkName is the wrapped reader's network name, if it has one.
+func (c *CachingChain) NetworkName() string {
+	if n, ok := c.Next.(interface{ NetworkName() string }); ok {
+		return n.NetworkName()
+	}
+	return ""
+}
+
 // Lookup implements ChainReader.
 func (c *CachingChain) Lookup(ctx context.Context, txid string) (*anchor.TxInfo, error) {
 	c.once.Do(func() {

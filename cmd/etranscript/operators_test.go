@@ -196,3 +196,20 @@ func TestMailOnRequest(t *testing.T) {
 		t.Fatalf("issue --mail: %+v", r)
 	}
 }
+
+// TestSiteLimits: config.json's web limits reach the site.
+func TestSiteLimits(t *testing.T) {
+	port := freePort(t)
+	data := initData(t, fmt.Sprintf("http://127.0.0.1:%d", port))
+	setConfig(t, data, map[string]any{"web": map[string]any{"perSecond": 0.01, "burst": 2, "maxUploadBytes": 4096}})
+	s := startServe(t, data, port)
+	if code, body := s.do("POST", "/api/v1/verify", "application/json", []byte(`{"pad":"`+strings.Repeat("a", 5000)+`"}`), false); code != 413 {
+		t.Errorf("over maxUploadBytes: %d %s", code, body)
+	}
+	if code, _ := s.do("POST", "/api/v1/verify", "application/json", []byte(`{}`), false); code != 200 {
+		t.Errorf("within the burst: %d", code)
+	}
+	if code, _ := s.do("POST", "/api/v1/verify", "application/json", []byte(`{}`), false); code != 429 {
+		t.Errorf("past the burst of 2: %d", code)
+	}
+}
