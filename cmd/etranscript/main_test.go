@@ -52,14 +52,18 @@ func etranscript(t *testing.T, data string, args ...string) run {
 	cmd := etranscriptCmd(data, args...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	code := 0
+	return run{exitCode(t, cmd.Run()), o.String(), e.String()}
+}
+
+// exitCode is the exit status a finished command's error says.
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
 	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
+		return ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return run{code, o.String(), e.String()}
+	return 0
 }
 
 func initData(t *testing.T, url string) string {

@@ -91,13 +91,7 @@ func TestReadme(t *testing.T) {
 			readmeServe(t, cmd, &out, addr)
 			continue
 		}
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
+		code := exitCode(t, cmd.Run())
 		if code != want {
 			t.Fatalf("%s\nexit %d, want %d:\n%s", line, code, want, out.String())
 		}

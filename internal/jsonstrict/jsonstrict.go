@@ -200,18 +200,9 @@ func (s *scanner) object() error {
 		if err := s.value(); err != nil {
 			return err
 		}
-		s.ws()
-		if s.i < len(s.data) && s.data[s.i] == ',' {
-			s.i++
-			s.ws()
-			continue
+		if done, err := s.next('}', "an object", depth); done || err != nil {
+			return err
 		}
-		if s.i < len(s.data) && s.data[s.i] == '}' {
-			s.i++
-			s.path = s.path[:depth]
-			return nil
-		}
-		return s.fail(ErrSyntax, "(expected ',' or '}' in an object)")
 	}
 }
 
@@ -264,19 +255,28 @@ func (s *scanner) array() error {
 		if err := s.value(); err != nil {
 			return err
 		}
-		s.ws()
-		if s.i < len(s.data) && s.data[s.i] == ',' {
-			s.i++
-			s.ws()
-			continue
+		if done, err := s.next(']', "an array", depth); done || err != nil {
+			return err
 		}
-		if s.i < len(s.data) && s.data[s.i] == ']' {
-			s.i++
-			s.path = s.path[:depth]
-			return nil
-		}
-		return s.fail(ErrSyntax, "(expected ',' or ']' in an array)")
 	}
+}
+
+// next reads what follows a member or an element: a comma (another comes;
+// done is false) or the closing bracket (done, and the path back at
+// depth).
+func (s *scanner) next(closing byte, in string, depth int) (done bool, err error) {
+	s.ws()
+	switch {
+	case s.i < len(s.data) && s.data[s.i] == ',':
+		s.i++
+		s.ws()
+		return false, nil
+	case s.i < len(s.data) && s.data[s.i] == closing:
+		s.i++
+		s.path = s.path[:depth]
+		return true, nil
+	}
+	return true, s.fail(ErrSyntax, fmt.Sprintf("(expected ',' or '%c' in %s)", closing, in))
 }
 
 func (s *scanner) literal(word string) error {
