@@ -97,6 +97,11 @@ func TestChainLabels(t *testing.T) {
 	if code != 200 || !strings.Contains(string(page), "<td>eth:dev</td>") {
 		t.Fatalf("site: %d\n%.2000s", code, page)
 	}
+	// serve now holds the dev chain (it read the anchor): the command line
+	// reads it through serve.
+	if r = etranscript(t, data, "verify", files[0]); r.code != 0 || !strings.Contains(r.stdout, "passed   anchor") {
+		t.Errorf("verify while serve holds the dev chain: %+v", r)
+	}
 	if !bytes.Contains(page, []byte(`<td class="num">4.0</td>`)) {
 		t.Errorf("grade points without one decimal:\n%s", page)
 	}
