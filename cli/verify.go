@@ -13,7 +13,7 @@ import (
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/keys"
-	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/pdf/pdfcheck"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/verifier"
 )
@@ -142,7 +142,7 @@ func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout tim
 	isPDF := strings.EqualFold(filepath.Ext(f), ".pdf")
 	max := credential.DefaultLimits.MaxBytes
 	if isPDF {
-		max = pdf.MaxBytes
+		max = pdfcheck.MaxBytes
 	}
 	data, err := io.ReadAll(io.LimitReader(fh, max+1))
 	if err != nil {

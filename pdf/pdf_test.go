@@ -7,6 +7,7 @@ import (
 
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/pdf/pdfcheck"
 	"github.com/etranscript/etranscript/transcript"
 )
 
@@ -18,18 +19,18 @@ func TestRenderAndCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range is.Issue(t, b).Issued {
-		sig, err := pdf.Check(c.PDF)
+		sig, err := pdfcheck.Check(c.PDF)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !sig.Valid || !sig.WholeFile || sig.Count != 1 || sig.Certificate == nil || sig.Subject != c.ID {
 			t.Fatalf("signature %+v", sig)
 		}
-		att, err := pdf.Attachment(c.PDF, pdf.AttachmentName, 8<<20)
+		att, err := pdfcheck.Attachment(c.PDF, pdfcheck.AttachmentName, 8<<20)
 		if err != nil || !bytes.Equal(att, c.JSON) {
 			t.Fatalf("attachment: %v", err)
 		}
-		if _, err := pdf.Attachment(c.PDF, pdf.AttachmentName, 100); err == nil {
+		if _, err := pdfcheck.Attachment(c.PDF, pdfcheck.AttachmentName, 100); err == nil {
 			t.Error("an attachment over the cap was read")
 		}
 	}
@@ -37,7 +38,7 @@ func TestRenderAndCheck(t *testing.T) {
 	if _, err := maker.Renderer.Render([]byte(`{"id":"urn:uuid:x"}`), pdf.Options{}); err == nil {
 		t.Error("rendered a credential with no transcript")
 	}
-	if _, err := pdf.Check([]byte("%PDF-1.4 garbage")); err == nil {
+	if _, err := pdfcheck.Check([]byte("%PDF-1.4 garbage")); err == nil {
 		t.Error("garbage accepted")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/pdf/pdfcheck"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
@@ -41,7 +42,7 @@ func (r *Renderer) Prepare(texts ...string) error {
 }
 
 // AttachmentName is the attached credential's file name.
-const AttachmentName = "credential.json"
+const AttachmentName = pdfcheck.AttachmentName
 
 // Page geometry, in millimetres (A4).
 const (

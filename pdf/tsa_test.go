@@ -17,7 +17,7 @@ import (
 
 	"github.com/digitorus/timestamp"
 	"github.com/etranscript/etranscript/internal/testkit"
-	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/pdf/pdfcheck"
 )
 
 // tsa is a local RFC 3161 timestamp authority (none is reachable here).
@@ -64,7 +64,7 @@ func TestTimestamp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig, err := pdf.Check(out)
+	sig, err := pdfcheck.Check(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/keys"
-	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/pdf/pdfcheck"
 )
 
 // CheckPDFSignature is the check of a transcript PDF's own signature.
@@ -24,9 +24,9 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 		r.add(id, Failed, msg)
 		return r.finish()
 	}
-	sig, err := pdf.Check(data)
+	sig, err := pdfcheck.Check(data)
 	switch {
-	case errors.Is(err, pdf.ErrUnsigned):
+	case errors.Is(err, pdfcheck.ErrUnsigned):
 		// Still read the credential: say what it is, and that the PDF
 		// is not signed.
 	case err != nil:
@@ -36,7 +36,7 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 	if lim.MaxBytes == 0 {
 		lim.MaxBytes = 8 << 20
 	}
-	cred, aerr := pdf.Attachment(data, pdf.AttachmentName, lim.MaxBytes)
+	cred, aerr := pdfcheck.Attachment(data, pdfcheck.AttachmentName, lim.MaxBytes)
 	if aerr != nil {
 		return bad(CheckFormat, "the PDF carries no credential to verify: "+aerr.Error())
 	}
@@ -59,7 +59,7 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 // nothing was added after signing; the document says it shows the
 // credential it carries; and the certificate's key is a document-signing
 // key the credential's issuer publishes in its profile.
-func (v *Verifier) checkPDF(r *Result, st *state, sig *pdf.Signature) {
+func (v *Verifier) checkPDF(r *Result, st *state, sig *pdfcheck.Signature) {
 	switch {
 	case !sig.Valid:
 		msg := "the PDF's signature does not verify: the file was changed after signing"

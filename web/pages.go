@@ -15,7 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/etranscript/etranscript/issuer"
-	"github.com/etranscript/etranscript/pdf"
+	"github.com/etranscript/etranscript/pdf/pdfcheck"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/labstack/echo/v4"
@@ -300,7 +300,7 @@ func transcriptOf(data []byte, isPDF bool, r *verifier.Result) *transcriptView {
 	}
 	if isPDF {
 		// The transcript the PDF carries, which the checks covered.
-		cred, err := pdf.Attachment(data, pdf.AttachmentName, 8<<20)
+		cred, err := pdfcheck.Attachment(data, pdfcheck.AttachmentName, 8<<20)
 		if err != nil {
 			return nil
 		}

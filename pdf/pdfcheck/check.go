@@ -1,4 +1,7 @@
-package pdf
+// Package pdfcheck reads a transcript PDF back: its signature, whether it
+// covers the whole file, and the credential attached to it. It is apart from
+// the renderer (package pdf) so that a verifier links no PDF writer or font.
+package pdfcheck
 
 import (
 	"bytes"
@@ -12,6 +15,9 @@ import (
 	"github.com/digitorus/pdfsign/extract"
 	"github.com/digitorus/pdfsign/verify"
 )
+
+// AttachmentName is the attached credential's file name.
+const AttachmentName = "credential.json"
 
 // MaxBytes caps a PDF read by Check.
 const MaxBytes = 10 << 20

@@ -1,0 +1,38 @@
+package main_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestSeams: the packages keep to their jobs. The verifier links no PDF
+// writer and no font (it only reads PDFs back), and the issuer does not
+// depend on the command line.
+func TestSeams(t *testing.T) {
+	const mod = "github.com/etranscript/etranscript/"
+	for _, tc := range []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"verifier", []string{mod + "pdf", "github.com/go-pdf/fpdf", mod + "issuer", mod + "cli", mod + "web"}},
+		{"pdf/pdfcheck", []string{mod + "pdf", "github.com/go-pdf/fpdf"}},
+		{"issuer", []string{mod + "cli", mod + "web", mod + "cmd/etranscript"}},
+		{"transcript", []string{mod + "issuer", mod + "credential", mod + "internal/testkit"}},
+	} {
+		t.Run(tc.pkg, func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-deps", "../../"+tc.pkg).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			deps := strings.Fields(string(out))
+			for _, d := range deps {
+				for _, f := range tc.forbidden {
+					if d == f {
+						t.Errorf("%s depends on %s", tc.pkg, f)
+					}
+				}
+			}
+		})
+	}
+}
