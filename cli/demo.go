@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/issuer"
 )
 
@@ -38,7 +39,7 @@ func Demo(ctx context.Context, dir string, opts DemoOptions, w io.Writer) error 
 	if opts.Addr == "" {
 		opts.Addr = DefaultAddr
 	}
-	pass := []byte(os.Getenv("ETRANSCRIPT_PASSPHRASE"))
+	pass := []byte(envvar.Passphrase.Get())
 	if len(pass) == 0 {
 		pass = []byte(DemoPassphrase)
 	}

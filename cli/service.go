@@ -12,6 +12,7 @@ import (
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/mail"
@@ -77,7 +78,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	var sender mail.Sender
 	smtpURL := o.SMTP
 	if smtpURL == "" {
-		smtpURL = os.Getenv("ETRANSCRIPT_SMTP")
+		smtpURL = envvar.SMTP.Get()
 	}
 	if smtpURL != "" {
 		s, err := mail.ParseURL(smtpURL)

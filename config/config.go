@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/transcript"
@@ -29,7 +30,7 @@ func DataDir(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	if v := os.Getenv("ETRANSCRIPT_DATA"); v != "" {
+	if v := envvar.Data.Get(); v != "" {
 		return v
 	}
 	return DefaultDataDir
@@ -183,7 +184,7 @@ func (c *Config) DSN(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	if e := os.Getenv("ETRANSCRIPT_DB"); e != "" {
+	if e := envvar.DB.Get(); e != "" {
 		return e
 	}
 	return c.Database

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/verifier"
@@ -32,7 +33,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		t.Fatalf("Chromium is not installed (Debian package chromium; .ci/run installs it): %v", err)
 	}
-	art := os.Getenv("ETRANSCRIPT_ARTIFACTS")
+	art := envvar.Artifacts.Get()
 	if art == "" {
 		art, _ = filepath.Abs("artifacts")
 	}

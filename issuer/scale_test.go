@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/transcript"
@@ -23,7 +24,7 @@ import (
 // peak heap in use. It runs only when ETRANSCRIPT_SCALE gives the batch
 // size (docs/benchmarks.md records the command), as it takes minutes.
 func TestScale(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("ETRANSCRIPT_SCALE"))
+	n, _ := strconv.Atoi(envvar.Scale.Get())
 	if n == 0 {
 		t.Skip("set ETRANSCRIPT_SCALE=100000 to run")
 	}

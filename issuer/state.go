@@ -12,6 +12,7 @@ import (
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/internal/atomicfile"
+	"github.com/etranscript/etranscript/internal/envvar"
 )
 
 // Stages of a batch, each stored before the next begins.
@@ -111,10 +112,10 @@ func lockFile(path string) (release func(), err error) {
 // (exit status 86), to prove that a later run resumes: "after-record" (a
 // transaction recorded, not yet broadcast), "after-anchor" (the root
 // confirmed on chain, proofs not yet written), "after-prepare".
-const FaultEnv = "ETRANSCRIPT_TEST_FAULT"
+var FaultEnv = envvar.Fault.Name
 
 func fault(point string) {
-	if os.Getenv(FaultEnv) == point {
+	if envvar.Fault.Get() == point {
 		fmt.Fprintf(os.Stderr, "etranscript: test fault %q: exiting\n", point)
 		os.Exit(86)
 	}

@@ -15,11 +15,12 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/anchor/devchain"
+	"github.com/etranscript/etranscript/internal/envvar"
 )
 
 // startGeth runs a real geth --dev node on loopback and waits for its RPC.
 func startGeth(t *testing.T, datadir string, port int) *exec.Cmd {
-	geth := os.Getenv("ETRANSCRIPT_GETH")
+	geth := envvar.Geth.Get()
 	if geth == "" {
 		geth = "geth"
 	}

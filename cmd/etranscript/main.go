@@ -14,6 +14,7 @@ import (
 
 	"github.com/etranscript/etranscript/cli"
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/status"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -285,6 +286,13 @@ func root() *cobra.Command {
 		statusCmd("revoke ID --reason TEXT", "Revoke a credential, for ever", status.Revocation, true),
 		statusCmd("suspend ID --reason TEXT", "Suspend a credential until the suspension is lifted", status.Suspension, true),
 		statusCmd("unsuspend ID", "Lift a credential's suspension", status.Suspension, false))
+	var envList strings.Builder
+	envvar.Print(&envList)
+	rc.AddCommand(&cobra.Command{ // a help topic: 'etranscript help environment'
+		Use:   "environment",
+		Short: "The environment variables etranscript reads",
+		Long:  "etranscript reads these environment variables (a flag, where there is one, comes first):\n\n" + envList.String(),
+	})
 	for _, path := range []string{"init", "keys rotate", "keys revoke", "keys import-pdf-cert", "issue", "mail", "serve", "revoke", "suspend", "unsuspend"} {
 		if c, _, err := rc.Find(strings.Fields(path)); err == nil {
 			withPass(c)
@@ -315,7 +323,7 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 
 // passphrase reads $ETRANSCRIPT_PASSPHRASE, or asks on the terminal.
 func passphrase(confirm bool) ([]byte, error) {
-	if p := os.Getenv("ETRANSCRIPT_PASSPHRASE"); p != "" {
+	if p := envvar.Passphrase.Get(); p != "" {
 		return []byte(p), nil
 	}
 	fd := int(os.Stdin.Fd())

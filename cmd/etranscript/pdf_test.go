@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/internal/testkit"
 )
 
@@ -29,7 +30,7 @@ func tool(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("ETRANSCRIPT_REQUIRE_TOOLS") != "" {
+		if envvar.RequireTools.Get() != "" {
 			t.Fatalf("%s is not installed (Debian poppler-utils, zbar-tools, qpdf)", name)
 		}
 		t.Skipf("%s is not installed", name)

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/store"
 )
 
@@ -27,9 +28,9 @@ func Stores(t testing.TB) map[string]func(t testing.TB) *store.DB {
 			return db
 		},
 	}
-	if dsn := os.Getenv("ETRANSCRIPT_TEST_POSTGRES"); dsn != "" {
+	if dsn := envvar.TestDB.Get(); dsn != "" {
 		out["postgres"] = func(t testing.TB) *store.DB { return freshPostgres(t, dsn) }
-	} else if os.Getenv("ETRANSCRIPT_REQUIRE_POSTGRES") != "" {
+	} else if envvar.RequireDB.Get() != "" {
 		t.Error("ETRANSCRIPT_REQUIRE_POSTGRES is set but ETRANSCRIPT_TEST_POSTGRES is not")
 	} else {
 		t.Log("ETRANSCRIPT_TEST_POSTGRES is not set: PostgreSQL not tested")
