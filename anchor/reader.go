@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/url"
 	"strings"
 	"time"
 
@@ -30,6 +31,33 @@ type ChainConfig struct {
 	// StuckAfter is how long a transaction waits before it is replaced
 	// with a higher fee (a Go duration, default "3m").
 	StuckAfter string `json:"stuckAfter,omitempty"`
+}
+
+// Validate checks a chain's settings; name is its key in config.json's
+// "chains", for the messages.
+func (c ChainConfig) Validate(name string) error {
+	key := "chains." + name
+	if len(c.RPC) == 0 {
+		return fmt.Errorf("%s.rpc: expected one or more JSON-RPC URLs", key)
+	}
+	for i, u := range c.RPC {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https" && p.Scheme != "ws" && p.Scheme != "wss") || p.Host == "" {
+			return fmt.Errorf("%s.rpc[%d]: expected an http(s) or ws(s) URL, got %q", key, i, u)
+		}
+	}
+	if c.ChainID <= 0 {
+		return fmt.Errorf("%s.chainId: expected the chain's EIP-155 id, such as 11155111 for Sepolia", key)
+	}
+	if c.MaxFeeGwei < 0 || c.MaxTipGwei < 0 || c.MaxTipGwei > c.MaxFeeGwei && c.MaxFeeGwei > 0 {
+		return fmt.Errorf("%s: expected maxTipGwei and maxFeeGwei from 0, the tip at most the fee", key)
+	}
+	if c.StuckAfter != "" {
+		if d, err := time.ParseDuration(c.StuckAfter); err != nil || d <= 0 {
+			return fmt.Errorf("%s.stuckAfter: expected a duration such as 3m, got %q", key, c.StuckAfter)
+		}
+	}
+	return nil
 }
 
 // DefaultConfirmations is what public chains wait for unless configured.

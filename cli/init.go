@@ -14,7 +14,7 @@ import (
 
 // Init creates a data directory: config.json and the issuer's keys.
 func Init(dir string, cfg *config.Config, passphrase []byte, w io.Writer) error {
-	if err := cfg.Check(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return Usage(err)
 	}
 	if _, err := config.Load(dir); err == nil {

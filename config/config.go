@@ -7,11 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/internal/envvar"
@@ -98,14 +99,15 @@ func Load(dir string) (*Config, error) {
 	if err := json.Unmarshal(b, c); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", filepath.Join(dir, file), ErrInvalid, err)
 	}
-	if err := c.Check(); err != nil {
+	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", filepath.Join(dir, file), ErrInvalid, err)
 	}
 	return c, nil
 }
 
-// Check validates the settings.
-func (c *Config) Check() error {
+// Validate checks the settings, each part by its own Validate, naming the
+// key at fault.
+func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Name) == "" {
 		return errors.New("name: required")
 	}
@@ -120,18 +122,24 @@ func (c *Config) Check() error {
 	if err := ValidateDevChainRPC(c.DevChainRPC); err != nil {
 		return err
 	}
-	for name, ch := range c.Chains {
+	for _, name := range slices.Sorted(maps.Keys(c.Chains)) {
 		if name == "dev" || name == anchor.Mocknet {
 			return fmt.Errorf("chains.%s: %q is a built-in chain name", name, name)
 		}
-		if len(ch.RPC) == 0 || ch.ChainID <= 0 {
-			return fmt.Errorf("chains.%s: expected \"rpc\" (one or more JSON-RPC URLs) and \"chainId\"", name)
+		if err := c.Chains[name].Validate(name); err != nil {
+			return err
 		}
-		if ch.StuckAfter != "" {
-			if _, err := time.ParseDuration(ch.StuckAfter); err != nil {
-				return fmt.Errorf("chains.%s.stuckAfter: expected a duration such as 3m", name)
-			}
+	}
+	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") && !strings.HasPrefix(c.Database, "sqlite:") {
+		return errors.New("database: expected postgres://user:pass@host/db or sqlite:PATH")
+	}
+	if c.PDFTimestampURL != "" {
+		if u, err := url.Parse(c.PDFTimestampURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("pdfTimestampUrl: expected the timestamp authority's http(s) URL, got %q", c.PDFTimestampURL)
 		}
+	}
+	if c.MaxBatchBytes < 0 {
+		return fmt.Errorf("maxBatchBytes: expected a positive number of bytes, got %d", c.MaxBatchBytes)
 	}
 	return nil
 }
@@ -155,7 +163,7 @@ func (c *Config) BatchesDir() string { return filepath.Join(c.dir, "batches") }
 
 // Save writes dir/config.json.
 func (c *Config) Save(dir string) error {
-	if err := c.Check(); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -213,3 +213,28 @@ func TestSiteLimits(t *testing.T) {
 		t.Errorf("past the burst of 2: %d", code)
 	}
 }
+
+// TestChainSettings: each part of a chain's settings is checked, naming
+// its key.
+func TestChainSettings(t *testing.T) {
+	data := initData(t, "http://127.0.0.1:1")
+	for _, tc := range []struct {
+		chain map[string]any
+		want  string
+	}{
+		{map[string]any{"rpc": []string{}, "chainId": 5}, "chains.x.rpc: expected one or more"},
+		{map[string]any{"rpc": []string{"ftp://node"}, "chainId": 5}, "chains.x.rpc[0]"},
+		{map[string]any{"rpc": []string{"https://node.example"}}, "chains.x.chainId"},
+		{map[string]any{"rpc": []string{"https://node.example"}, "chainId": 5, "stuckAfter": "soon"}, "chains.x.stuckAfter"},
+		{map[string]any{"rpc": []string{"https://node.example"}, "chainId": 5, "maxFeeGwei": 1, "maxTipGwei": 2}, "maxTipGwei"},
+	} {
+		setConfig(t, data, map[string]any{"chains": map[string]any{"x": tc.chain}})
+		if r := etranscript(t, data, "token", "list"); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: %+v", tc.chain, r)
+		}
+	}
+	setConfig(t, data, map[string]any{"chains": map[string]any{}, "database": "mysql://x"})
+	if r := etranscript(t, data, "token", "list"); r.code != 2 || !strings.Contains(r.stderr, "database: expected") {
+		t.Errorf("database: %+v", r)
+	}
+}
