@@ -40,14 +40,47 @@ func ExitCode(err error) int {
 	var ue *UsageError
 	switch {
 	case err == nil:
-		return verifier.ExitOK
+		return ExitOK
 	case errors.As(err, &ee):
 		return ee.Code
 	case errors.As(err, &inv), errors.As(err, &ue),
 		errors.Is(err, config.ErrNotInitialized), errors.Is(err, config.ErrInvalid), errors.Is(err, keys.ErrNoKeys),
 		errors.Is(err, keys.ErrPassphrase), errors.Is(err, issuer.ErrChain), errors.Is(err, issuer.ErrOtherInput),
 		errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission), errors.Is(err, store.ErrDSN):
-		return verifier.ExitBadInput
+		return ExitBadInput
 	}
-	return verifier.ExitIndeterminate
+	return ExitIndeterminate
+}
+
+// Exit codes (docs/commands.md): 0 verified, 1 a check failed, 3 a check could
+// not be made.
+const (
+	ExitOK            = 0
+	ExitFailed        = 1
+	ExitBadInput      = 2
+	ExitIndeterminate = 3
+)
+
+// verdictExit maps a verdict to the command's exit status.
+func verdictExit(v verifier.Verdict) int {
+	switch v {
+	case verifier.Verified:
+		return ExitOK
+	case verifier.Rejected:
+		return ExitFailed
+	}
+	return ExitIndeterminate
+}
+
+// worstExit combines the exit statuses of several inputs: a failure
+// outranks an indeterminate result, which outranks success.
+func worstExit(codes ...int) int {
+	rank := map[int]int{ExitOK: 0, ExitIndeterminate: 1, ExitFailed: 2, ExitBadInput: 3}
+	w := ExitOK
+	for _, c := range codes {
+		if rank[c] > rank[w] {
+			w = c
+		}
+	}
+	return w
 }

@@ -67,7 +67,7 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	// --allow-private-fetch), anchors read through the configured chains.
 	// Both behind bounded caches (30 s): under load the site asks each
 	// issuer and chain once, not once per credential.
-	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{},
+	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{}, Trusted: trustList(e.cfg),
 		Fetcher: &verifier.CachingFetcher{TTL: 30 * time.Second,
 			Next: publish.Fetcher{Site: site, Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)}}}
 	rs, closeReaders, devErr := readers(e.cfg, e.ring)
@@ -92,7 +92,7 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	srv := &web.Server{Site: site, Log: log, SeparateAdmin: opts.AdminAddr != "",
 		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
 			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName},
-		Verifying: &web.Verifying{Verifier: v, Trusted: append(verifier.TrustList{e.cfg.ProfileURL()}, e.cfg.TrustedIssuers...),
+		Verifying: &web.Verifying{Verifier: v,
 			PerSecond: e.cfg.Web.PerSecond, Burst: e.cfg.Web.Burst, MaxBody: e.cfg.Web.MaxUploadBytes,
 			MaxConcurrent: e.cfg.Web.MaxConcurrent, TrustedProxies: proxies}}
 	var adminLn net.Listener

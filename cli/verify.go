@@ -50,6 +50,7 @@ func NewVerifier(ctx context.Context, dir, dsn string, allowTestChains bool) (*v
 			fmt.Fprintf(os.Stderr, "etranscript: this issuer's status lists are unavailable: %v\n", err)
 		}
 		v.Fetcher = publish.Fetcher{Site: site, Next: fetcher}
+		v.Trusted = trustList(cfg)
 		ring, _ := keys.Open(dir)
 		rs, c, devErr := readers(cfg, ring)
 		if devErr != nil {
@@ -75,11 +76,11 @@ func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts Veri
 	for _, f := range files {
 		if why := notVerifiable(f); why != "" {
 			fmt.Fprintf(os.Stderr, "etranscript: %s: %s\n", f, why)
-			codes = append(codes, verifier.ExitBadInput)
+			codes = append(codes, ExitBadInput)
 			continue
 		}
 		r := verifyFile(ctx, v, f, opts.Timeout)
-		codes = append(codes, verifier.ExitCode(r.Status))
+		codes = append(codes, verdictExit(r.Status))
 		if opts.JSON {
 			b, err := json.Marshal(r)
 			if err != nil {
@@ -90,7 +91,7 @@ func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts Veri
 			printResult(w, r)
 		}
 	}
-	if c := verifier.WorstExit(codes...); c != 0 {
+	if c := worstExit(codes...); c != 0 {
 		return &ExitError{Code: c}
 	}
 	return nil
@@ -171,6 +172,12 @@ var verdicts = map[verifier.Verdict]string{
 	verifier.Indeterminate: "NOT VERIFIED: some checks could not be made",
 }
 
+// trustList is the issuers a data directory vouches for: its own, and
+// config.json's trustedIssuers.
+func trustList(cfg *config.Config) verifier.TrustList {
+	return append(verifier.TrustList{cfg.ProfileURL()}, cfg.TrustedIssuers...)
+}
+
 func printResult(w io.Writer, r *verifier.Result) {
 	fmt.Fprintf(w, "%s: %s\n", r.File, verdicts[r.Status])
 	if c := r.Credential; c != nil && c.ID != "" {
@@ -185,5 +192,12 @@ func printResult(w io.Writer, r *verifier.Result) {
 	}
 	for _, c := range r.Checks {
 		fmt.Fprintf(w, "  %s  %-16s %s\n", words[c.Status], c.ID, c.Message)
+	}
+	if t := r.Trust; t != nil {
+		if t.Listed {
+			fmt.Fprintln(w, "  trusted: the issuer is on this data directory's list of trusted issuers")
+		} else {
+			fmt.Fprintln(w, "  NOT on this data directory's list of trusted issuers (config.json's trustedIssuers): decide whether you know it")
+		}
 	}
 }

@@ -51,9 +51,9 @@ func TestBrowser(t *testing.T) {
 		return p
 	}
 	tampered := bytes.Replace(good.JSON, []byte(`"grade":"`), []byte(`"grade":"X`), 1)
-	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
+	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil), Trusted: verifier.TrustList{"registry.example.edu"}}
 	srv := httptest.NewServer((&web.Server{Site: &publish.Site{Config: is.Config, Status: is.Status},
-		Verifying: &web.Verifying{Verifier: v, Trusted: verifier.TrustList{"registry.example.edu"}}}).Handler())
+		Verifying: &web.Verifying{Verifier: v}}).Handler())
 	defer srv.Close()
 	cmd := exec.Command("node", "browser.cjs", srv.URL, art,
 		"verified="+write("good.json", good.JSON),

@@ -47,10 +47,10 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 	}
 	if err != nil {
 		r.add(CheckPDFSignature, Failed, "the PDF is not signed")
-		return r.finish()
+		return v.trust(r).finish()
 	}
 	v.checkPDF(r, st, sig)
-	return r.finish()
+	return v.trust(r).finish()
 }
 
 // checkPDF checks a transcript PDF's signature (PDF 32000-1 §12.8; PAdES,

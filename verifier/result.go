@@ -39,6 +39,10 @@ const (
 	CheckValidityPeriod = "validity_period"
 )
 
+// ResultMediaType is the media type of a Result's JSON: it changes when
+// the form does.
+const ResultMediaType = "application/vnd.etranscript.verification-result.v1+json"
+
 // AnchorInfo says where the Merkle root was anchored.
 type AnchorInfo struct {
 	Chain         string `json:"chain"`
@@ -60,6 +64,8 @@ type Summary struct {
 // Result is the outcome of verifying one credential (docs/commands.md, the
 // "verify --json" line).
 type Result struct {
+	// MediaType names this form of result and its version.
+	MediaType  string   `json:"mediaType"`
 	File       string   `json:"file,omitempty"`
 	Status     Verdict  `json:"status"`
 	Credential *Summary `json:"credential,omitempty"`
@@ -85,6 +91,7 @@ func (r *Result) has(id string) bool {
 // finish sets the verdict: any failed check fails the credential; else any
 // check that could not be made leaves it indeterminate.
 func (r *Result) finish() *Result {
+	r.MediaType = ResultMediaType
 	r.Status = Verified
 	for _, c := range r.Checks {
 		switch c.Status {
@@ -106,37 +113,4 @@ func (r *Result) FirstFailed() (Check, bool) {
 		}
 	}
 	return Check{}, false
-}
-
-// Exit codes (docs/commands.md): 0 verified, 1 a check failed, 3 a check could
-// not be made.
-const (
-	ExitOK            = 0
-	ExitFailed        = 1
-	ExitBadInput      = 2
-	ExitIndeterminate = 3
-)
-
-// ExitCode maps a verdict to the command's exit status.
-func ExitCode(v Verdict) int {
-	switch v {
-	case Verified:
-		return ExitOK
-	case Rejected:
-		return ExitFailed
-	}
-	return ExitIndeterminate
-}
-
-// WorstExit combines the exit statuses of several inputs: a failure
-// outranks an indeterminate result, which outranks success.
-func WorstExit(codes ...int) int {
-	rank := map[int]int{ExitOK: 0, ExitIndeterminate: 1, ExitFailed: 2, ExitBadInput: 3}
-	w := ExitOK
-	for _, c := range codes {
-		if rank[c] > rank[w] {
-			w = c
-		}
-	}
-	return w
 }

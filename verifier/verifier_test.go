@@ -189,15 +189,6 @@ func TestMocknetWithoutTestChains(t *testing.T) {
 	}
 }
 
-func TestExitCodes(t *testing.T) {
-	if verifier.ExitCode(verifier.Verified) != 0 || verifier.ExitCode(verifier.Rejected) != 1 || verifier.ExitCode(verifier.Indeterminate) != 3 {
-		t.Error("exit codes differ from docs/commands.md")
-	}
-	if verifier.WorstExit(0, 3, 1, 0) != 1 || verifier.WorstExit(0, 3) != 3 || verifier.WorstExit() != 0 {
-		t.Error("WorstExit")
-	}
-}
-
 func TestFetchPolicy(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {

@@ -35,6 +35,26 @@ type Verifier struct {
 	// Chains reads Ethereum anchors, by EIP-155 chain id: only configured
 	// endpoints are asked, never one a document names.
 	Chains map[int64]ChainReader
+	// Trusted, if set, is the list of issuers the verifier's operator
+	// vouches for; each result says whether its issuer is on it (Trust).
+	// Validity and trust are separate questions.
+	Trusted TrustList
+}
+
+// trust says whether r's issuer, once its profile is accepted, is on the
+// trusted list.
+func (v *Verifier) trust(r *Result) *Result {
+	if v.Trusted == nil || r.Credential == nil {
+		return r
+	}
+	t := Trust{}
+	for _, c := range r.Checks {
+		if c.ID == CheckIssuer && c.Status == Passed {
+			t = v.Trusted.Check(r.Credential.Issuer)
+		}
+	}
+	r.Trust = &t
+	return r
 }
 
 // ChainReader reads anchoring transactions of one chain.
@@ -121,7 +141,7 @@ func (v *Verifier) decode(data []byte) (map[string]any, *Result) {
 // fetches.
 func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
 	r, _ := v.run(ctx, doc)
-	return r.finish()
+	return v.trust(r).finish()
 }
 
 // run makes every check of the credential, and returns what they learnt.

@@ -42,9 +42,6 @@ type Verifying struct {
 	// QueueWait (0: 5 s) for a place, then gets 503 with Retry-After.
 	MaxConcurrent int
 	QueueWait     time.Duration
-	// Trusted, if set, is the site's list of issuers it vouches for; each
-	// result says whether its issuer is on it.
-	Trusted verifier.TrustList
 
 	mu      sync.Mutex
 	clients map[string]*rate.Limiter
@@ -259,19 +256,6 @@ func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) (*verif
 		r = v.Verifier.VerifyPDF(ctx, data)
 	} else {
 		r = v.Verifier.VerifyJSON(ctx, data)
-	}
-	if v.Trusted != nil && r.Credential != nil {
-		issuerOK := false
-		for _, c := range r.Checks {
-			if c.ID == verifier.CheckIssuer && c.Status == verifier.Passed {
-				issuerOK = true
-			}
-		}
-		t := verifier.Trust{}
-		if issuerOK {
-			t = v.Trusted.Check(r.Credential.Issuer)
-		}
-		r.Trust = &t
 	}
 	return r, nil
 }

@@ -21,9 +21,9 @@ import (
 func verifierSite(t testing.TB, perSecond float64, burst int) (*testkit.Issuer, http.Handler) {
 	is := testkit.NewIssuer(t)
 	is.EnablePDF(t)
-	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
+	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil), Trusted: verifier.TrustList{"registry.example.edu"}}
 	srv := &web.Server{Site: &publish.Site{Config: is.Config, Status: is.Status},
-		Verifying: &web.Verifying{Verifier: v, PerSecond: perSecond, Burst: burst, Trusted: verifier.TrustList{"registry.example.edu"}}}
+		Verifying: &web.Verifying{Verifier: v, PerSecond: perSecond, Burst: burst}}
 	return is, srv.Handler()
 }
 

@@ -31,6 +31,9 @@ func TestPlainFeedback(t *testing.T) {
 		words string
 	}{
 		{"ok/every credential of the output directory", append([]string{"verify", "--allow-test-chains"}, files...), 0, "VERIFIED"},
+		{"ok/the result's media type", []string{"verify", "--json", "--allow-test-chains", files[1]}, 0, `"mediaType":"application/vnd.etranscript.verification-result.v1+json"`},
+		{"ok/trust on the command line", []string{"verify", "--json", "--allow-test-chains", files[1]}, 0, `"trust":{"listed":true`},
+		{"ok/trust in words", []string{"verify", "--allow-test-chains", files[1]}, 0, "trusted: the issuer is on this data directory's list"},
 		{"fail/usage/a directory", []string{"verify", out}, 2, "a directory"},
 		{"fail/usage/the manifest", []string{"verify", filepath.Join(data, "batches", "2026-11-conferment", "manifest.json")}, 2, "a batch manifest"},
 		{"ok/already issued", []string{"issue", "../../cli/sample/sample-batch.json", "--chain", "mocknet", "--out", filepath.Join(t.TempDir(), "elsewhere"), "--no-mail"}, 0, "already issued on"},
