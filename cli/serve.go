@@ -67,7 +67,7 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	// --allow-private-fetch), anchors read through the configured chains.
 	// Both behind bounded caches (30 s): under load the site asks each
 	// issuer and chain once, not once per credential.
-	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{}, Trusted: trustList(e.cfg),
+	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{}, Trusted: trustList(e.cfg), Log: log,
 		Fetcher: &verifier.CachingFetcher{TTL: 30 * time.Second,
 			Next: publish.Fetcher{Site: site, Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)}}}
 	rs, closeReaders, devErr := readers(e.cfg, e.ring)

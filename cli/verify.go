@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,9 @@ import (
 type VerifyOptions struct {
 	JSON            bool
 	AllowTestChains bool
+	// Verbose writes the causes behind the results (what a server or a
+	// decoder answered) to standard error.
+	Verbose bool
 	// Timeout bounds each file's verification, fetches and chain reads
 	// included (0: DefaultVerifyTimeout); past it the unfinished checks are
 	// "could not be checked" (exit 3).
@@ -72,6 +76,9 @@ func NewVerifier(ctx context.Context, dir, dsn string, allowTestChains bool) (*v
 // Verify verifies each file and prints one result per file. The returned
 // error carries the worst exit status.
 func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts VerifyOptions, w io.Writer) error {
+	if opts.Verbose {
+		v.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	codes := []int{}
 	for _, f := range files {
 		if why := notVerifiable(f); why != "" {

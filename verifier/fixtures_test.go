@@ -120,6 +120,7 @@ func TestFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := fixtureVerifier(t, tc.allowTest).VerifyJSON(context.Background(), b)
+			reasoned(t, r)
 			if r.Status != tc.want {
 				t.Fatalf("verdict %s, want %s: %+v", r.Status, tc.want, r.Checks)
 			}

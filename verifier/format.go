@@ -25,7 +25,7 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 	var ps formatProblems
 	ctxs, vcVersion := checkContexts(st.doc, &ps)
 	if hasString(st.doc["type"], "VerifiablePresentation") {
-		r.add(CheckFormat, Failed, "this is a Verifiable Presentation, not a credential: verify the credentials it holds one by one")
+		r.add(CheckFormat, Failed, "format.presentation")
 		return false
 	}
 	checkShape(st, vcVersion, &ps)
@@ -38,19 +38,20 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 		ps.add("a transcript credential carries the issuer's signature and the Merkle proof of its batch; this one lacks %s: it was removed", missing)
 	}
 	if len(ps) > 0 {
-		r.add(CheckFormat, Failed, strings.Join(ps, "; "))
+		r.add(CheckFormat, Failed, "format.invalid", "problems", strings.Join(ps, "; "))
 		return len(st.proofs) > 0 && vcVersion > 0 && st.issuer != ""
 	}
 	if len(st.proofs) == 0 {
-		r.add(CheckFormat, Passed, fmt.Sprintf("a W3C Verifiable Credential (data model %d) with no MerkleProof2019 proof", vcVersion))
-		r.add(CheckIntegrity, Unknown, fmt.Sprintf("this credential is not anchored on a blockchain; its proofs (%s) are of a kind this verifier does not check", strings.Join(st.other, ", ")))
+		r.add(CheckFormat, Passed, "format.no_merkle_proof", "version", vcVersion)
+		r.add(CheckIntegrity, Unknown, "integrity.unknown_proofs", "types", strings.Join(st.other, ", "))
 		return false
 	}
-	msg := fmt.Sprintf("a W3C Verifiable Credential (data model %d.%d) in Blockcerts v3 form", vcVersion, map[int]int{1: 1, 2: 0}[vcVersion])
+	version := map[int]string{1: "1.1", 2: "2.0"}[vcVersion]
 	if len(st.other) > 0 {
-		msg += fmt.Sprintf("; %d other proof(s) not checked here (%s)", len(st.other), strings.Join(st.other, ", "))
+		r.add(CheckFormat, Passed, "format.ok_other_proofs", "version", version, "count", len(st.other), "types", strings.Join(st.other, ", "))
+		return true
 	}
-	r.add(CheckFormat, Passed, msg)
+	r.add(CheckFormat, Passed, "format.ok", "version", version)
 	return true
 }
 

@@ -2,6 +2,7 @@ package verifier_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ func TestHostile(t *testing.T) {
 			if r.Status != tc.Want {
 				t.Fatalf("verdict %s, want %s: %+v", r.Status, tc.Want, r.Checks)
 			}
+			reasoned(t, r)
 			if tc.Check == "" {
 				return
 			}
@@ -52,5 +54,19 @@ func TestStopped(t *testing.T) {
 	r := v.VerifyJSON(ctx, doc)
 	if r.Status != verifier.Indeterminate {
 		t.Fatalf("verdict %s: %+v", r.Status, r.Checks)
+	}
+}
+
+// reasoned requires every check of r to carry a reason of the catalogue,
+// its message rendered whole.
+func reasoned(t *testing.T, r *verifier.Result) {
+	t.Helper()
+	for _, c := range r.Checks {
+		if verifier.Messages[c.Reason] == "" || strings.Contains(c.Message, "{") || c.Message == "" {
+			t.Errorf("check %s: reason %q, message %q", c.ID, c.Reason, c.Message)
+		}
+	}
+	if r.MediaType != verifier.ResultMediaType {
+		t.Errorf("media type %q", r.MediaType)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -19,9 +18,9 @@ const CheckPDFSignature = "pdf_signature"
 // (credential.json), with every check of Verify, and the PDF's signature
 // (pdf_signature).
 func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
-	bad := func(id, msg string) *Result {
+	bad := func(reason string, params ...any) *Result {
 		r := &Result{}
-		r.add(id, Failed, msg)
+		r.add(CheckFormat, Failed, reason, params...)
 		return r.finish()
 	}
 	sig, err := pdfcheck.Check(data)
@@ -30,7 +29,7 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 		// Still read the credential: say what it is, and that the PDF
 		// is not signed.
 	case err != nil:
-		return bad(CheckFormat, "not a transcript PDF: "+err.Error())
+		return bad("format.not_pdf", "problem", err.Error())
 	}
 	lim := v.Limits
 	if lim.MaxBytes == 0 {
@@ -38,7 +37,8 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 	}
 	cred, aerr := pdfcheck.Attachment(data, pdfcheck.AttachmentName, lim.MaxBytes)
 	if aerr != nil {
-		return bad(CheckFormat, "the PDF carries no credential to verify: "+aerr.Error())
+		v.log().Info("PDF attachment", "err", aerr)
+		return bad("format.no_attachment")
 	}
 	doc, r := v.decode(cred)
 	var st *state
@@ -46,7 +46,7 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 		r, st = v.run(ctx, doc)
 	}
 	if err != nil {
-		r.add(CheckPDFSignature, Failed, "the PDF is not signed")
+		r.add(CheckPDFSignature, Failed, "pdf_signature.unsigned")
 		return v.trust(r).finish()
 	}
 	v.checkPDF(r, st, sig)
@@ -62,46 +62,43 @@ func (v *Verifier) VerifyPDF(ctx context.Context, data []byte) *Result {
 func (v *Verifier) checkPDF(r *Result, st *state, sig *pdfcheck.Signature) {
 	switch {
 	case !sig.Valid:
-		msg := "the PDF's signature does not verify: the file was changed after signing"
-		if len(sig.Problems) > 0 {
-			msg += " (" + clip(strings.Join(sig.Problems, "; ")) + ")"
-		}
-		r.add(CheckPDFSignature, Failed, msg)
+		v.log().Info("PDF signature", "problems", strings.Join(sig.Problems, "; "))
+		r.add(CheckPDFSignature, Failed, "pdf_signature.invalid")
 		return
 	case sig.Count != 1:
-		r.add(CheckPDFSignature, Failed, fmt.Sprintf("the PDF has %d signatures: something was added after the registry signed it", sig.Count))
+		r.add(CheckPDFSignature, Failed, "pdf_signature.count", "count", sig.Count)
 		return
 	case !sig.WholeFile:
-		r.add(CheckPDFSignature, Failed, "the signature does not cover the whole file: something was appended after signing")
+		r.add(CheckPDFSignature, Failed, "pdf_signature.not_whole")
 		return
 	}
 	if st == nil {
-		r.add(CheckPDFSignature, Unknown, "the PDF's signature verifies, but its credential could not be read")
+		r.add(CheckPDFSignature, Unknown, "pdf_signature.no_credential")
 		return
 	}
 	if id, _ := st.doc["id"].(string); sig.Subject != id {
-		r.add(CheckPDFSignature, Failed, fmt.Sprintf("the PDF says it shows credential %q but carries %q", clip(sig.Subject), clip(id)))
+		r.add(CheckPDFSignature, Failed, "pdf_signature.other_credential", "shows", clip(sig.Subject), "carries", clip(id))
 		return
 	}
 	if st.profile == nil {
-		r.add(CheckPDFSignature, Unknown, "the PDF's signature verifies, but without the issuer profile it cannot be tied to the issuer")
+		r.add(CheckPDFSignature, Unknown, "pdf_signature.no_profile")
 		return
 	}
 	name := "the certificate " + sig.Certificate.Subject.CommonName
 	vm, ok := st.profile.documentKey(sig.Certificate)
 	if !ok {
-		r.add(CheckPDFSignature, Failed, fmt.Sprintf("signed by %s, which is not a document-signing key of this issuer", clip(name)))
+		r.add(CheckPDFSignature, Failed, "pdf_signature.unknown_key", "signer", clip(name))
 		return
 	}
 	if vm.Revoked != "" {
-		r.add(CheckPDFSignature, Failed, fmt.Sprintf("signed by %s, which the issuer has revoked (%s)", clip(name), vm.Revoked))
+		r.add(CheckPDFSignature, Failed, "pdf_signature.revoked_key", "signer", clip(name), "revoked", clip(vm.Revoked))
 		return
 	}
-	msg := fmt.Sprintf("signed by %s, the issuer's published document-signing key; nothing was changed or added since", clip(name))
 	if !sig.Timestamp.IsZero() {
-		msg += "; timestamped " + sig.Timestamp.UTC().Format(time.RFC3339)
+		r.add(CheckPDFSignature, Passed, "pdf_signature.ok_timestamp", "signer", clip(name), "timestamp", sig.Timestamp.UTC().Format(time.RFC3339))
+		return
 	}
-	r.add(CheckPDFSignature, Passed, msg)
+	r.add(CheckPDFSignature, Passed, "pdf_signature.ok", "signer", clip(name))
 }
 
 // documentKey finds the profile's verification method whose public key is

@@ -1,5 +1,7 @@
 package verifier
 
+import "fmt"
+
 // Status of one check.
 type Status string
 
@@ -21,8 +23,14 @@ const (
 
 // Check is the outcome of one verification step.
 type Check struct {
-	ID      string `json:"id"`
-	Status  Status `json:"status"`
+	ID     string `json:"id"`
+	Status Status `json:"status"`
+	// Reason is the outcome's stable code ("integrity.hash_mismatch"), and
+	// Params what its message says, by name: a reader renders the message
+	// in its own language from them (Messages has the English texts).
+	Reason string            `json:"reason"`
+	Params map[string]string `json:"params,omitempty"`
+	// Message is Reason rendered in English.
 	Message string `json:"message"`
 }
 
@@ -75,8 +83,17 @@ type Result struct {
 	Trust *Trust `json:"trust,omitempty"`
 }
 
-func (r *Result) add(id string, s Status, msg string) {
-	r.Checks = append(r.Checks, Check{ID: id, Status: s, Message: msg})
+// add records a check's outcome, its message rendered from reason and
+// params (name, value pairs).
+func (r *Result) add(id string, s Status, reason string, params ...any) {
+	var ps map[string]string
+	if len(params) > 0 {
+		ps = make(map[string]string, len(params)/2)
+		for i := 0; i+1 < len(params); i += 2 {
+			ps[params[i].(string)] = fmt.Sprint(params[i+1])
+		}
+	}
+	r.Checks = append(r.Checks, Check{ID: id, Status: s, Reason: reason, Params: ps, Message: Render(reason, ps)})
 }
 
 func (r *Result) has(id string) bool {
@@ -114,3 +131,40 @@ func (r *Result) FirstFailed() (Check, bool) {
 	}
 	return Check{}, false
 }
+
+// outcome is a check's result as a helper finds it: its status, reason and
+// parameters (name, value pairs), for Result.add.
+type outcome struct {
+	status Status
+	reason string
+	params []any
+}
+
+// fail is a failed outcome.
+func fail(reason string, params ...any) *outcome {
+	return &outcome{status: Failed, reason: reason, params: params}
+}
+
+// unknown is an outcome that could not be decided.
+func unknown(reason string, params ...any) *outcome {
+	return &outcome{status: Unknown, reason: reason, params: params}
+}
+
+// addOutcome records o as check id's result.
+func (r *Result) addOutcome(id string, o *outcome) { r.add(id, o.status, o.reason, o.params...) }
+
+// reasonError is an error a check reports by its reason and parameters;
+// its cause, if any, goes to the log.
+type reasonError struct {
+	reason string
+	params []any
+	cause  error
+}
+
+func (e *reasonError) Error() string {
+	r := &Result{}
+	r.add("", Failed, e.reason, e.params...)
+	return r.Checks[0].Message
+}
+
+func (e *reasonError) Unwrap() error { return e.cause }

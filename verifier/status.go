@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -45,118 +44,140 @@ func (v *Verifier) checkRevocation(ctx context.Context, r *Result, st *state) {
 		for _, e := range x {
 			m, ok := e.(map[string]any)
 			if !ok {
-				r.add(CheckRevocation, Failed, "credentialStatus: expected objects")
-				return
+				entries = nil
+				break
 			}
 			entries = append(entries, m)
 		}
-	default:
-		r.add(CheckRevocation, Failed, "credentialStatus: expected an object or a list of objects")
-		return
 	}
 	if len(entries) == 0 || len(entries) > maxStatusEntries {
-		r.add(CheckRevocation, Failed, fmt.Sprintf("credentialStatus: expected 1 to %d entries, found %d", maxStatusEntries, len(entries)))
+		r.add(CheckRevocation, Failed, "revocation.bad_entries", "max", maxStatusEntries)
 		return
 	}
-	var unknown []string
-	var passed []string
+	var first *outcome // the first entry that could not be checked
+	var purposes []string
 	for _, e := range entries {
-		res, msg := v.checkStatusEntry(ctx, st, e)
-		switch res {
-		case Failed:
-			r.add(CheckRevocation, Failed, msg)
+		o, purpose := v.checkStatusEntry(ctx, st, e)
+		switch {
+		case o == nil:
+			purposes = append(purposes, purpose)
+		case o.status == Failed:
+			r.addOutcome(CheckRevocation, o)
 			return
-		case Unknown:
-			unknown = append(unknown, msg)
-		default:
-			passed = append(passed, msg)
+		case first == nil:
+			first = o
 		}
 	}
-	if len(unknown) > 0 {
-		r.add(CheckRevocation, Unknown, "could not check the credential's status: "+strings.Join(unknown, "; "))
+	if first != nil {
+		r.addOutcome(CheckRevocation, first)
 		return
 	}
-	r.add(CheckRevocation, Passed, strings.Join(passed, "; "))
+	switch strings.Join(purposes, ",") {
+	case "revocation":
+		r.add(CheckRevocation, Passed, "revocation.ok")
+	case "revocation,suspension", "suspension,revocation":
+		r.add(CheckRevocation, Passed, "revocation.ok_suspension")
+	default:
+		r.add(CheckRevocation, Passed, "revocation.ok_purposes", "purposes", strings.Join(purposes, ", "))
+	}
 }
 
-// checkStatusEntry checks one credentialStatus entry.
-func (v *Verifier) checkStatusEntry(ctx context.Context, st *state, e map[string]any) (Status, string) {
+// checkStatusEntry checks one credentialStatus entry: nil and its purpose
+// when the credential is not marked in it, else what was found.
+func (v *Verifier) checkStatusEntry(ctx context.Context, st *state, e map[string]any) (*outcome, string) {
 	typ, _ := e["type"].(string)
 	if typ != "BitstringStatusListEntry" && typ != "StatusList2021Entry" {
-		return Unknown, fmt.Sprintf("a status entry of type %q, which this verifier does not read", clip(typ))
+		return unknown("revocation.entry_type", "type", clip(typ)), ""
 	}
 	purpose, _ := e["statusPurpose"].(string)
 	listURL, _ := e["statusListCredential"].(string)
-	var index int
-	var err error
-	switch x := e["statusListIndex"].(type) {
-	case string:
-		index, err = strconv.Atoi(x)
-	case float64:
-		index, err = int(x), nil
-		if float64(index) != x {
-			err = errors.New("not an integer")
-		}
-	default:
-		err = errors.New("missing")
-	}
-	if err != nil || index < 0 {
-		return Failed, "credentialStatus: statusListIndex is not a non-negative integer"
+	index, ok := statusIndex(e["statusListIndex"])
+	if !ok {
+		return fail("revocation.bad_index"), ""
 	}
 	if purpose == "" || listURL == "" {
-		return Failed, "credentialStatus: statusPurpose and statusListCredential are required"
+		return fail("revocation.incomplete_entry"), ""
 	}
-	if v.Fetcher == nil {
-		return Unknown, "no way to fetch the status list"
-	}
-	b, err := v.Fetcher.Fetch(ctx, listURL, MaxStatusListBytes)
-	if err != nil {
-		return Unknown, fmt.Sprintf("the status list %s could not be fetched: %v", clip(listURL), err)
-	}
-	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxStatusListBytes, MaxDepth: 32}); err != nil {
-		return Unknown, fmt.Sprintf("the status list %s is not valid JSON: %v", clip(listURL), err)
-	}
-	var list map[string]any
-	if err := json.Unmarshal(b, &list); err != nil {
-		return Unknown, fmt.Sprintf("the status list %s is not a JSON object", clip(listURL))
+	list, o := v.fetchStatusList(ctx, listURL, purpose)
+	if o != nil {
+		return o, ""
 	}
 	subj, _ := list["credentialSubject"].(map[string]any)
-	if !hasString(list["type"], "BitstringStatusListCredential") && !hasString(list["type"], "StatusList2021Credential") || subj == nil {
-		return Unknown, fmt.Sprintf("%s is not a status list credential", clip(listURL))
-	}
-	if lp, ok := subj["statusPurpose"].(string); ok && lp != purpose {
-		return Unknown, fmt.Sprintf("the list %s is for %q, the entry for %q", clip(listURL), clip(lp), clip(purpose))
-	}
 	enc, _ := subj["encodedList"].(string)
 	bits, err := status.Decode(enc, maxListBits)
 	if err != nil {
-		return Unknown, fmt.Sprintf("the status list %s: %v", clip(listURL), err)
+		v.log().Info("status list", "url", listURL, "err", err)
+		return unknown("revocation.list_undecodable", "url", clip(listURL)), ""
 	}
 	set, err := status.Get(bits, index)
 	if err != nil {
-		return Failed, fmt.Sprintf("credentialStatus: %v", err)
+		return fail("revocation.index_out_of_list", "index", index, "url", clip(listURL)), ""
 	}
 	authentic := v.authenticList(ctx, st, list, listURL)
-	if set {
-		what := map[string]string{"revocation": "revoked", "suspension": "suspended"}[purpose]
-		if what == "" {
-			what = "marked " + strconv.Quote(clip(purpose))
-		}
-		msg := fmt.Sprintf("%s by the issuer (status list %s, entry %d)", what, clip(listURL), index)
-		if authentic != nil {
-			msg += "; the list's own signature could not be checked: " + authentic.Error()
-		}
-		return Failed, msg
-	}
 	if authentic != nil {
-		return Unknown, fmt.Sprintf("the status list %s cannot be trusted: %v", clip(listURL), authentic)
+		v.log().Info("status list not authentic", "url", listURL, "err", authentic)
+	}
+	if set {
+		switch {
+		case purpose == "revocation" && authentic != nil:
+			return fail("revocation.revoked_unsigned", "url", clip(listURL), "index", index), ""
+		case purpose == "revocation":
+			return fail("revocation.revoked", "url", clip(listURL), "index", index), ""
+		case purpose == "suspension":
+			return fail("revocation.suspended", "url", clip(listURL), "index", index), ""
+		}
+		return fail("revocation.marked", "purpose", clip(purpose), "url", clip(listURL), "index", index), ""
+	}
+	var re *reasonError
+	if errors.As(authentic, &re) {
+		return unknown(re.reason, re.params...), ""
 	}
 	if until, ok := list["validUntil"]; ok {
 		if t, err := parseDate(until); err != nil || !v.now().Before(t) {
-			return Unknown, fmt.Sprintf("the status list %s has expired", clip(listURL))
+			return unknown("revocation.list_expired", "url", clip(listURL)), ""
 		}
 	}
-	return Passed, fmt.Sprintf("not %s (status list signed by the issuer)", map[string]string{"revocation": "revoked", "suspension": "suspended"}[purpose])
+	return nil, purpose
+}
+
+// statusIndex reads a statusListIndex: a decimal string (or a number).
+func statusIndex(v any) (int, bool) {
+	switch x := v.(type) {
+	case string:
+		i, err := strconv.Atoi(x)
+		return i, err == nil && i >= 0
+	case float64:
+		i := int(x)
+		return i, float64(i) == x && i >= 0
+	}
+	return 0, false
+}
+
+// fetchStatusList fetches and reads a status list credential for purpose.
+func (v *Verifier) fetchStatusList(ctx context.Context, listURL, purpose string) (map[string]any, *outcome) {
+	if v.Fetcher == nil {
+		return nil, unknown("revocation.no_fetcher")
+	}
+	b, err := v.Fetcher.Fetch(ctx, listURL, MaxStatusListBytes)
+	if err != nil {
+		v.log().Info("status list fetch failed", "url", listURL, "err", err)
+		return nil, unknown("revocation.list_unreachable", "url", clip(listURL))
+	}
+	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxStatusListBytes, MaxDepth: 32}); err != nil {
+		return nil, unknown("revocation.list_invalid_json", "url", clip(listURL), "problem", err.Error())
+	}
+	var list map[string]any
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, unknown("revocation.list_malformed", "url", clip(listURL))
+	}
+	subj, _ := list["credentialSubject"].(map[string]any)
+	if !hasString(list["type"], "BitstringStatusListCredential") && !hasString(list["type"], "StatusList2021Credential") || subj == nil {
+		return nil, unknown("revocation.list_malformed", "url", clip(listURL))
+	}
+	if lp, ok := subj["statusPurpose"].(string); ok && lp != purpose {
+		return nil, unknown("revocation.list_purpose", "url", clip(listURL), "listPurpose", clip(lp), "purpose", clip(purpose))
+	}
+	return list, nil
 }
 
 // authenticList checks that a status list credential comes from the
@@ -164,14 +185,18 @@ func (v *Verifier) checkStatusEntry(ctx context.Context, st *state, e map[string
 // is the credential's, and an eddsa-rdfc-2022 proof by a key of the
 // issuer's profile, valid when it signed and not revoked, verifies.
 func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string]any, listURL string) error {
+	u := clip(listURL)
+	untrusted := func(reason string, params ...any) error {
+		return &reasonError{reason: reason, params: append([]any{"url", u}, params...)}
+	}
 	if id, _ := list["id"].(string); id != listURL {
-		return fmt.Errorf("its id is %q, not its URL", clip(id))
+		return untrusted("revocation.list_other_id", "id", clip(id))
 	}
 	if iss := issuerID(list["issuer"]); iss != st.issuer {
-		return fmt.Errorf("issued by %s, not by the credential's issuer", clip(iss))
+		return untrusted("revocation.list_other_issuer", "issuer", clip(iss))
 	}
 	if st.profile == nil {
-		return errors.New("the issuer profile could not be read")
+		return untrusted("revocation.list_no_profile")
 	}
 	var proofs []map[string]any
 	switch p := list["proof"].(type) {
@@ -190,25 +215,25 @@ func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string
 		}
 		sk, err := st.profile.verifyEdDSA(ctx, v.canon(), list, p)
 		if err != nil {
-			return err
+			return &reasonError{reason: "revocation.list_bad_signature", params: []any{"url", u}, cause: err}
 		}
 		signed, err := parseDate(sk.signed)
-		if err != nil {
-			return fmt.Errorf("the list's signature date: %v", err)
+		switch {
+		case err != nil:
+			return untrusted("revocation.list_bad_date")
+		case sk.revoked != "":
+			// Unlike a credential, a list has no anchor to date it.
+			return untrusted("revocation.list_key_revoked", "key", clip(sk.id))
 		}
 		if t, err := parseLooseDate(sk.created); err == nil && signed.Before(t) {
-			return fmt.Errorf("signed before its key %s was created", clip(sk.id))
+			return untrusted("revocation.list_key_not_yet", "key", clip(sk.id))
 		}
 		if t, err := parseLooseDate(sk.retired); err == nil && signed.After(t) {
-			return fmt.Errorf("signed with key %s after it was retired", clip(sk.id))
-		}
-		if sk.revoked != "" {
-			// Unlike a credential, a list has no anchor to date it.
-			return fmt.Errorf("signed with key %s, which the issuer has revoked", clip(sk.id))
+			return untrusted("revocation.list_key_retired", "key", clip(sk.id))
 		}
 		return nil
 	}
-	return errors.New("it has no eddsa-rdfc-2022 proof by the issuer")
+	return untrusted("revocation.list_unsigned")
 }
 
 // checkRevocationList asks the issuer profile's Blockcerts revocation
@@ -216,18 +241,18 @@ func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string
 // docs/credential.md §7).
 func (v *Verifier) checkRevocationList(ctx context.Context, r *Result, st *state) {
 	if st.profile == nil {
-		r.add(CheckRevocation, Unknown, "could not check revocation: the issuer profile, which says where revocations are published, could not be read")
+		r.add(CheckRevocation, Unknown, "revocation.no_profile")
 		return
 	}
 	rl := st.profile.RevocationList
 	if rl == "" {
-		r.add(CheckRevocation, Skipped, "the issuer publishes no revocation list and the credential has no status entry: it cannot be revoked")
+		r.add(CheckRevocation, Skipped, "revocation.none")
 		return
 	}
 	id, _ := st.doc["id"].(string)
 	u, err := url.Parse(rl)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-		r.add(CheckRevocation, Unknown, fmt.Sprintf("could not check revocation: the revocation list URL %q is not an http(s) URL", clip(rl)))
+		r.add(CheckRevocation, Unknown, "revocation.bad_list_url", "url", clip(rl))
 		return
 	}
 	if id != "" {
@@ -237,7 +262,8 @@ func (v *Verifier) checkRevocationList(ctx context.Context, r *Result, st *state
 	}
 	b, err := v.Fetcher.Fetch(ctx, u.String(), MaxStatusListBytes)
 	if err != nil {
-		r.add(CheckRevocation, Unknown, fmt.Sprintf("could not check revocation: the revocation list %s could not be fetched: %v", clip(rl), err))
+		v.log().Info("revocation list fetch failed", "url", rl, "err", err)
+		r.add(CheckRevocation, Unknown, "revocation.rl_unreachable", "url", clip(rl))
 		return
 	}
 	var doc struct {
@@ -247,22 +273,24 @@ func (v *Verifier) checkRevocationList(ctx context.Context, r *Result, st *state
 		} `json:"revokedAssertions"`
 	}
 	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxStatusListBytes, MaxDepth: 16}); err != nil {
-		r.add(CheckRevocation, Unknown, fmt.Sprintf("could not check revocation: the revocation list is not valid JSON: %v", err))
+		v.log().Info("revocation list", "url", rl, "err", err)
+		r.add(CheckRevocation, Unknown, "revocation.rl_invalid", "url", clip(rl))
 		return
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
-		r.add(CheckRevocation, Unknown, fmt.Sprintf("could not check revocation: the revocation list is malformed: %v", err))
+		v.log().Info("revocation list", "url", rl, "err", err)
+		r.add(CheckRevocation, Unknown, "revocation.rl_invalid", "url", clip(rl))
 		return
 	}
 	for _, a := range doc.Revoked {
 		if a.ID == id && id != "" {
-			msg := "revoked by the issuer"
 			if a.Reason != "" {
-				msg += ": " + clip(a.Reason)
+				r.add(CheckRevocation, Failed, "revocation.rl_revoked_reason", "reason", clip(a.Reason))
+			} else {
+				r.add(CheckRevocation, Failed, "revocation.rl_revoked")
 			}
-			r.add(CheckRevocation, Failed, msg)
 			return
 		}
 	}
-	r.add(CheckRevocation, Passed, "not in the issuer's revocation list")
+	r.add(CheckRevocation, Passed, "revocation.rl_ok")
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -35,6 +36,10 @@ type Verifier struct {
 	// Chains reads Ethereum anchors, by EIP-155 chain id: only configured
 	// endpoints are asked, never one a document names.
 	Chains map[int64]ChainReader
+	// Log receives the causes of outcomes (fetch and chain errors, what a
+	// decoder said): results say what happened, in words for anyone; the
+	// log says why, for the operator. nil discards.
+	Log *slog.Logger
 	// Trusted, if set, is the list of issuers the verifier's operator
 	// vouches for; each result says whether its issuer is on it (Trust).
 	// Validity and trust are separate questions.
@@ -125,12 +130,12 @@ func (v *Verifier) decode(data []byte) (map[string]any, *Result) {
 	}
 	raw, err := credential.DecodeJSON(bytes.NewReader(data), lim)
 	if err != nil {
-		r.add(CheckFormat, Failed, "not a readable credential: "+err.Error())
+		r.add(CheckFormat, Failed, "format.unreadable", "problem", err.Error())
 		return nil, r
 	}
 	doc, ok := raw.(map[string]any)
 	if !ok {
-		r.add(CheckFormat, Failed, "not a credential: expected a JSON object")
+		r.add(CheckFormat, Failed, "format.not_object")
 		return nil, r
 	}
 	return doc, r
@@ -149,17 +154,16 @@ func (v *Verifier) run(ctx context.Context, doc map[string]any) (*Result, *state
 	r := &Result{Credential: summarize(doc)}
 	st := &state{doc: doc}
 	if !v.checkFormat(r, st) {
-		why := "not checked: " + r.Checks[len(r.Checks)-1].Message
 		for _, s := range v.steps() {
 			if !r.has(s.id) {
-				r.add(s.id, Skipped, why)
+				r.add(s.id, Skipped, "format.not_checked")
 			}
 		}
 		return r, st
 	}
 	for _, s := range v.steps() {
 		if ctx.Err() != nil {
-			r.add(s.id, Unknown, "not checked: the verification was stopped (time limit, or the request was cancelled)")
+			r.add(s.id, Unknown, "step.stopped")
 			continue
 		}
 		s.run(ctx, r, st)
@@ -275,7 +279,7 @@ func parseDate(v any) (time.Time, error) {
 // SHA-256) and compares it with the proof's targetHash.
 func (v *Verifier) checkIntegrity(ctx context.Context, r *Result, st *state) {
 	if len(st.proofs) == 0 {
-		r.add(CheckIntegrity, Skipped, "no Merkle proof to check against")
+		r.add(CheckIntegrity, Skipped, "integrity.no_merkle_proof")
 		return
 	}
 	for _, mp := range st.proofs {
@@ -284,46 +288,46 @@ func (v *Verifier) checkIntegrity(ctx context.Context, r *Result, st *state) {
 		var uc *credential.UnknownContextError
 		switch {
 		case errors.As(err, &um):
-			r.add(CheckIntegrity, Failed, "the credential has fields no context defines, which its hash would not cover: "+strings.Join(um.Fields, ", "))
+			r.add(CheckIntegrity, Failed, "integrity.unmapped", "fields", strings.Join(um.Fields, ", "))
 			return
 		case errors.As(err, &uc):
-			r.add(CheckIntegrity, Failed, uc.Error())
+			r.add(CheckIntegrity, Failed, "integrity.unknown_context", "context", clip(uc.URL))
 			return
 		case ctx.Err() != nil:
-			r.add(CheckIntegrity, Unknown, "not finished: the verification was stopped (time limit, or the request was cancelled)")
+			r.add(CheckIntegrity, Unknown, "integrity.stopped")
 			return
 		case errors.Is(err, credential.ErrTooLarge):
-			r.add(CheckIntegrity, Failed, "too large: "+err.Error())
+			r.add(CheckIntegrity, Failed, "integrity.too_large", "problem", err.Error())
 			return
 		case err != nil:
-			r.add(CheckIntegrity, Failed, "the credential cannot be canonicalized: "+err.Error())
+			v.log().Info("canonicalization failed", "credential", r.Credential.ID, "err", err)
+			r.add(CheckIntegrity, Failed, "integrity.not_canonicalizable")
 			return
 		}
 		if h != mp.p.TargetHash {
-			r.add(CheckIntegrity, Failed, fmt.Sprintf("the credential was changed after it was issued: its hash %s is not the signed hash %s",
-				short(h[:]), short(mp.p.TargetHash[:])))
+			r.add(CheckIntegrity, Failed, "integrity.hash_mismatch", "hash", short(h[:]), "signed", short(mp.p.TargetHash[:]))
 			return
 		}
 	}
-	r.add(CheckIntegrity, Passed, "the credential's content is exactly what was issued (hash matches)")
+	r.add(CheckIntegrity, Passed, "integrity.ok")
 }
 
 // checkMerkle folds each proof's path over its target hash (docs/credential.md
 // §3) and compares the result with merkleRoot.
 func (v *Verifier) checkMerkle(r *Result, st *state) {
 	if len(st.proofs) == 0 {
-		r.add(CheckMerkle, Skipped, "no Merkle proof")
+		r.add(CheckMerkle, Skipped, "merkle.no_proof")
 		return
 	}
 	for _, mp := range st.proofs {
 		if got := merkle.RootFrom(mp.p.TargetHash, mp.p.Path); got != mp.p.MerkleRoot {
-			r.add(CheckMerkle, Failed, fmt.Sprintf("the Merkle path does not lead to the batch's root %s", short(mp.p.MerkleRoot[:])))
+			r.add(CheckMerkle, Failed, "merkle.root_mismatch", "root", short(mp.p.MerkleRoot[:]))
 			return
 		}
 		st.anchors = append(st.anchors, mp.p.Anchors...)
 	}
 	n := len(st.proofs[0].p.Path)
-	r.add(CheckMerkle, Passed, fmt.Sprintf("the credential belongs to the batch whose Merkle root is %s (path of %d step(s))", short(st.proofs[0].p.MerkleRoot[:]), n))
+	r.add(CheckMerkle, Passed, "merkle.ok", "root", short(st.proofs[0].p.MerkleRoot[:]), "steps", n)
 }
 
 // checkAnchor checks that each Merkle root is on a blockchain
@@ -333,17 +337,17 @@ func (v *Verifier) checkMerkle(r *Result, st *state) {
 // test credential (docs/credential.md §4; docs/commands.md, "Verifying").
 func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 	if len(st.anchors) == 0 {
-		r.add(CheckAnchor, Skipped, "no anchor to check")
+		r.add(CheckAnchor, Skipped, "anchor.none")
 		return
 	}
 	a := st.anchors[0]
 	r.Credential.Anchor = &AnchorInfo{Chain: anchor.Label(a.Chain, a.NetworkName()), Tx: a.TxID}
 	if a.Chain == anchor.Mocknet {
 		if !v.AllowTestChains {
-			r.add(CheckAnchor, Failed, "test credential, not anchored: it was issued on mocknet, a test chain")
+			r.add(CheckAnchor, Failed, "anchor.test_chain")
 			return
 		}
-		r.add(CheckAnchor, Skipped, "test credential, not anchored (mocknet; test chains allowed)")
+		r.add(CheckAnchor, Skipped, "anchor.test_chain_allowed")
 		return
 	}
 	var last *anchor.TxInfo
@@ -356,30 +360,29 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 				r.Credential.Anchor.Chain = name
 			}
 			if a.Chain != "eth" || !ok {
-				r.add(CheckAnchor, Unknown, fmt.Sprintf("anchored on %s (transaction %s), a chain this verifier is not configured to read", name, clip(a.TxID)))
+				r.add(CheckAnchor, Unknown, "anchor.chain_not_configured", "chain", name, "tx", clip(a.TxID))
 				return
 			}
 			info, err := reader.Lookup(ctx, a.TxID)
 			switch {
 			case errors.Is(err, anchor.ErrNoTx):
-				r.add(CheckAnchor, Failed, fmt.Sprintf("transaction %s does not exist on %s", clip(a.TxID), name))
+				r.add(CheckAnchor, Failed, "anchor.tx_not_found", "tx", clip(a.TxID), "chain", name)
 				return
 			case err != nil:
-				r.add(CheckAnchor, Unknown, fmt.Sprintf("could not read transaction %s on %s: %v", clip(a.TxID), name, err))
+				v.log().Info("chain read failed", "chain", name, "tx", a.TxID, "err", err)
+				r.add(CheckAnchor, Unknown, "anchor.unreachable", "tx", clip(a.TxID), "chain", name)
 				return
 			case info.Confirmations == 0:
-				r.add(CheckAnchor, Unknown, fmt.Sprintf("pending: transaction %s on %s is not mined yet", clip(a.TxID), name))
+				r.add(CheckAnchor, Unknown, "anchor.pending", "tx", clip(a.TxID), "chain", name)
 				return
 			case !info.Success:
-				r.add(CheckAnchor, Failed, fmt.Sprintf("transaction %s on %s failed (reverted): it anchors nothing", clip(a.TxID), name))
+				r.add(CheckAnchor, Failed, "anchor.tx_failed", "tx", clip(a.TxID), "chain", name)
 				return
 			case string(info.Input) != string(mp.p.MerkleRoot[:]):
-				r.add(CheckAnchor, Failed, fmt.Sprintf("transaction %s on %s carries %s, not this batch's Merkle root %s",
-					clip(a.TxID), name, short(info.Input), short(mp.p.MerkleRoot[:])))
+				r.add(CheckAnchor, Failed, "anchor.root_mismatch", "tx", clip(a.TxID), "chain", name, "input", short(info.Input), "root", short(mp.p.MerkleRoot[:]))
 				return
 			case info.Confirmations < reader.Required():
-				r.add(CheckAnchor, Unknown, fmt.Sprintf("pending: transaction %s on %s has %d of the %d confirmations required",
-					clip(a.TxID), name, info.Confirmations, reader.Required()))
+				r.add(CheckAnchor, Unknown, "anchor.confirmations", "tx", clip(a.TxID), "chain", name, "have", info.Confirmations, "need", reader.Required())
 				return
 			}
 			last = info
@@ -388,8 +391,8 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 	st.tx = last
 	r.Credential.Anchor.Block, r.Credential.Anchor.Confirmations = last.Block, last.Confirmations
 	r.Credential.Anchor.Time = last.Time.Format(time.RFC3339)
-	r.add(CheckAnchor, Passed, fmt.Sprintf("the Merkle root is in transaction %s on %s, block %d of %s, with %d confirmation(s)",
-		clip(a.TxID), r.Credential.Anchor.Chain, last.Block, last.Time.Format(time.RFC3339), last.Confirmations))
+	r.add(CheckAnchor, Passed, "anchor.ok", "tx", clip(a.TxID), "chain", r.Credential.Anchor.Chain, "block", last.Block,
+		"time", last.Time.Format(time.RFC3339), "confirmations", last.Confirmations)
 }
 
 // checkIssuer fetches the issuer profile from the credential's issuer URL
@@ -397,33 +400,35 @@ func (v *Verifier) checkAnchor(ctx context.Context, r *Result, st *state) {
 // only if its id is that URL.
 func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 	if strings.HasPrefix(st.issuer, "did:") {
-		r.add(CheckIssuer, Unknown, fmt.Sprintf("issuer %s is a DID; this verifier does not resolve DIDs", clip(st.issuer)))
+		r.add(CheckIssuer, Unknown, "issuer.did", "issuer", clip(st.issuer))
 		return
 	}
 	if v.Fetcher == nil {
-		r.add(CheckIssuer, Unknown, "no way to fetch the issuer profile")
+		r.add(CheckIssuer, Unknown, "issuer.no_fetcher")
 		return
 	}
 	b, err := v.Fetcher.Fetch(ctx, st.issuer, MaxProfileBytes)
 	if err != nil {
-		r.add(CheckIssuer, Unknown, fmt.Sprintf("could not fetch the issuer profile %s: %v", clip(st.issuer), err))
+		v.log().Info("issuer profile fetch failed", "url", st.issuer, "err", err)
+		r.add(CheckIssuer, Unknown, "issuer.unreachable", "url", clip(st.issuer))
 		return
 	}
 	var p profile
 	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxProfileBytes, MaxDepth: 32}); err != nil {
-		r.add(CheckIssuer, Failed, fmt.Sprintf("the issuer profile at %s is not valid JSON: %v", clip(st.issuer), err))
+		r.add(CheckIssuer, Failed, "issuer.invalid_json", "url", clip(st.issuer), "problem", err.Error())
 		return
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
-		r.add(CheckIssuer, Failed, fmt.Sprintf("the issuer profile at %s is malformed: %v", clip(st.issuer), err))
+		v.log().Info("issuer profile malformed", "url", st.issuer, "err", err)
+		r.add(CheckIssuer, Failed, "issuer.malformed", "url", clip(st.issuer))
 		return
 	}
 	if p.ID != st.issuer {
-		r.add(CheckIssuer, Failed, fmt.Sprintf("the profile at %s says its id is %q: it is not this credential's issuer", clip(st.issuer), clip(p.ID)))
+		r.add(CheckIssuer, Failed, "issuer.other_id", "url", clip(st.issuer), "id", clip(p.ID))
 		return
 	}
 	if !hasString(p.Type, "BlockcertsIssuerProfile") && !hasString(p.Type, "Profile") && !hasString(p.Type, "Issuer") {
-		r.add(CheckIssuer, Failed, "the issuer document is not an issuer profile (type BlockcertsIssuerProfile or Profile)")
+		r.add(CheckIssuer, Failed, "issuer.not_profile")
 		return
 	}
 	st.profile = &p
@@ -431,25 +436,24 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 	if u, err := url.Parse(st.issuer); err == nil {
 		host = u.Host
 	}
-	msg := fmt.Sprintf("issued by %q, as published at %s", clip(p.Name), host)
 	var anchorKey *keys.JWK
 	for _, vm := range st.vms {
-		k, err := p.anchorKey(vm)
-		if err != nil {
-			r.add(CheckIssuer, Failed, err.Error())
+		k, o := p.anchorKey(vm)
+		if o != nil {
+			r.add(CheckIssuer, Failed, o.reason, o.params...)
 			return
 		}
 		anchorKey = k
 	}
-	if st.tx != nil {
-		ok, why := p.sentBy(st.tx, anchorKey)
-		if !ok {
-			r.add(CheckIssuer, Failed, why)
-			return
-		}
-		msg += "; " + why
+	if st.tx == nil {
+		r.add(CheckIssuer, Passed, "issuer.ok", "name", clip(p.Name), "host", host)
+		return
 	}
-	r.add(CheckIssuer, Passed, msg)
+	if o := p.sentBy(st.tx, anchorKey); o != nil {
+		r.add(CheckIssuer, Failed, o.reason, o.params...)
+		return
+	}
+	r.add(CheckIssuer, Passed, "issuer.ok_anchored", "name", clip(p.Name), "host", host, "address", st.tx.From.Hex())
 }
 
 // vmEntry is one verification method of a profile.
@@ -487,32 +491,39 @@ type profile struct {
 // (docs/credential.md §6), and the key must not be revoked.
 func (v *Verifier) checkSignature(ctx context.Context, r *Result, st *state) {
 	if len(st.sigs) == 0 {
-		r.add(CheckSignature, Skipped, "the credential carries no signature proof of its own (the Merkle proof and its anchor stand for the issuer)")
+		r.add(CheckSignature, Skipped, "signature.none")
 		return
 	}
 	if st.profile == nil {
-		r.add(CheckSignature, Unknown, "the signature cannot be checked without the issuer profile")
+		r.add(CheckSignature, Unknown, "signature.no_profile")
 		return
 	}
 	for _, sp := range st.sigs {
 		if _, chained := sp["previousProof"]; chained {
 			// A signature over earlier proofs (VC Data Integrity §4.3.2,
 			// proof chains); ours always come first.
-			r.add(CheckSignature, Unknown, "the signature proof is chained to another proof, which this verifier does not check")
+			r.add(CheckSignature, Unknown, "signature.chained")
 			return
 		}
 		sk, err := st.profile.verifyEdDSA(ctx, v.canon(), st.doc, sp)
 		if ctx.Err() != nil {
-			r.add(CheckSignature, Unknown, "not finished: the verification was stopped (time limit, or the request was cancelled)")
+			r.add(CheckSignature, Unknown, "signature.stopped")
 			return
 		}
 		if err != nil {
-			r.add(CheckSignature, Failed, err.Error())
+			var re *reasonError
+			if errors.As(err, &re) {
+				v.log().Info("signature check", "credential", r.Credential.ID, "reason", re.reason, "err", re.cause)
+				r.add(CheckSignature, Failed, re.reason, re.params...)
+			} else {
+				v.log().Info("signature check", "credential", r.Credential.ID, "err", err)
+				r.add(CheckSignature, Failed, "signature.invalid")
+			}
 			return
 		}
 		st.keys = append(st.keys, sk)
 	}
-	r.add(CheckSignature, Passed, "signed by the issuer's key, as its profile publishes it")
+	r.add(CheckSignature, Passed, "signature.ok")
 }
 
 // verifyEdDSA verifies an eddsa-rdfc-2022 proof on doc with a key of the
@@ -538,7 +549,7 @@ func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalize
 		}
 	}
 	if !found || !asserted {
-		return sk, fmt.Errorf("signed with %s, which is not an assertion key of this issuer", clip(vm))
+		return sk, &reasonError{reason: "signature.unknown_key", params: []any{"key", clip(vm)}}
 	}
 	var pub ed25519.PublicKey
 	var err error
@@ -550,10 +561,10 @@ func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalize
 		err = errors.New("no public key given")
 	}
 	if err != nil {
-		return sk, fmt.Errorf("the issuer's key %s: %v", clip(vm), err)
+		return sk, &reasonError{reason: "signature.bad_key", params: []any{"key", clip(vm)}, cause: err}
 	}
 	if err := credential.VerifyEdDSA(ctx, canon, doc, sp, pub); err != nil {
-		return sk, fmt.Errorf("the issuer's signature does not verify: %v", err)
+		return sk, &reasonError{reason: "signature.invalid", cause: err}
 	}
 	return sk, nil
 }
@@ -563,37 +574,37 @@ func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalize
 // addresses, the block time lies within that key's created / expires /
 // revoked window, and the secp256k1 key the Merkle proof names, when the
 // profile lists it, derives to the sender.
-func (p *profile) sentBy(tx *anchor.TxInfo, key *keys.JWK) (bool, string) {
+func (p *profile) sentBy(tx *anchor.TxInfo, key *keys.JWK) *outcome {
 	from := tx.From.Hex()
+	at := tx.Time.Format(time.RFC3339)
 	for _, k := range p.PublicKey {
 		addr, ok := strings.CutPrefix(k.ID, "ecdsa-koblitz-pubkey:")
 		if !ok || !strings.EqualFold(addr, from) {
 			continue
 		}
-		at := tx.Time
-		if t, err := parseLooseDate(k.Created); err == nil && at.Before(t) {
-			return false, fmt.Sprintf("the anchoring key %s was not yet valid at block time %s (created %s)", from, at.Format(time.RFC3339), k.Created)
+		if t, err := parseLooseDate(k.Created); err == nil && tx.Time.Before(t) {
+			return fail("issuer.key_not_yet_valid", "address", from, "time", at, "created", k.Created)
 		}
-		if t, err := parseLooseDate(k.Expires); err == nil && !at.Before(t) {
-			return false, fmt.Sprintf("the anchoring key %s had expired at block time %s (expires %s)", from, at.Format(time.RFC3339), k.Expires)
+		if t, err := parseLooseDate(k.Expires); err == nil && !tx.Time.Before(t) {
+			return fail("issuer.key_expired", "address", from, "time", at, "expires", k.Expires)
 		}
-		if t, err := parseLooseDate(k.Revoked); err == nil && !at.Before(t) {
-			return false, fmt.Sprintf("the anchoring key %s was revoked (%s) before block time %s", from, k.Revoked, at.Format(time.RFC3339))
+		if t, err := parseLooseDate(k.Revoked); err == nil && !tx.Time.Before(t) {
+			return fail("issuer.key_revoked", "address", from, "time", at, "revoked", k.Revoked)
 		}
 		if key != nil {
 			if a, err := keys.AddressOfJWK(*key); err != nil || a != tx.From {
-				return false, fmt.Sprintf("the Merkle proof names the issuer's key of address %s, but the anchor was sent by %s", a.Hex(), from)
+				return fail("issuer.sender_mismatch", "address", a.Hex(), "sender", from)
 			}
 		}
-		return true, fmt.Sprintf("anchored by its key %s, valid at block time", from)
+		return nil
 	}
-	return false, fmt.Sprintf("the anchoring transaction was sent by %s, which is not a key of this issuer", from)
+	return fail("issuer.sender_unknown", "sender", from)
 }
 
 // anchorKey returns the secp256k1 key a Merkle proof's verificationMethod
 // names: one of the profile's verification methods, listed in its
 // assertionMethod, with a secp256k1 JWK (the key that sends anchors).
-func (p *profile) anchorKey(vm string) (*keys.JWK, error) {
+func (p *profile) anchorKey(vm string) (*keys.JWK, *outcome) {
 	asserted := false
 	for _, a := range p.AssertionMethod {
 		if s, ok := a.(string); ok && (s == vm || p.ID+s == vm) {
@@ -608,14 +619,14 @@ func (p *profile) anchorKey(vm string) (*keys.JWK, error) {
 			break
 		}
 		if m.PublicKeyJwk == nil {
-			return nil, fmt.Errorf("the Merkle proof names the key %s, which is not a secp256k1 anchoring key of this issuer", clip(vm))
+			return nil, fail("issuer.anchor_key_kind", "key", clip(vm))
 		}
 		if _, err := keys.AddressOfJWK(*m.PublicKeyJwk); err != nil {
-			return nil, fmt.Errorf("the Merkle proof names the key %s, which is not a secp256k1 anchoring key of this issuer: %v", clip(vm), err)
+			return nil, fail("issuer.anchor_key_kind", "key", clip(vm))
 		}
 		return m.PublicKeyJwk, nil
 	}
-	return nil, fmt.Errorf("the Merkle proof names the key %s, which is not an assertion key of this issuer's profile", clip(vm))
+	return nil, fail("issuer.anchor_key_unknown", "key", clip(vm))
 }
 
 // parseLooseDate reads the dates of issuer profiles, which cert-issuer
@@ -641,50 +652,50 @@ func parseLooseDate(s string) (time.Time, error) {
 // with a stolen key.
 func (v *Verifier) checkKeyValidity(r *Result, st *state) {
 	if len(st.keys) == 0 {
-		r.add(CheckKeyValidity, Skipped, "no verified signature whose key to check")
+		r.add(CheckKeyValidity, Skipped, "key_validity.none")
 		return
 	}
 	for _, k := range st.keys {
 		signed, err := parseDate(k.signed)
 		if err != nil {
-			r.add(CheckKeyValidity, Failed, "the signature's date: "+err.Error())
+			r.add(CheckKeyValidity, Failed, "key_validity.bad_date", "date", clip(k.signed))
 			return
 		}
 		if t, err := parseLooseDate(k.created); err == nil && signed.Before(t) {
-			r.add(CheckKeyValidity, Failed, fmt.Sprintf("signed on %s with key %s, which was created later (%s)", k.signed, clip(k.id), k.created))
+			r.add(CheckKeyValidity, Failed, "key_validity.not_yet", "signed", k.signed, "key", clip(k.id), "created", k.created)
 			return
 		}
 		// Both dates are to the second: a signature in the second of the
 		// rotation counts as before it.
 		if t, err := parseLooseDate(k.retired); err == nil && signed.After(t) {
-			r.add(CheckKeyValidity, Failed, fmt.Sprintf("signed on %s with key %s, which had been retired on %s", k.signed, clip(k.id), k.retired))
+			r.add(CheckKeyValidity, Failed, "key_validity.retired", "signed", k.signed, "key", clip(k.id), "retired", k.retired)
 			return
 		}
 		// The key must still be valid when the anchor was mined: the
 		// block time is the one date a signer cannot choose.
 		if t, err := parseLooseDate(k.retired); err == nil && st.tx != nil && st.tx.Time.After(t) {
-			r.add(CheckKeyValidity, Failed, fmt.Sprintf("signed with key %s, retired on %s, but anchored later, on %s", clip(k.id), k.retired, st.tx.Time.Format(time.RFC3339)))
+			r.add(CheckKeyValidity, Failed, "key_validity.retired_before_anchor", "key", clip(k.id), "retired", k.retired, "anchored", st.tx.Time.Format(time.RFC3339))
 			return
 		}
 		if k.revoked != "" {
 			since, err := parseLooseDate(k.revoked)
 			if err != nil {
-				r.add(CheckKeyValidity, Failed, fmt.Sprintf("the key %s is revoked (%s)", clip(k.id), k.revoked))
+				r.add(CheckKeyValidity, Failed, "key_validity.revoked", "key", clip(k.id), "revoked", clip(k.revoked))
 				return
 			}
 			if st.tx == nil {
-				r.add(CheckKeyValidity, Failed, fmt.Sprintf("the key %s was compromised on %s, and no blockchain anchor proves this credential older", clip(k.id), since.Format(time.RFC3339)))
+				r.add(CheckKeyValidity, Failed, "key_validity.compromised_unanchored", "key", clip(k.id), "since", since.Format(time.RFC3339))
 				return
 			}
 			if !st.tx.Time.Before(since) {
-				r.add(CheckKeyValidity, Failed, fmt.Sprintf("the key %s was compromised on %s; this credential was anchored after that, on %s", clip(k.id), since.Format(time.RFC3339), st.tx.Time.Format(time.RFC3339)))
+				r.add(CheckKeyValidity, Failed, "key_validity.compromised_after", "key", clip(k.id), "since", since.Format(time.RFC3339), "anchored", st.tx.Time.Format(time.RFC3339))
 				return
 			}
-			r.add(CheckKeyValidity, Passed, fmt.Sprintf("the key %s was compromised on %s, but this credential was anchored before that, on %s", clip(k.id), since.Format(time.RFC3339), st.tx.Time.Format(time.RFC3339)))
+			r.add(CheckKeyValidity, Passed, "key_validity.compromised_before", "key", clip(k.id), "since", since.Format(time.RFC3339), "anchored", st.tx.Time.Format(time.RFC3339))
 			return
 		}
 	}
-	r.add(CheckKeyValidity, Passed, "the signing key was valid when it signed")
+	r.add(CheckKeyValidity, Passed, "key_validity.ok")
 }
 
 // checkValidity enforces validFrom/validUntil (VC 2.0 §4.9) or
@@ -696,23 +707,23 @@ func (v *Verifier) checkValidity(r *Result, st *state) {
 		from, until = "issuanceDate", "expirationDate"
 	}
 	if t, err := parseDate(st.doc[from]); err == nil && now.Before(t) {
-		r.add(CheckValidityPeriod, Failed, "not yet valid: valid from "+t.UTC().Format(time.RFC3339))
+		r.add(CheckValidityPeriod, Failed, "validity_period.not_yet", "from", t.UTC().Format(time.RFC3339))
 		return
 	}
 	if val, ok := st.doc[until]; ok {
 		t, err := parseDate(val)
 		if err != nil {
-			r.add(CheckValidityPeriod, Failed, until+": "+err.Error())
+			r.add(CheckValidityPeriod, Failed, "validity_period.bad_date", "field", until)
 			return
 		}
 		if !now.Before(t) {
-			r.add(CheckValidityPeriod, Failed, "expired on "+t.UTC().Format(time.RFC3339))
+			r.add(CheckValidityPeriod, Failed, "validity_period.expired", "until", t.UTC().Format(time.RFC3339))
 			return
 		}
-		r.add(CheckValidityPeriod, Passed, "valid until "+t.UTC().Format(time.RFC3339))
+		r.add(CheckValidityPeriod, Passed, "validity_period.ok_until", "until", t.UTC().Format(time.RFC3339))
 		return
 	}
-	r.add(CheckValidityPeriod, Passed, "valid with no expiry date")
+	r.add(CheckValidityPeriod, Passed, "validity_period.ok")
 }
 
 func short(b []byte) string {

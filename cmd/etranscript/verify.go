@@ -18,6 +18,7 @@ func verifyCommand(g *globals) *cobra.Command {
 			return cli.Verify(c.Context(), v, args, vo, c.OutOrStdout())
 		},
 	}
+	verifyCmd.Flags().BoolVarP(&vo.Verbose, "verbose", "v", false, "also say, on standard error, what servers and decoders answered behind each result")
 	verifyCmd.Flags().BoolVar(&vo.JSON, "json", false, "print one JSON result per file (JSON Lines)")
 	verifyCmd.Flags().DurationVar(&vo.Timeout, "timeout", cli.DefaultVerifyTimeout, "time limit of each file's verification")
 	verifyCmd.Flags().BoolVar(&vo.AllowTestChains, "allow-test-chains", false, "accept mocknet test credentials (their anchor is not checked)")

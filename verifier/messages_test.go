@@ -1,0 +1,79 @@
+package verifier
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// reasonsInCode are the reason codes the package's code names: the string
+// literals that look like "check.reason" passed to any call.
+func reasonsInCode(t *testing.T) map[string]string {
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	out := map[string]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "messages.go" {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, _ := strconv.Unquote(lit.Value)
+			check, _, ok := strings.Cut(s, ".")
+			if ok && !strings.ContainsAny(s, " /:{") && strings.ToLower(s) == s && (Messages[s] != "" || knownCheck(check)) {
+				out[s] = fset.Position(lit.Pos()).String()
+			}
+			return true
+		})
+	}
+	return out
+}
+
+func knownCheck(id string) bool {
+	for _, c := range []string{CheckFormat, CheckIntegrity, CheckMerkle, CheckAnchor, CheckIssuer, CheckSignature, CheckKeyValidity,
+		CheckRevocation, CheckValidityPeriod, CheckPDFSignature, "step"} {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCatalogue: every reason the code gives has a message, and every
+// message is of a reason the code gives.
+func TestCatalogue(t *testing.T) {
+	used := reasonsInCode(t)
+	for r, at := range used {
+		if Messages[r] == "" {
+			t.Errorf("%s: reason %q has no message", at, r)
+		}
+	}
+	for r := range Messages {
+		if _, ok := used[r]; !ok {
+			t.Errorf("message of reason %q, which no code gives", r)
+		}
+	}
+	if len(used) < 80 {
+		t.Errorf("found only %d reasons in the code", len(used))
+	}
+}
+
+func TestRender(t *testing.T) {
+	if got := Render("integrity.hash_mismatch", map[string]string{"hash": "ab…cd", "signed": "ef…01"}); got != "the credential was changed after it was issued: its hash ab…cd is not the signed hash ef…01" {
+		t.Errorf("rendered %q", got)
+	}
+	if got := Render("no.such_reason", nil); got != "no.such_reason" {
+		t.Errorf("unknown reason rendered %q", got)
+	}
+}
