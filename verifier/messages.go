@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"log/slog"
-	"regexp"
 	"strings"
 )
 
@@ -143,8 +142,6 @@ var Messages = map[string]string{
 	"pdf_signature.ok_timestamp":     "signed by {signer}, the issuer's published document-signing key; nothing was changed or added since; timestamped {timestamp}",
 }
 
-var placeholder = regexp.MustCompile(`\{[A-Za-z]+\}`)
-
 // Render writes reason's message in English with its parameters. An
 // unknown reason is its own message.
 func Render(reason string, params map[string]string) string {
@@ -152,12 +149,26 @@ func Render(reason string, params map[string]string) string {
 	if !ok {
 		return reason
 	}
-	return placeholder.ReplaceAllStringFunc(msg, func(p string) string {
-		if v, ok := params[strings.Trim(p, "{}")]; ok {
-			return v
+	if len(params) == 0 {
+		return msg
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '{')
+		j := strings.IndexByte(msg[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(msg)
+			return b.String()
 		}
-		return p
-	})
+		name := msg[i+1 : i+j]
+		v, ok := params[name]
+		if !ok {
+			v = msg[i : i+j+1] // a parameter not given stays as written
+		}
+		b.WriteString(msg[:i])
+		b.WriteString(v)
+		msg = msg[i+j+1:]
+	}
 }
 
 // log is where the causes of outcomes go (the errors of fetches, chain

@@ -73,6 +73,9 @@ func TestRender(t *testing.T) {
 	if got := Render("integrity.hash_mismatch", map[string]string{"hash": "ab…cd", "signed": "ef…01"}); got != "the credential was changed after it was issued: its hash ab…cd is not the signed hash ef…01" {
 		t.Errorf("rendered %q", got)
 	}
+	if got := Render("merkle.ok", map[string]string{"root": "ab"}); got != "the credential belongs to the batch whose Merkle root is ab (path of {steps} step(s))" {
+		t.Errorf("a missing parameter: %q", got)
+	}
 	if got := Render("no.such_reason", nil); got != "no.such_reason" {
 		t.Errorf("unknown reason rendered %q", got)
 	}
