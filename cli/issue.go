@@ -221,12 +221,13 @@ func pdfMaker(cfg *config.Config, ring *keys.Ring, scheme *transcript.Scheme, pa
 	}, nil
 }
 
-// pdfOrNil keeps a nil *pdf.Maker a nil interface.
-func pdfOrNil(m *pdf.Maker) issuer.PDFMaker {
+// outputs are the files made beside each credential: the PDF, unless
+// there is no maker.
+func outputs(m *pdf.Maker) []issuer.Output {
 	if m == nil {
 		return nil
 	}
-	return m
+	return []issuer.Output{m}
 }
 
 // chainLabel names a chain of config (by its --chain name) as the

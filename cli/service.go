@@ -177,6 +177,6 @@ func (e *env) issue(ctx context.Context, j *issuer.JobRecord, b transcript.Recor
 		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
 			return e.status.Assign(ctx, batch, ids, e.sig)
 		},
-		PDF: pdfOrNil(maker),
+		Outputs: outputs(maker),
 	})
 }

@@ -49,9 +49,9 @@ type Settings struct {
 	// (status.Service.Assign), Chunk credentials at a time; without it the
 	// credentials cannot be revoked.
 	Status func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error)
-	// PDF, if set, makes each credential's transcript PDF, written beside
-	// its JSON as <id>.pdf.
-	PDF     PDFMaker
+	// Outputs render each credential into other files, written beside its
+	// JSON as <id><extension>: the transcript PDF is one (pdf.Maker).
+	Outputs []Output
 	Canon   credential.Canonicalizer // nil: credential.Default
 	Workers int                      // 0: one per CPU
 	Now     func() time.Time
@@ -59,11 +59,19 @@ type Settings struct {
 	Progress func(done, total int)
 }
 
-// PDFMaker renders and signs transcript PDFs (pdf.Maker).
-type PDFMaker interface {
+// Output renders a credential into a file of another format, written
+// beside its JSON: the signed transcript PDF (pdf.Maker) is one; a new
+// format (Open Badges 3.0, an SD-JWT) is another Output in
+// Settings.Outputs.
+type Output interface {
+	// Extension is the file name's ending, with its dot (".pdf"); each
+	// output has its own, and none is ".json".
+	Extension() string
 	// Prepare is given a chunk of credentials (JSON) before they are
-	// made, so that the font can be cut once for all of them.
-	Prepare(texts ...string) error
+	// made, so that what they share is made once (the PDF cuts its font
+	// once for the chunk).
+	Prepare(creds ...string) error
+	// Make renders one credential (its JSON, as published).
 	Make(ctx context.Context, cred []byte) ([]byte, error)
 }
 
@@ -88,6 +96,8 @@ type Issued struct {
 	ID        string `json:"credential"`
 	File      string `json:"file"` // name within the output directory
 	PDF       string `json:"pdf,omitempty"`
+	// Outputs are the names of every output's file (the PDF's too).
+	Outputs []string `json:"outputs,omitempty"`
 }
 
 // Batch is a finished batch. The credentials themselves are in Out: a
@@ -230,14 +240,8 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			return nil, err
 		}
 		chunk := make([]Issued, len(lines))
-		if s.PDF != nil {
-			texts := make([]string, len(lines))
-			for j, l := range lines {
-				texts[j] = string(l)
-			}
-			if err := s.PDF.Prepare(texts...); err != nil {
-				return nil, fmt.Errorf("pdf: %w", err)
-			}
+		if err := prepareOutputs(s.Outputs, lines); err != nil {
+			return nil, err
 		}
 		err := parallel(ctx, len(lines), s.Workers, nil, func(j int) error {
 			i := base + j
@@ -285,17 +289,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 				return err
 			}
 			chunk[j] = Issued{StudentID: student, ID: id, File: name}
-			if s.PDF != nil {
-				b, err := s.PDF.Make(ctx, js)
-				if err != nil {
-					return fmt.Errorf("credential %s: pdf: %w", id, err)
-				}
-				chunk[j].PDF = strings.TrimSuffix(name, ".json") + ".pdf"
-				if err := stage.write(chunk[j].PDF, b); err != nil {
-					return err
-				}
-			}
-			return nil
+			return writeOutputs(ctx, s.Outputs, stage, js, &chunk[j])
 		})
 		if err != nil {
 			return nil, err
@@ -656,6 +650,48 @@ feed:
 		return first
 	}
 	return ctx.Err()
+}
+
+// prepareOutputs gives every output a chunk of credentials before they
+// are made.
+func prepareOutputs(outputs []Output, lines [][]byte) error {
+	if len(outputs) == 0 {
+		return nil
+	}
+	texts := make([]string, len(lines))
+	for j, l := range lines {
+		texts[j] = string(l)
+	}
+	for _, o := range outputs {
+		if err := o.Prepare(texts...); err != nil {
+			return fmt.Errorf("output %s: %w", o.Extension(), err)
+		}
+	}
+	return nil
+}
+
+// writeOutputs renders the credential js with every output and writes
+// each file beside its JSON, recording their names in c.
+func writeOutputs(ctx context.Context, outputs []Output, stage *staging, js []byte, c *Issued) error {
+	for _, o := range outputs {
+		ext := o.Extension()
+		if !strings.HasPrefix(ext, ".") || strings.EqualFold(ext, ".json") || strings.ContainsAny(ext, `/\`) {
+			return fmt.Errorf("output %q: its extension must start with a dot and not be .json", ext)
+		}
+		b, err := o.Make(ctx, js)
+		if err != nil {
+			return fmt.Errorf("credential %s: %s: %w", c.ID, strings.TrimPrefix(ext, "."), err)
+		}
+		file := strings.TrimSuffix(c.File, ".json") + ext
+		if err := stage.write(file, b); err != nil {
+			return err
+		}
+		c.Outputs = append(c.Outputs, file)
+		if ext == ".pdf" {
+			c.PDF = file
+		}
+	}
+	return nil
 }
 
 // FileName is the file a credential is written to: its UUID, without the

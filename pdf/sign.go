@@ -68,6 +68,9 @@ type Maker struct {
 // before they are rendered.
 func (m *Maker) Prepare(texts ...string) error { return m.Renderer.Prepare(texts...) }
 
+// Extension is the transcript PDF's file name ending (issuer.Output).
+func (m *Maker) Extension() string { return ".pdf" }
+
 // Make renders and signs the transcript PDF of cred.
 func (m *Maker) Make(ctx context.Context, cred []byte) ([]byte, error) {
 	var c struct {

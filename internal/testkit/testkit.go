@@ -160,7 +160,7 @@ func (is *Issuer) Settings() issuer.Settings {
 		},
 	}
 	if is.PDF != nil {
-		s.PDF = is.PDF
+		s.Outputs = []issuer.Output{is.PDF}
 	}
 	return s
 }
