@@ -149,6 +149,11 @@ func Render(reason string, params map[string]string) string {
 	if !ok {
 		return reason
 	}
+	return render(msg, params)
+}
+
+// render puts params into a message's {name} places.
+func render(msg string, params map[string]string) string {
 	if len(params) == 0 {
 		return msg
 	}

@@ -40,6 +40,9 @@ type Verifier struct {
 	// decoder said): results say what happened, in words for anyone; the
 	// log says why, for the operator. nil discards.
 	Log *slog.Logger
+	// Extensions are checks of the user's own, run after the built-in
+	// ones on every credential whose format passed.
+	Extensions []Extension
 	// Trusted, if set, is the list of issuers the verifier's operator
 	// vouches for; each result says whether its issuer is on it (Trust).
 	// Validity and trust are separate questions.
@@ -179,6 +182,10 @@ type step struct {
 }
 
 func (v *Verifier) steps() []step {
+	return append(v.builtinSteps(), v.extensionSteps()...)
+}
+
+func (v *Verifier) builtinSteps() []step {
 	return []step{
 		{CheckIntegrity, v.checkIntegrity},
 		{CheckMerkle, func(_ context.Context, r *Result, st *state) { v.checkMerkle(r, st) }},
