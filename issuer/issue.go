@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +20,8 @@ import (
 	"github.com/etranscript/etranscript/anchor/merkle"
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/internal/atomicfile"
+	"github.com/etranscript/etranscript/internal/staging"
+	"github.com/etranscript/etranscript/internal/workpool"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/google/uuid"
 )
@@ -209,11 +210,11 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	stage, err := newStaging(job.Out, s.Workers)
+	stage, err := staging.New(job.Out, s.Workers)
 	if err != nil {
 		return nil, err
 	}
-	defer stage.close()
+	defer stage.Close()
 	a := credential.Anchor{Chain: st.Anchor.Chain, Network: st.Anchor.Network, TxID: st.Anchor.TxID}
 	issued := make([]Issued, 0, st.Count)
 	index, err := readIndex(job.Dir, st.Count)
@@ -243,7 +244,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 		if err := prepareOutputs(s.Outputs, lines); err != nil {
 			return nil, err
 		}
-		err := parallel(ctx, len(lines), s.Workers, nil, func(j int) error {
+		err := workpool.Run(ctx, len(lines), s.Workers, nil, func(j int) error {
 			i := base + j
 			var id, student string
 			if index != nil {
@@ -285,7 +286,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			name := FileName(id)
 			js = append(js, '\n')
 			*buf = js
-			if err := stage.write(name, js); err != nil {
+			if err := stage.Write(name, js); err != nil {
 				return err
 			}
 			chunk[j] = Issued{StudentID: student, ID: id, File: name}
@@ -404,7 +405,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 		}
 		base, m, records, ids, entries := done, len(p.records), p.records, p.ids, p.entries
 		lines := make([]*bytes.Buffer, m)
-		err := parallel(ctx, m, s.Workers, nil, func(j int) error {
+		err := workpool.Run(ctx, m, s.Workers, nil, func(j int) error {
 			i := base + j
 			var st []credential.StatusEntry
 			if entries != nil {
@@ -595,63 +596,6 @@ func Digest(b *transcript.Batch) [32]byte {
 	return [32]byte(h.Sum(nil))
 }
 
-// parallel runs fn(0..n-1) on workers goroutines; the results do not depend
-// on scheduling because each index writes its own slot.
-func parallel(ctx context.Context, n, workers int, progress func(int, int), fn func(int) error) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	if workers > n {
-		workers = n
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	next := make(chan int)
-	var (
-		mu    sync.Mutex
-		first error
-		done  int
-		wg    sync.WaitGroup
-	)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := fn(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					cancel()
-					continue
-				}
-				if progress != nil {
-					mu.Lock()
-					done++
-					progress(done, n)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-feed:
-	for i := 0; i < n; i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
-}
-
 // prepareOutputs gives every output a chunk of credentials before they
 // are made.
 func prepareOutputs(outputs []Output, lines [][]byte) error {
@@ -672,7 +616,7 @@ func prepareOutputs(outputs []Output, lines [][]byte) error {
 
 // writeOutputs renders the credential js with every output and writes
 // each file beside its JSON, recording their names in c.
-func writeOutputs(ctx context.Context, outputs []Output, stage *staging, js []byte, c *Issued) error {
+func writeOutputs(ctx context.Context, outputs []Output, stage *staging.Dirs, js []byte, c *Issued) error {
 	for _, o := range outputs {
 		ext := o.Extension()
 		if !strings.HasPrefix(ext, ".") || strings.EqualFold(ext, ".json") || strings.ContainsAny(ext, `/\`) {
@@ -683,7 +627,7 @@ func writeOutputs(ctx context.Context, outputs []Output, stage *staging, js []by
 			return fmt.Errorf("credential %s: %s: %w", c.ID, strings.TrimPrefix(ext, "."), err)
 		}
 		file := strings.TrimSuffix(c.File, ".json") + ext
-		if err := stage.write(file, b); err != nil {
+		if err := stage.Write(file, b); err != nil {
 			return err
 		}
 		c.Outputs = append(c.Outputs, file)
@@ -738,54 +682,6 @@ func (b *Batch) writeManifest(batchDir string) error {
 		return err
 	}
 	return writeAtomic(ManifestFile(batchDir), append(mj, '\n'))
-}
-
-// staging writes output files into hidden staging directories inside the
-// output directory, one per worker, and renames each into place. A
-// directory takes one file creation at a time (it is locked meanwhile, and
-// creating a file can cost more than writing it: on an ext4 file system
-// without a journal, up to 0.3 ms within minutes of a mass deletion, see
-// docs/benchmarks.md), so workers that create in the same directory wait
-// on each other; in their own they do not. A complete file is never seen
-// partly written, and a resumed run replaces the files of the one it
-// resumes the same way.
-type staging struct {
-	out  string
-	dirs chan string
-	all  []string
-}
-
-func newStaging(out string, workers int) (*staging, error) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	st := &staging{out: out, dirs: make(chan string, workers)}
-	for i := range workers {
-		d := filepath.Join(out, fmt.Sprintf(".staging-%d", i))
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
-		}
-		st.dirs <- d
-		st.all = append(st.all, d)
-	}
-	return st, nil
-}
-
-func (st *staging) write(name string, data []byte) error {
-	d := <-st.dirs
-	defer func() { st.dirs <- d }()
-	tmp := filepath.Join(d, name)
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(st.out, name))
-}
-
-// close removes the staging directories (and what a failed write left).
-func (st *staging) close() {
-	for _, d := range st.all {
-		os.RemoveAll(d)
-	}
 }
 
 // writeAtomic replaces a file through a rename, without fsync: output

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/internal/atomicfile"
+	"github.com/etranscript/etranscript/internal/workpool"
 	"github.com/etranscript/etranscript/mail"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/google/uuid"
@@ -297,7 +298,7 @@ func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
 	}
 	// A few at a time: each waits on the mail server and on the store.
 	var sent atomic.Int64
-	err = parallel(ctx, len(due), mailWorkers, nil, func(i int) error {
+	err = workpool.Run(ctx, len(due), mailWorkers, nil, func(i int) error {
 		ok, err := s.send(ctx, &due[i])
 		if ok {
 			sent.Add(1)
