@@ -317,46 +317,12 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
-	ps := &problems{file: file}
+	cb := &csvBatch{ps: &problems{file: file}, b: &Batch{ID: batchID}, courseLines: map[[3]int]int{}, index: map[string]int{}}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err != nil {
-		ps.add(Problem{Line: 1, Message: "expected a header row: " + csvMessage(err)})
-		return nil, ps.err()
+	if !cb.header(cr) {
+		return nil, cb.ps.err()
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if _, dup := col[h]; dup {
-			ps.add(Problem{Line: 1, Field: h, Message: "column appears twice"})
-		}
-		if !contains(CSVColumns, h) && !contains(CSVOptional, h) {
-			ps.add(Problem{Line: 1, Field: h, Message: "unknown column; expected " + strings.Join(append(append([]string{}, CSVColumns...), CSVOptional...), ",")})
-		}
-		col[h] = i
-	}
-	for _, c := range CSVColumns {
-		if _, ok := col[c]; !ok {
-			ps.add(Problem{Line: 1, Field: c, Message: "required column missing"})
-		}
-	}
-	if err := ps.err(); err != nil {
-		return nil, err
-	}
-	get := func(row []string, name string) string {
-		if i, ok := col[name]; ok && i < len(row) {
-			return row[i]
-		}
-		return ""
-	}
-
-	b := &Batch{ID: batchID}
-	var lines []int
-	courseLines := map[[3]int]int{} // record, term, course -> CSV line
-	index := map[string]int{}       // studentId -> record index
-	termIdx := []map[string]int{}   // per record: term -> index
-	var optional [][]csvValue       // per record: each of CSVOptional's value, and its line
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
@@ -370,83 +336,144 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 			line, _ = cr.FieldPos(0)
 		}
 		if err != nil {
-			ps.add(Problem{Line: line, Message: "malformed CSV: " + csvMessage(err)})
+			cb.ps.add(Problem{Line: line, Message: "malformed CSV: " + csvMessage(err)})
 			if pe == nil || !errors.Is(pe.Err, csv.ErrFieldCount) {
 				break // past a quoting error the rows cannot be trusted
 			}
 			continue
 		}
-		id := get(row, "studentId")
-		ri, ok := index[id]
-		if !ok {
-			ri = len(b.Records)
-			index[id] = ri
-			rec := Record{
-				StudentID: id, Name: get(row, "name"), NameLocal: get(row, "nameLocal"), Email: get(row, "email"),
-				Program: Program{Code: get(row, "programCode"), Name: get(row, "programName"), Level: get(row, "level")},
-			}
-			b.Records = append(b.Records, rec)
-			lines = append(lines, line)
-			termIdx = append(termIdx, map[string]int{})
-			optional = append(optional, make([]csvValue, len(CSVOptional)))
-		} else {
-			// Student-level columns must agree on every row of a student.
-			rec := &b.Records[ri]
-			for _, f := range []struct{ name, want string }{
-				{"name", rec.Name}, {"nameLocal", rec.NameLocal}, {"email", rec.Email},
-				{"programCode", rec.Program.Code}, {"programName", rec.Program.Name}, {"level", rec.Program.Level},
-			} {
-				if got := get(row, f.name); got != f.want {
-					ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: f.name,
-						Message: fmt.Sprintf("differs from this student's first row (line %d): %q vs %q", lines[ri], clip(got), clip(f.want))})
-				}
-			}
-		}
-		// The optional student-level columns may be given on any row of
-		// the student; two rows that give different values are an error.
-		for k, name := range CSVOptional {
-			v, seen := get(row, name), &optional[ri][k]
-			switch {
-			case v == "" || v == seen.value:
-			case seen.value == "":
-				*seen = csvValue{v, line}
-			default:
-				ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: name,
-					Message: fmt.Sprintf("differs from line %d of this student: %q vs %q", seen.line, clip(v), clip(seen.value))})
-			}
-		}
-		rec := &b.Records[ri]
-		term := get(row, "term")
-		ti, ok := termIdx[ri][term]
-		if !ok {
-			ti = len(rec.Terms)
-			termIdx[ri][term] = ti
-			rec.Terms = append(rec.Terms, Term{Term: term})
-		}
-		c := Course{Code: get(row, "courseCode"), Title: get(row, "courseTitle"), Grade: get(row, "grade")}
-		if v := get(row, "credits"); v != "" {
-			d, ok := ParseDecimal(v)
-			if !ok {
-				ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: "credits", Message: fmt.Sprintf("expected a decimal number, got %q", clip(v))})
-				d = DecimalOf(0)
-			}
-			c.Credits = d
-		}
-		courseLines[[3]int{ri, ti, len(rec.Terms[ti].Courses)}] = line
-		rec.Terms[ti].Courses = append(rec.Terms[ti].Courses, c)
+		cb.row(row, line)
 	}
-	for ri := range b.Records {
-		setOptional(ps, &b.Records[ri], ri, optional[ri])
+	for ri := range cb.b.Records {
+		setOptional(cb.ps, &cb.b.Records[ri], ri, cb.optional[ri])
 	}
 	sub := &problems{file: file}
-	s.validate(sub, b, lines)
+	s.validate(sub, cb.b, cb.lines)
 	for _, p := range sub.list {
-		ps.add(csvProblem(p, courseLines))
+		cb.ps.add(csvProblem(p, cb.courseLines))
 	}
-	if err := ps.err(); err != nil {
+	if err := cb.ps.err(); err != nil {
 		return nil, err
 	}
-	return b, nil
+	return cb.b, nil
+}
+
+// csvBatch is a batch being read from CSV rows.
+type csvBatch struct {
+	ps          *problems
+	b           *Batch
+	col         map[string]int // column name -> index
+	lines       []int          // per record: the line of its first row
+	courseLines map[[3]int]int // record, term, course -> CSV line
+	index       map[string]int // studentId -> record index
+	termIdx     []map[string]int
+	optional    [][]csvValue // per record: each of CSVOptional's value, and its line
+}
+
+// header reads the header row: known columns, each once, the required
+// ones all there.
+func (cb *csvBatch) header(cr *csv.Reader) bool {
+	header, err := cr.Read()
+	if err != nil {
+		cb.ps.add(Problem{Line: 1, Message: "expected a header row: " + csvMessage(err)})
+		return false
+	}
+	cb.col = map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if _, dup := cb.col[h]; dup {
+			cb.ps.add(Problem{Line: 1, Field: h, Message: "column appears twice"})
+		}
+		if !contains(CSVColumns, h) && !contains(CSVOptional, h) {
+			cb.ps.add(Problem{Line: 1, Field: h, Message: "unknown column; expected " + strings.Join(append(append([]string{}, CSVColumns...), CSVOptional...), ",")})
+		}
+		cb.col[h] = i
+	}
+	for _, c := range CSVColumns {
+		if _, ok := cb.col[c]; !ok {
+			cb.ps.add(Problem{Line: 1, Field: c, Message: "required column missing"})
+		}
+	}
+	return len(cb.ps.list) == 0
+}
+
+func (cb *csvBatch) get(row []string, name string) string {
+	if i, ok := cb.col[name]; ok && i < len(row) {
+		return row[i]
+	}
+	return ""
+}
+
+// row adds one course row at line to its student's record.
+func (cb *csvBatch) row(row []string, line int) {
+	id := cb.get(row, "studentId")
+	ri, ok := cb.index[id]
+	if !ok {
+		ri = cb.student(row, id, line)
+	} else {
+		cb.sameStudent(row, ri, line)
+	}
+	// The optional student-level columns may be given on any row of the
+	// student; two rows that give different values are an error.
+	for k, name := range CSVOptional {
+		v, seen := cb.get(row, name), &cb.optional[ri][k]
+		switch {
+		case v == "" || v == seen.value:
+		case seen.value == "":
+			*seen = csvValue{v, line}
+		default:
+			cb.ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: name,
+				Message: fmt.Sprintf("differs from line %d of this student: %q vs %q", seen.line, clip(v), clip(seen.value))})
+		}
+	}
+	rec := &cb.b.Records[ri]
+	term := cb.get(row, "term")
+	ti, ok := cb.termIdx[ri][term]
+	if !ok {
+		ti = len(rec.Terms)
+		cb.termIdx[ri][term] = ti
+		rec.Terms = append(rec.Terms, Term{Term: term})
+	}
+	c := Course{Code: cb.get(row, "courseCode"), Title: cb.get(row, "courseTitle"), Grade: cb.get(row, "grade")}
+	if v := cb.get(row, "credits"); v != "" {
+		d, ok := ParseDecimal(v)
+		if !ok {
+			cb.ps.add(Problem{Line: line, Record: ri + 1, StudentID: id, Field: "credits", Message: fmt.Sprintf("expected a decimal number, got %q", clip(v))})
+			d = DecimalOf(0)
+		}
+		c.Credits = d
+	}
+	cb.courseLines[[3]int{ri, ti, len(rec.Terms[ti].Courses)}] = line
+	rec.Terms[ti].Courses = append(rec.Terms[ti].Courses, c)
+}
+
+// student starts the record of a student first seen on this row.
+func (cb *csvBatch) student(row []string, id string, line int) int {
+	ri := len(cb.b.Records)
+	cb.index[id] = ri
+	cb.b.Records = append(cb.b.Records, Record{
+		StudentID: id, Name: cb.get(row, "name"), NameLocal: cb.get(row, "nameLocal"), Email: cb.get(row, "email"),
+		Program: Program{Code: cb.get(row, "programCode"), Name: cb.get(row, "programName"), Level: cb.get(row, "level")},
+	})
+	cb.lines = append(cb.lines, line)
+	cb.termIdx = append(cb.termIdx, map[string]int{})
+	cb.optional = append(cb.optional, make([]csvValue, len(CSVOptional)))
+	return ri
+}
+
+// sameStudent checks that the columns describing the student agree with
+// the student's first row.
+func (cb *csvBatch) sameStudent(row []string, ri, line int) {
+	rec := &cb.b.Records[ri]
+	for _, f := range []struct{ name, want string }{
+		{"name", rec.Name}, {"nameLocal", rec.NameLocal}, {"email", rec.Email},
+		{"programCode", rec.Program.Code}, {"programName", rec.Program.Name}, {"level", rec.Program.Level},
+	} {
+		if got := cb.get(row, f.name); got != f.want {
+			cb.ps.add(Problem{Line: line, Record: ri + 1, StudentID: rec.StudentID, Field: f.name,
+				Message: fmt.Sprintf("differs from this student's first row (line %d): %q vs %q", cb.lines[ri], clip(got), clip(f.want))})
+		}
+	}
 }
 
 // csvValue is an optional column's value for a student, and the line it
