@@ -262,18 +262,9 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 				}
 				id, student = head.ID, head.CredentialSubject.StudentID
 			}
-			mp := credential.MerkleProof{MerkleRoot: tree.Root(), TargetHash: leaves[i], Path: tree.Proof(i), Anchors: []credential.Anchor{a}}
-			pv, err := mp.Encode()
+			mproof, err := merkleProof(st, s, tree, leaves[i], i, id, a)
 			if err != nil {
 				return err
-			}
-			mproof := credential.DataIntegrityProof{
-				// The proof's id derives from the credential and the root,
-				// so a resumed run writes the same document.
-				ID:   "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(id+"#"+st.Root)).String(),
-				Type: "DataIntegrityProof", Cryptosuite: credential.MerkleProof2019,
-				ProofPurpose: "assertionMethod", Created: st.ProofCreated,
-				VerificationMethod: s.VerificationMethod, ProofValue: pv,
 			}
 			// Written compact, as cert-issuer writes credentials: a fifth
 			// smaller than indented, and written without parsing it again.
@@ -411,36 +402,11 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			if entries != nil {
 				st = entries[j]
 			}
-			c, err := credential.Build(records[j], in, ids[j], st)
-			if err != nil {
-				return fmt.Errorf("record %d (student %s): build: %w", i+1, records[j].StudentID, err)
-			}
 			index[i] = [2]string{ids[j], records[j].StudentID}
-			if s.Signer == nil {
-				doc, err := c.Doc()
-				if err != nil {
-					return err
-				}
-				if lines[j], err = encodeLine(c); err != nil {
-					return err
-				}
-				if leaves[i], err = credential.TargetHash(ctx, canon, doc, 0); err != nil {
-					return fmt.Errorf("record %d (student %s): hash: %w", i+1, records[j].StudentID, err)
-				}
-				return nil
+			var err error
+			if lines[j], leaves[i], err = buildOne(ctx, canon, in, s, records[j], ids[j], st); err != nil {
+				return fmt.Errorf("record %d (student %s): %w", i+1, records[j].StudentID, err)
 			}
-			sig, leaf, err := credential.Seal(ctx, canon, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
-			if err != nil {
-				return fmt.Errorf("record %d (student %s): sign and hash: %w", i+1, records[j].StudentID, err)
-			}
-			// The stored line is the document hashed: the credential with
-			// its signature, which comes last (finish adds the Merkle
-			// proof after it).
-			c.Proof = []any{sig}
-			if lines[j], err = encodeLine(c); err != nil {
-				return err
-			}
-			leaves[i] = leaf
 			return nil
 		})
 		if err != nil {
@@ -470,27 +436,68 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	if err := os.Rename(path+".tmp", path); err != nil {
 		return nil, nil, nil, err
 	}
+	st, tree, err := savePrepared(job, input, leaves, index)
+	return st, leaves, tree, err
+}
+
+// buildOne builds one record's credential, signs it when the settings
+// have a signer, and returns its stored line (the document hashed) and its
+// target hash.
+func buildOne(ctx context.Context, canon credential.Canonicalizer, in credential.Issue, s Settings, rec *transcript.Record, id string, st []credential.StatusEntry) (*bytes.Buffer, merkle.Hash, error) {
+	c, err := credential.Build(rec, in, id, st)
+	if err != nil {
+		return nil, merkle.Hash{}, fmt.Errorf("build: %w", err)
+	}
+	if s.Signer == nil {
+		doc, err := c.Doc()
+		if err != nil {
+			return nil, merkle.Hash{}, err
+		}
+		line, err := encodeLine(c)
+		if err != nil {
+			return nil, merkle.Hash{}, err
+		}
+		leaf, err := credential.TargetHash(ctx, canon, doc, 0)
+		if err != nil {
+			return nil, merkle.Hash{}, fmt.Errorf("hash: %w", err)
+		}
+		return line, leaf, nil
+	}
+	sig, leaf, err := credential.Seal(ctx, canon, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+	if err != nil {
+		return nil, merkle.Hash{}, fmt.Errorf("sign and hash: %w", err)
+	}
+	// The stored line is the document hashed: the credential with its
+	// signature, which comes last (finish adds the Merkle proof after it).
+	c.Proof = []any{sig}
+	line, err := encodeLine(c)
+	return line, leaf, err
+}
+
+// savePrepared stores what prepare made (the leaves, the index of ids)
+// and the batch's state, prepared, with its Merkle tree's root.
+func savePrepared(job Job, input string, leaves []merkle.Hash, index [][2]string) (*State, *merkle.Tree, error) {
 	tree, err := merkle.New(leaves)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	lb := make([]byte, 0, 32*n)
+	lb := make([]byte, 0, 32*len(leaves))
 	for _, l := range leaves {
 		lb = append(lb, l[:]...)
 	}
 	if err := atomicfile.Write(filepath.Join(job.Dir, "leaves.bin"), lb, 0o600); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	ij, err := json.Marshal(index)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if err := atomicfile.Write(filepath.Join(job.Dir, indexFile), ij, 0o600); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	root := tree.Root()
-	st := &State{dir: job.Dir, Batch: b.BatchID(), Input: input, Chain: job.Chain, Stage: StagePrepared, Count: n, Root: hex.EncodeToString(root[:])}
-	return st, leaves, tree, st.save()
+	st := &State{dir: job.Dir, Batch: job.Batch.BatchID(), Input: input, Chain: job.Chain, Stage: StagePrepared, Count: len(leaves), Root: hex.EncodeToString(root[:])}
+	return st, tree, st.save()
 }
 
 // pending is a chunk of the batch, with its credential ids and status
@@ -594,6 +601,24 @@ func Digest(b *transcript.Batch) [32]byte {
 	h := sha256.New()
 	b.WriteJSON(h) // a hash takes every write
 	return [32]byte(h.Sum(nil))
+}
+
+// merkleProof is the MerkleProof2019 proof of credential id, the i-th
+// leaf of tree, anchored by a (docs/credential.md §4).
+func merkleProof(st *State, s Settings, tree *merkle.Tree, leaf merkle.Hash, i int, id string, a credential.Anchor) (credential.DataIntegrityProof, error) {
+	mp := credential.MerkleProof{MerkleRoot: tree.Root(), TargetHash: leaf, Path: tree.Proof(i), Anchors: []credential.Anchor{a}}
+	pv, err := mp.Encode()
+	if err != nil {
+		return credential.DataIntegrityProof{}, err
+	}
+	return credential.DataIntegrityProof{
+		// The proof's id derives from the credential and the root, so a
+		// resumed run writes the same document.
+		ID:   "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(id+"#"+st.Root)).String(),
+		Type: "DataIntegrityProof", Cryptosuite: credential.MerkleProof2019,
+		ProofPurpose: "assertionMethod", Created: st.ProofCreated,
+		VerificationMethod: s.VerificationMethod, ProofValue: pv,
+	}, nil
 }
 
 // prepareOutputs gives every output a chunk of credentials before they
