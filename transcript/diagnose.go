@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -11,7 +13,8 @@ import (
 // diagnosis reads a JSON record that did not decode as a Record, field by
 // field: it notes every field of the wrong type or unknown (so that every
 // problem of the record shows at once, each with its field) and returns
-// the record made of the fields that were right.
+// the record made of the fields that were right. It walks Record's own
+// type (its JSON tags), so the record's shape is stated in one place.
 type diagnosis struct {
 	problems []Problem
 	bad      []string // the fields with problems
@@ -27,12 +30,9 @@ func diagnose(raw []byte) (Record, []Problem, []string) {
 	if err := dec.Decode(&v); err != nil {
 		return Record{}, []Problem{{Message: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}}, nil
 	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		d.wrong("", "an object", v)
-		return Record{}, d.problems, d.bad
-	}
-	return d.record(m), d.problems, d.bad
+	var r Record
+	d.value(v, reflect.ValueOf(&r).Elem(), "")
+	return r, d.problems, d.bad
 }
 
 func (d *diagnosis) add(field, msg string) {
@@ -61,36 +61,41 @@ func describe(v any) string {
 	return "an object"
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
+var decimalType = reflect.TypeOf(Decimal{})
 
-// fields notes the keys of m that are not among known.
-func (d *diagnosis) fields(m map[string]any, path string, known ...string) {
-	for k := range m {
-		if !slices.Contains(known, k) {
-			d.add(join(path, k), "unknown field (see docs/batch-format.md)")
+// value sets out, of Record or one of its parts, from the decoded JSON v
+// at path, noting what does not fit. A null leaves out as it is, as
+// encoding/json does (validation says if it is required), except for a
+// decimal, which encoding/json refuses too.
+func (d *diagnosis) value(v any, out reflect.Value, path string) {
+	if v == nil && out.Type() != decimalType {
+		return
+	}
+	switch {
+	case out.Type() == decimalType:
+		d.decimal(v, out, path)
+	case out.Kind() == reflect.String:
+		if s, ok := v.(string); ok {
+			out.SetString(s)
+		} else {
+			d.wrong(path, "a string", v)
 		}
+	case out.Kind() == reflect.Pointer:
+		// Set only when the value fits: a part with a problem stays absent.
+		before := len(d.problems)
+		p := reflect.New(out.Type().Elem())
+		d.value(v, p.Elem(), path)
+		if len(d.problems) == before {
+			out.Set(p)
+		}
+	case out.Kind() == reflect.Slice:
+		d.slice(v, out, path)
+	case out.Kind() == reflect.Struct:
+		d.object(v, out, path)
 	}
 }
 
-func (d *diagnosis) str(m map[string]any, path, key string) string {
-	switch x := m[key].(type) {
-	case nil: // absent or null, as encoding/json reads it: "" (validation says if it is required)
-		return ""
-	case string:
-		return x
-	default:
-		d.wrong(join(path, key), "a string", x)
-		return ""
-	}
-}
-
-func (d *diagnosis) decimal(m map[string]any, path, key string) Decimal {
-	v, present := m[key]
+func (d *diagnosis) decimal(v any, out reflect.Value, path string) {
 	var s string
 	switch x := v.(type) {
 	case json.Number:
@@ -98,83 +103,62 @@ func (d *diagnosis) decimal(m map[string]any, path, key string) Decimal {
 	case string:
 		s = x
 	default:
-		if present {
-			d.wrong(join(path, key), "a decimal number such as 3 or 1.5", x)
-		}
-		return Decimal{}
+		d.wrong(path, "a decimal number such as 3 or 1.5", v)
+		return
 	}
 	dec, ok := ParseDecimal(s)
 	if !ok {
-		d.wrong(join(path, key), "a decimal number such as 3 or 1.5", v)
+		d.wrong(path, "a decimal number such as 3 or 1.5", v)
+		return
 	}
-	return dec
+	out.Set(reflect.ValueOf(dec))
 }
 
-func (d *diagnosis) object(m map[string]any, path, key string) map[string]any {
-	switch x := m[key].(type) {
-	case nil:
-		return nil
-	case map[string]any:
-		return x
-	default:
-		d.wrong(join(path, key), "an object", x)
-		return nil
+func (d *diagnosis) slice(v any, out reflect.Value, path string) {
+	list, ok := v.([]any)
+	if !ok {
+		d.wrong(path, "an array", v)
+		return
 	}
-}
-
-func (d *diagnosis) array(m map[string]any, path, key string) []any {
-	switch x := m[key].(type) {
-	case nil:
-		return nil
-	case []any:
-		return x
-	default:
-		d.wrong(join(path, key), "an array", x)
-		return nil
-	}
-}
-
-func (d *diagnosis) record(m map[string]any) Record {
-	d.fields(m, "", "studentId", "name", "nameLocal", "email", "program", "terms", "award", "stated")
-	r := Record{StudentID: d.str(m, "", "studentId"), Name: d.str(m, "", "name"), NameLocal: d.str(m, "", "nameLocal"), Email: d.str(m, "", "email")}
-	if p := d.object(m, "", "program"); p != nil {
-		d.fields(p, "program", "code", "name", "level", "admitted")
-		r.Program = Program{Code: d.str(p, "program", "code"), Name: d.str(p, "program", "name"), Level: d.str(p, "program", "level"), Admitted: d.str(p, "program", "admitted")}
-	}
-	for i, t := range d.array(m, "", "terms") {
-		path := fmt.Sprintf("terms[%d]", i)
-		tm, ok := t.(map[string]any)
-		if !ok {
-			d.wrong(path, "an object", t)
+	s := reflect.MakeSlice(out.Type(), 0, len(list))
+	for i, e := range list {
+		ep := fmt.Sprintf("%s[%d]", path, i)
+		if _, ok := e.(map[string]any); !ok && out.Type().Elem().Kind() == reflect.Struct {
+			d.wrong(ep, "an object", e)
 			continue
 		}
-		d.fields(tm, path, "term", "courses")
-		term := Term{Term: d.str(tm, path, "term")}
-		for j, c := range d.array(tm, path, "courses") {
-			cpath := fmt.Sprintf("%s.courses[%d]", path, j)
-			cm, ok := c.(map[string]any)
-			if !ok {
-				d.wrong(cpath, "an object", c)
-				continue
-			}
-			d.fields(cm, cpath, "code", "title", "credits", "grade")
-			term.Courses = append(term.Courses, Course{Code: d.str(cm, cpath, "code"), Title: d.str(cm, cpath, "title"),
-				Credits: d.decimal(cm, cpath, "credits"), Grade: d.str(cm, cpath, "grade")})
+		el := reflect.New(out.Type().Elem()).Elem()
+		d.value(e, el, ep)
+		s = reflect.Append(s, el)
+	}
+	out.Set(s)
+}
+
+// object reads a JSON object into a struct by its fields' JSON names;
+// a member no field has is an unknown field.
+func (d *diagnosis) object(v any, out reflect.Value, path string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		d.wrong(path, "an object", v)
+		return
+	}
+	known := map[string]bool{}
+	join := func(k string) string {
+		if path == "" {
+			return k
 		}
-		r.Terms = append(r.Terms, term)
+		return path + "." + k
 	}
-	if a := d.object(m, "", "award"); a != nil {
-		d.fields(a, "award", "degree", "major", "classification", "conferred")
-		r.Award = &Award{Degree: d.str(a, "award", "degree"), Major: d.str(a, "award", "major"),
-			Classification: d.str(a, "award", "classification"), Conferred: d.str(a, "award", "conferred")}
-	}
-	if s := d.object(m, "", "stated"); s != nil {
-		d.fields(s, "stated", "cga")
-		if _, ok := s["cga"]; ok {
-			if c := d.decimal(s, "stated", "cga"); !c.IsZero() {
-				r.Stated = &Stated{CGA: &c}
-			}
+	for i := range out.NumField() { // in the struct's order
+		name, _, _ := strings.Cut(out.Type().Field(i).Tag.Get("json"), ",")
+		known[name] = true
+		if e, ok := m[name]; ok {
+			d.value(e, out.Field(i), join(name))
 		}
 	}
-	return r
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !known[k] {
+			d.add(join(k), "unknown field (see docs/batch-format.md)")
+		}
+	}
 }
