@@ -86,14 +86,20 @@ type Result struct {
 // add records a check's outcome, its message rendered from reason and
 // params (name, value pairs).
 func (r *Result) add(id string, s Status, reason string, params ...any) {
-	var ps map[string]string
-	if len(params) > 0 {
-		ps = make(map[string]string, len(params)/2)
-		for i := 0; i+1 < len(params); i += 2 {
-			ps[params[i].(string)] = fmt.Sprint(params[i+1])
-		}
-	}
+	ps := paramMap(params)
 	r.Checks = append(r.Checks, Check{ID: id, Status: s, Reason: reason, Params: ps, Message: Render(reason, ps)})
+}
+
+// paramMap turns name, value pairs into a check's parameters.
+func paramMap(params []any) map[string]string {
+	if len(params) == 0 {
+		return nil
+	}
+	ps := make(map[string]string, len(params)/2)
+	for i := 0; i+1 < len(params); i += 2 {
+		ps[params[i].(string)] = fmt.Sprint(params[i+1])
+	}
+	return ps
 }
 
 func (r *Result) has(id string) bool {
@@ -161,10 +167,6 @@ type reasonError struct {
 	cause  error
 }
 
-func (e *reasonError) Error() string {
-	r := &Result{}
-	r.add("", Failed, e.reason, e.params...)
-	return r.Checks[0].Message
-}
+func (e *reasonError) Error() string { return Render(e.reason, paramMap(e.params)) }
 
 func (e *reasonError) Unwrap() error { return e.cause }
