@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -86,7 +87,12 @@ func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts Veri
 			codes = append(codes, ExitBadInput)
 			continue
 		}
-		r := verifyFile(ctx, v, f, opts.Timeout)
+		r, usage := verifyFile(ctx, v, f, opts.Timeout)
+		if usage != "" {
+			fmt.Fprintf(os.Stderr, "etranscript: %s: %s\n", f, usage)
+			codes = append(codes, ExitBadInput)
+			continue
+		}
 		codes = append(codes, verdictExit(r.Status))
 		if opts.JSON {
 			b, err := json.Marshal(r)
@@ -105,7 +111,7 @@ func Verify(ctx context.Context, v *verifier.Verifier, files []string, opts Veri
 }
 
 // notVerifiable says why f is not something to verify (bad usage, exit
-// 2): it does not exist, it is a directory, or it is a batch manifest.
+// 2): it does not exist, or it is a directory.
 func notVerifiable(f string) string {
 	st, err := os.Stat(f)
 	switch {
@@ -113,17 +119,23 @@ func notVerifiable(f string) string {
 		return strings.TrimPrefix(err.Error(), "stat "+f+": ")
 	case st.IsDir():
 		return "a directory; name the files to verify, e.g. " + filepath.Join(f, "*.json")
-	case strings.EqualFold(filepath.Ext(f), ".json") && st.Size() < 64<<20 && isManifest(f):
+	}
+	return ""
+}
+
+// notAManifest says so when b is the manifest 'issue' writes (bad usage),
+// else "".
+func notAManifest(b []byte) string {
+	if isManifest(b) {
 		return "a batch manifest (which student has which credential), not a credential; verify the credentials it lists"
 	}
 	return ""
 }
 
-// isManifest reports whether f is the manifest 'issue' writes.
-func isManifest(f string) bool {
-	b, err := os.ReadFile(f)
-	if err != nil {
-		return false
+// isManifest reports whether b is the manifest 'issue' writes.
+func isManifest(b []byte) bool {
+	if !bytes.Contains(b, []byte(`"merkleRoot"`)) || bytes.Contains(b, []byte(`"@context"`)) {
+		return false // a credential, or not a manifest: not decoded for this
 	}
 	var m struct {
 		Context     any               `json:"@context"`
@@ -133,7 +145,9 @@ func isManifest(f string) bool {
 	return json.Unmarshal(b, &m) == nil && m.Context == nil && m.MerkleRoot != "" && m.Credentials != nil
 }
 
-func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout time.Duration) *verifier.Result {
+// verifyFile verifies the credential or PDF in f, read once; usage says
+// why it is not one to verify (a batch manifest).
+func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout time.Duration) (r *verifier.Result, usage string) {
 	if timeout <= 0 {
 		timeout = DefaultVerifyTimeout
 	}
@@ -144,7 +158,7 @@ func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout tim
 	}
 	fh, err := os.Open(f)
 	if err != nil {
-		return fail("cannot read the file: " + err.Error())
+		return fail("cannot read the file: " + err.Error()), ""
 	}
 	defer fh.Close()
 	isPDF := strings.EqualFold(filepath.Ext(f), ".pdf")
@@ -154,16 +168,17 @@ func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout tim
 	}
 	data, err := io.ReadAll(io.LimitReader(fh, max+1))
 	if err != nil {
-		return fail("cannot read the file: " + err.Error())
+		return fail("cannot read the file: " + err.Error()), ""
 	}
-	var r *verifier.Result
 	if isPDF {
 		r = v.VerifyPDF(ctx, data)
+	} else if usage = notAManifest(data); usage != "" {
+		return nil, usage
 	} else {
 		r = v.VerifyJSON(ctx, data)
 	}
 	r.File = f
-	return r
+	return r, ""
 }
 
 var words = map[verifier.Status]string{
