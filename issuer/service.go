@@ -296,10 +296,21 @@ func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Each batch's chain, read once: a test credential's mail says so.
+	chains := map[string]string{}
+	for _, d := range due {
+		if _, ok := chains[d.Batch]; !ok {
+			j, err := s.Store.Job(ctx, d.Batch)
+			if err != nil {
+				return 0, err
+			}
+			chains[d.Batch] = j.Chain
+		}
+	}
 	// A few at a time: each waits on the mail server and on the store.
 	var sent atomic.Int64
 	err = workpool.Run(ctx, len(due), mailWorkers, nil, func(i int) error {
-		ok, err := s.send(ctx, &due[i])
+		ok, err := s.send(ctx, &due[i], chains[due[i].Batch])
 		if ok {
 			sent.Add(1)
 		}
@@ -340,13 +351,10 @@ func HashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// send makes one attempt at a delivery. The store errors it returns stop
-// the round; the mail server's are recorded on the delivery.
-func (s *Service) send(ctx context.Context, d *Delivery) (bool, error) {
-	job, err := s.Store.Job(ctx, d.Batch) // its chain: a test credential's mail says so
-	if err != nil {
-		return false, err
-	}
+// send makes one attempt at a delivery of a batch issued on chain. The
+// store errors it returns stop the round; the mail server's are recorded
+// on the delivery.
+func (s *Service) send(ctx context.Context, d *Delivery, chain string) (bool, error) {
 	now := s.now()
 	ttl := s.Mail.LinkTTL
 	if ttl <= 0 {
@@ -370,7 +378,7 @@ func (s *Service) send(ctx context.Context, d *Delivery) (bool, error) {
 	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
 		return false, err
 	}
-	msg, err := s.compose(d, s.Mail.BaseURL+"/d/"+token, link.Expires, job.Chain)
+	msg, err := s.compose(d, s.Mail.BaseURL+"/d/"+token, link.Expires, chain)
 	if err == nil {
 		err = s.Sender.Send(ctx, msg)
 	}
