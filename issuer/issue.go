@@ -621,8 +621,8 @@ func merkleProof(st *State, s Settings, tree *merkle.Tree, leaf merkle.Hash, i i
 	}, nil
 }
 
-// prepareOutputs gives every output a chunk of credentials before they
-// are made.
+// prepareOutputs checks every output's extension and gives it a chunk of
+// credentials before they are made.
 func prepareOutputs(outputs []Output, lines [][]byte) error {
 	if len(outputs) == 0 {
 		return nil
@@ -632,6 +632,9 @@ func prepareOutputs(outputs []Output, lines [][]byte) error {
 		texts[j] = string(l)
 	}
 	for _, o := range outputs {
+		if ext := o.Extension(); !strings.HasPrefix(ext, ".") || strings.EqualFold(ext, ".json") || strings.ContainsAny(ext, `/\`) {
+			return fmt.Errorf("output %q: its extension must start with a dot and not be .json", ext)
+		}
 		if err := o.Prepare(texts...); err != nil {
 			return fmt.Errorf("output %s: %w", o.Extension(), err)
 		}
@@ -644,9 +647,6 @@ func prepareOutputs(outputs []Output, lines [][]byte) error {
 func writeOutputs(ctx context.Context, outputs []Output, stage *staging.Dirs, js []byte, c *Issued) error {
 	for _, o := range outputs {
 		ext := o.Extension()
-		if !strings.HasPrefix(ext, ".") || strings.EqualFold(ext, ".json") || strings.ContainsAny(ext, `/\`) {
-			return fmt.Errorf("output %q: its extension must start with a dot and not be .json", ext)
-		}
 		b, err := o.Make(ctx, js)
 		if err != nil {
 			return fmt.Errorf("credential %s: %s: %w", c.ID, strings.TrimPrefix(ext, "."), err)

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/internal/atomicfile"
 	"github.com/etranscript/etranscript/internal/workpool"
 	"github.com/etranscript/etranscript/mail"
@@ -104,7 +105,7 @@ type Submission struct {
 // TestChain reports whether chain is one whose credentials are tests:
 // mocknet (nothing anchored) and the embedded dev chain. Their mail is
 // held unless asked for, and says what they are.
-func TestChain(chain string) bool { return chain == "mocknet" || chain == "dev" }
+func TestChain(chain string) bool { return chain == anchor.Mocknet || chain == "dev" }
 
 // Submit records a valid batch as a job (queued): its input is saved under
 // Inbox first. Submitting the same batch again returns the existing job

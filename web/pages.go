@@ -4,7 +4,6 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -213,11 +212,11 @@ func (s *Server) resultPage(c echo.Context) error {
 
 // formError is the word key of an upload's error.
 func formError(he *echo.HTTPError) string {
+	if he == errNoUpload {
+		return "err_nofile"
+	}
 	switch he.Code {
 	case http.StatusBadRequest:
-		if strings.HasPrefix(fmt.Sprint(he.Message), "choose a") {
-			return "err_nofile"
-		}
 		return "err_notcred"
 	case http.StatusUnsupportedMediaType:
 		return "err_notcred"

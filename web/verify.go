@@ -50,6 +50,10 @@ type Verifying struct {
 	sem     chan struct{}
 }
 
+// errNoUpload is the answer to a form sent with neither a file nor a
+// pasted credential.
+var errNoUpload = echo.NewHTTPError(http.StatusBadRequest, "choose a .json or .pdf file, or paste a credential")
+
 // errBusy is the answer to a request that found no place in time.
 var errBusy = echo.NewHTTPError(http.StatusServiceUnavailable, "the verifier is busy: try again in a few seconds")
 
@@ -215,7 +219,7 @@ func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err err
 		} else if pasted := r.FormValue("credential"); strings.TrimSpace(pasted) != "" {
 			data = []byte(pasted)
 		} else {
-			return nil, false, echo.NewHTTPError(http.StatusBadRequest, "choose a .json or .pdf file, or paste a credential")
+			return nil, false, errNoUpload
 		}
 		isPDF = bytes.HasPrefix(data, []byte("%PDF-"))
 	default:
