@@ -9,7 +9,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/merkleproof"
 )
 
 // BurnAddress receives every anchoring transaction (value 0), as cert-issuer
@@ -89,5 +89,5 @@ type MocknetAnchorer struct{}
 
 // Anchor implements the issuer's Anchorer.
 func (MocknetAnchorer) Anchor(context.Context, [32]byte, Journal) (*Result, error) {
-	return &Result{Chain: Mocknet, Network: -1, TxID: credential.MocknetTxID}, nil
+	return &Result{Chain: Mocknet, Network: -1, TxID: merkleproof.MocknetTxID}, nil
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/merkleproof"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/mail"
@@ -244,7 +244,7 @@ func chainLabel(cfg *config.Config, name string) string {
 	case ok && ch.Network != "":
 		return anchor.Label("eth", ch.Network)
 	case ok:
-		return anchor.Label("eth", credential.Anchor{Chain: "eth", Network: ch.ChainID}.NetworkName())
+		return anchor.Label("eth", merkleproof.Anchor{Chain: "eth", Network: ch.ChainID}.NetworkName())
 	}
 	return anchor.Label("eth", name)
 }

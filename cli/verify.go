@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/config"
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/pdf/pdfcheck"
 	"github.com/etranscript/etranscript/publish"
@@ -162,7 +162,7 @@ func verifyFile(ctx context.Context, v *verifier.Verifier, f string, timeout tim
 	}
 	defer fh.Close()
 	isPDF := strings.EqualFold(filepath.Ext(f), ".pdf")
-	max := credential.DefaultLimits.MaxBytes
+	max := jsonstrict.Default.MaxBytes
 	if isPDF {
 		max = pdfcheck.MaxBytes
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
 	"github.com/etranscript/etranscript/internal/testkit"
 )
 
@@ -20,14 +21,14 @@ func BenchmarkCanonicalize(b *testing.B) {
 	if err := json.Unmarshal(res.Issued[0].JSON, &doc); err != nil {
 		b.Fatal(err)
 	}
-	in, err := credential.HashInput(doc, 0)
+	in, err := dataintegrity.HashInput(doc, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, c := range []struct {
 		name string
-		c    credential.Canonicalizer
-	}{{"jsongold", credential.JSONGold{}}, {"fast", credential.Fast{}}} {
+		c    dataintegrity.Canonicalizer
+	}{{"jsongold", dataintegrity.JSONGold{}}, {"fast", dataintegrity.Fast{}}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -61,7 +62,7 @@ func BenchmarkPrepare(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				sig, _, err := credential.Seal(context.Background(), credential.Fast{}, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
+				sig, _, err := credential.Seal(context.Background(), dataintegrity.Fast{}, c, s.Signer, credential.NewID(), s.SigningMethod, c.ValidFrom)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -2,120 +2,16 @@ package credential
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/etranscript/etranscript/credential/ldcontext"
 	"github.com/etranscript/etranscript/transcript"
 )
-
-// The contexts of a credential we issue, in the order of the upstream
-// fixtures (docs/credential.md §1), then our transcript terms inline.
-const (
-	VCv2Context          = "https://www.w3.org/ns/credentials/v2"
-	DataIntegrityContext = "https://w3id.org/security/data-integrity/v2"
-	BlockcertsV31Context = "https://w3id.org/blockcerts/v3.1"
-)
-
-//go:embed transcript-context.json
-var transcriptContextJSON []byte
-
-// TranscriptContext is the inline context that defines our transcript
-// terms. It travels inside every credential, so the credential verifies
-// offline anywhere and no verifier fetches it. (Kept as JSON: a credential
-// is marshalled before anything reads it.)
-var TranscriptContext = json.RawMessage(transcriptContextJSON)
-
-// Credential is a transcript credential as we issue it. Its JSON form is
-// the published document.
-type Credential struct {
-	Context           []any         `json:"@context"`
-	ID                string        `json:"id"`
-	Type              []string      `json:"type"`
-	Name              string        `json:"name,omitempty"`
-	Issuer            string        `json:"issuer"`
-	ValidFrom         string        `json:"validFrom"`
-	ValidUntil        string        `json:"validUntil,omitempty"`
-	CredentialSubject Subject       `json:"credentialSubject"`
-	CredentialStatus  []StatusEntry `json:"credentialStatus,omitempty"`
-	Display           *Display      `json:"display,omitempty"`
-	Proof             any           `json:"proof,omitempty"`
-}
-
-// Subject is the transcript.
-type Subject struct {
-	Name             string             `json:"name"`
-	NameLocal        string             `json:"nameLocal,omitempty"`
-	StudentID        string             `json:"studentId"`
-	Recipient        Recipient          `json:"recipient"`
-	Program          transcript.Program `json:"program"`
-	Terms            []Term             `json:"terms"`
-	CGA              string             `json:"cga,omitempty"`
-	Scale            string             `json:"scale"`
-	CreditsEarned    string             `json:"creditsEarned"`
-	CreditsInAverage string             `json:"creditsInAverage"`
-	GradingScheme    string             `json:"gradingScheme"`
-	Award            *transcript.Award  `json:"award,omitempty"`
-}
-
-// Recipient binds the credential to an email address without showing it:
-// identity = "sha256$" + hex(SHA-256(lower-case address + salt)), the Open
-// Badges v2 hashed identity that Blockcerts v2 used.
-type Recipient struct {
-	Identity string `json:"identity"`
-	Hashed   bool   `json:"hashed"`
-	Salt     string `json:"salt"`
-}
-
-// Matches reports whether email is the address the recipient was bound to.
-func (r Recipient) Matches(email string) bool {
-	return r.Hashed && r.Identity == HashEmail(email, r.Salt)
-}
-
-// HashEmail is the salted hash of an address.
-func HashEmail(email, salt string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email)) + salt))
-	return "sha256$" + hex.EncodeToString(sum[:])
-}
-
-type Term struct {
-	Term        string   `json:"term"`
-	Scale       string   `json:"scale"`
-	Courses     []Course `json:"courses"`
-	TGA         string   `json:"tga,omitempty"`
-	TermCredits string   `json:"termCredits"`
-}
-
-type Course struct {
-	Code        string `json:"code"`
-	Title       string `json:"title"`
-	Credits     string `json:"credits"`
-	Grade       string `json:"grade"`
-	GradePoints string `json:"gradePoints,omitempty"`
-}
-
-// Display is the human-readable rendering Blockcerts wallets show.
-type Display struct {
-	ContentMediaType string `json:"contentMediaType"`
-	Content          string `json:"content"`
-	ContentEncoding  string `json:"contentEncoding,omitempty"`
-}
-
-// StatusEntry points at the credential's bit in a status list (W3C
-// Bitstring Status List v1.0 §2.1, BitstringStatusListEntry).
-type StatusEntry struct {
-	ID                   string `json:"id"`
-	Type                 string `json:"type"`
-	StatusPurpose        string `json:"statusPurpose"`
-	StatusListIndex      string `json:"statusListIndex"`
-	StatusListCredential string `json:"statusListCredential"`
-}
 
 // Issue holds what a credential needs besides the record.
 type Issue struct {
@@ -150,7 +46,7 @@ func Build(r *transcript.Record, in Issue, id string, status []StatusEntry) (*Cr
 		NameLocal:        r.NameLocal,
 		StudentID:        r.StudentID,
 		Recipient:        Recipient{Hashed: true, Salt: hex.EncodeToString(salt[:])},
-		Program:          r.Program,
+		Program:          Program(r.Program),
 		CGA:              transcript.FormatAverage(res.CGA),
 		Scale:            string(res.CGAScale),
 		CreditsEarned:    transcript.FormatNumber(res.CreditsEarned),
@@ -184,11 +80,11 @@ func Build(r *transcript.Record, in Issue, id string, status []StatusEntry) (*Cr
 		s.Terms = append(s.Terms, ct)
 	}
 	if r.Award != nil {
-		a := *r.Award
+		a := Award(*r.Award)
 		s.Award = &a
 	}
 	c := &Credential{
-		Context:           []any{VCv2Context, DataIntegrityContext, BlockcertsV31Context, TranscriptContext},
+		Context:           []any{ldcontext.VCv2, ldcontext.DataIntegrity, ldcontext.BlockcertsV31, TranscriptContext},
 		ID:                id,
 		Type:              slices.Clone(credentialTypes),
 		Name:              "Academic Transcript",

@@ -3,6 +3,7 @@ package credential_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/transcript"
 )
@@ -35,7 +37,7 @@ func built(t testing.TB, courses int, seed uint64, status []credential.StatusEnt
 // sameAsDoc requires the credential's direct quads (when want says it has
 // them) to canonicalize as package jsonld's expansion of its Doc does, and
 // Seal to give what SignAndHash gives on the Doc with oracle.
-func sameAsDoc(t *testing.T, name string, c *credential.Credential, direct bool, oracle credential.Canonicalizer) {
+func sameAsDoc(t *testing.T, name string, c *credential.Credential, direct bool, oracle dataintegrity.Canonicalizer) {
 	t.Helper()
 	doc, err := c.Doc()
 	if err != nil {
@@ -46,11 +48,11 @@ func sameAsDoc(t *testing.T, name string, c *credential.Credential, direct bool,
 		t.Fatalf("%s: direct conversion %v, want %v", name, ok, direct)
 	}
 	if ok {
-		in, err := credential.HashInput(doc, 0)
+		in, err := dataintegrity.HashInput(doc, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := credential.Fast{}.Canonicalize(context.Background(), in)
+		want, err := dataintegrity.Fast{}.Canonicalize(context.Background(), in)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -63,14 +65,14 @@ func sameAsDoc(t *testing.T, name string, c *credential.Credential, direct bool,
 
 // sameSealAsDoc requires Seal to give what SignAndHash gives on the Doc
 // with oracle, for a proof of the given id, verification method and date.
-func sameSealAsDoc(t *testing.T, name string, c *credential.Credential, oracle credential.Canonicalizer, id, vm, created string) {
+func sameSealAsDoc(t *testing.T, name string, c *credential.Credential, oracle dataintegrity.Canonicalizer, id, vm, created string) {
 	t.Helper()
 	doc, err := c.Doc()
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	p, leaf, err := credential.Seal(context.Background(), credential.Fast{}, c, sealKey, id, vm, created)
-	wp, wleaf, werr := credential.SignAndHash(context.Background(), oracle, doc, sealKey, id, vm, created)
+	p, leaf, err := credential.Seal(context.Background(), dataintegrity.Fast{}, c, sealKey, id, vm, created)
+	wp, wleaf, werr := dataintegrity.SignAndHash(context.Background(), oracle, doc, sealKey, id, vm, created)
 	if (err == nil) != (werr == nil) {
 		t.Fatalf("%s: Seal error %v, SignAndHash %v", name, err, werr)
 	}
@@ -105,7 +107,7 @@ func TestDirect(t *testing.T) {
 		{"ok/display-encoding", true, func(c *credential.Credential) { c.Display.ContentEncoding = "base64" }},
 		{"ok/no-award", true, func(c *credential.Credential) { c.CredentialSubject.Award = nil }},
 		{"ok/bare-award", true, func(c *credential.Credential) {
-			c.CredentialSubject.Award = &transcript.Award{Degree: "BSc", Classification: "First"}
+			c.CredentialSubject.Award = &credential.Award{Degree: "BSc", Classification: "First"}
 		}},
 		{"ok/no-terms", true, func(c *credential.Credential) { c.CredentialSubject.Terms = nil }},
 		{"ok/empty-terms", true, func(c *credential.Credential) { c.CredentialSubject.Terms = []credential.Term{} }},
@@ -120,7 +122,7 @@ func TestDirect(t *testing.T) {
 		}},
 		{"ok/empty-values", true, func(c *credential.Credential) {
 			s := &c.CredentialSubject
-			s.Name, s.NameLocal, s.StudentID, s.CGA, s.Scale, s.Program = "", "", "", "", "", transcript.Program{}
+			s.Name, s.NameLocal, s.StudentID, s.CGA, s.Scale, s.Program = "", "", "", "", "", credential.Program{}
 			s.Recipient.Hashed = false
 			s.Terms[0].Courses[0] = credential.Course{}
 			s.Terms[0].TGA, s.Terms[0].Term = "", ""
@@ -155,7 +157,7 @@ func TestDirect(t *testing.T) {
 		c := built(t, 12, uint64(i), statusPair)
 		c.CredentialStatus = append([]credential.StatusEntry(nil), c.CredentialStatus...)
 		m.f(c)
-		sameAsDoc(t, m.name, c, m.direct, credential.JSONGold{})
+		sameAsDoc(t, m.name, c, m.direct, dataintegrity.JSONGold{})
 	}
 	// Proofs the direct conversion takes (an http verification method, a
 	// date that is not one) and those it leaves to package jsonld.
@@ -168,7 +170,7 @@ func TestDirect(t *testing.T) {
 		{"ok/proof-no-id", "", "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z"},
 		{"ok/proof-blank-id", "_:p", "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z"},
 	} {
-		sameSealAsDoc(t, p.name, c, credential.JSONGold{}, p.id, p.vm, p.created)
+		sameSealAsDoc(t, p.name, c, dataintegrity.JSONGold{}, p.id, p.vm, p.created)
 	}
 	// Sizes, with and without the optional fields, against package jsonld.
 	r := rand.New(rand.NewPCG(3, 4))
@@ -199,3 +201,9 @@ func FuzzDirect(f *testing.F) {
 		sameSealAsDoc(t, "proof", built(t, 1, 1, nil), separate{}, statusID, issuer, name)
 	})
 }
+
+var sealKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
+
+// separate is Fast under another type, so that SignAndHash takes its two
+// separate calls: the oracle for Seal's direct path.
+type separate struct{ dataintegrity.Fast }

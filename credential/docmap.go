@@ -2,11 +2,11 @@ package credential
 
 import (
 	"encoding/json"
-	"sync"
 )
 
 // Doc returns the credential as its JSON decodes (what json.Unmarshal of
-// json.Marshal(c) into a map gives), built directly: the issuer
+// json.Marshal(c) into a map gives), built directly from its fields'
+// declarations: the issuer
 // canonicalizes every credential it builds, and the round trip through
 // JSON cost as much as a third of the canonicalization. Maps, slices and
 // strings are fresh, except the inline transcript context, which is
@@ -25,23 +25,8 @@ func (c *Credential) Doc() (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := map[string]any{"@context": ctx, "id": c.ID, "type": anyStrings(c.Type), "issuer": c.Issuer,
-		"validFrom": c.ValidFrom, "credentialSubject": c.CredentialSubject.doc()}
-	set(m, "name", c.Name)
-	set(m, "validUntil", c.ValidUntil)
-	if len(c.CredentialStatus) > 0 {
-		st := make([]any, len(c.CredentialStatus))
-		for i, e := range c.CredentialStatus {
-			st[i] = map[string]any{"id": e.ID, "type": e.Type, "statusPurpose": e.StatusPurpose,
-				"statusListIndex": e.StatusListIndex, "statusListCredential": e.StatusListCredential}
-		}
-		m["credentialStatus"] = st
-	}
-	if d := c.Display; d != nil {
-		dm := map[string]any{"contentMediaType": d.ContentMediaType, "content": d.Content}
-		set(dm, "contentEncoding", d.ContentEncoding)
-		m["display"] = dm
-	}
+	m := vocab.Map(c)
+	m["@context"] = ctx
 	return m, nil
 }
 
@@ -80,52 +65,6 @@ func (c *Credential) hasForeignContext() bool {
 	return false
 }
 
-func (s *Subject) doc() map[string]any {
-	terms := make([]any, len(s.Terms))
-	for i, t := range s.Terms {
-		courses := make([]any, len(t.Courses))
-		for j, c := range t.Courses {
-			cm := map[string]any{"code": c.Code, "title": c.Title, "credits": c.Credits, "grade": c.Grade}
-			set(cm, "gradePoints", c.GradePoints)
-			courses[j] = cm
-		}
-		tm := map[string]any{"term": t.Term, "scale": t.Scale, "courses": courses, "termCredits": t.TermCredits}
-		if t.Courses == nil {
-			tm["courses"] = nil
-		}
-		set(tm, "tga", t.TGA)
-		terms[i] = tm
-	}
-	p := map[string]any{"code": s.Program.Code, "name": s.Program.Name, "level": s.Program.Level}
-	set(p, "admitted", s.Program.Admitted)
-	m := map[string]any{
-		"name": s.Name, "studentId": s.StudentID,
-		"recipient": map[string]any{"identity": s.Recipient.Identity, "hashed": s.Recipient.Hashed, "salt": s.Recipient.Salt},
-		"program":   p, "terms": terms, "scale": s.Scale, "creditsEarned": s.CreditsEarned,
-		"creditsInAverage": s.CreditsInAverage, "gradingScheme": s.GradingScheme,
-	}
-	if s.Terms == nil {
-		m["terms"] = nil
-	}
-	set(m, "nameLocal", s.NameLocal)
-	set(m, "cga", s.CGA)
-	if a := s.Award; a != nil {
-		am := map[string]any{"degree": a.Degree}
-		set(am, "major", a.Major)
-		set(am, "classification", a.Classification)
-		set(am, "conferred", a.Conferred)
-		m["award"] = am
-	}
-	return m
-}
-
-// set adds a field tagged omitempty when it is not empty.
-func set(m map[string]any, k, v string) {
-	if v != "" {
-		m[k] = v
-	}
-}
-
 func anyStrings(l []string) any {
 	if l == nil {
 		return nil
@@ -135,16 +74,4 @@ func anyStrings(l []string) any {
 		out[i] = s
 	}
 	return out
-}
-
-var transcriptContext struct {
-	once sync.Once
-	doc  any
-	err  error
-}
-
-func transcriptContextDoc() (any, error) {
-	t := &transcriptContext
-	t.once.Do(func() { t.err = json.Unmarshal(TranscriptContext, &t.doc) })
-	return t.doc, t.err
 }

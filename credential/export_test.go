@@ -2,8 +2,6 @@ package credential
 
 import "github.com/etranscript/etranscript/canon"
 
-var LoadContextForTest = loadContext
-
 // DirectNQuads is the canonical form of the credential's direct quads, and
 // whether it has them.
 func DirectNQuads(c *Credential) ([]byte, bool) {

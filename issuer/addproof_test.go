@@ -6,16 +6,19 @@ import (
 	"testing"
 
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/ldcontext"
+	"github.com/etranscript/etranscript/credential/merkleproof"
 )
 
 // TestAddProof: the byte-splicing path and the map path (lines written by
 // an earlier version, keys sorted) give the same credential.
 func TestAddProof(t *testing.T) {
-	mp := credential.DataIntegrityProof{ID: "urn:uuid:m", Type: "DataIntegrityProof", Cryptosuite: credential.MerkleProof2019,
+	mp := dataintegrity.Proof{ID: "urn:uuid:m", Type: "DataIntegrityProof", Cryptosuite: merkleproof.Cryptosuite,
 		ProofPurpose: "assertionMethod", Created: "2026-01-01T00:00:00Z", ProofValue: "zabc"}
-	sig := credential.DataIntegrityProof{ID: "urn:uuid:s", Type: "DataIntegrityProof", Cryptosuite: credential.EdDSARDFC2022,
+	sig := dataintegrity.Proof{ID: "urn:uuid:s", Type: "DataIntegrityProof", Cryptosuite: dataintegrity.EdDSARDFC2022,
 		ProofPurpose: "assertionMethod", Created: "2026-01-01T00:00:00Z", ProofValue: "zsig"}
-	c := credential.Credential{Context: []any{credential.VCv2Context}, ID: "urn:uuid:c", Type: []string{"VerifiableCredential"},
+	c := credential.Credential{Context: []any{ldcontext.VCv2}, ID: "urn:uuid:c", Type: []string{"VerifiableCredential"},
 		Issuer: "https://x.example/p", ValidFrom: "2026-01-01T00:00:00Z"}
 	c.CredentialSubject.Terms = []credential.Term{{Term: `"proof":[`}}
 	for _, signed := range []bool{true, false} {

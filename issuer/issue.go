@@ -19,6 +19,8 @@ import (
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/anchor/merkle"
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/merkleproof"
 	"github.com/etranscript/etranscript/internal/atomicfile"
 	"github.com/etranscript/etranscript/internal/staging"
 	"github.com/etranscript/etranscript/internal/workpool"
@@ -53,8 +55,8 @@ type Settings struct {
 	// Outputs render each credential into other files, written beside its
 	// JSON as <id><extension>: the transcript PDF is one (pdf.Maker).
 	Outputs []Output
-	Canon   credential.Canonicalizer // nil: credential.Default
-	Workers int                      // 0: one per CPU
+	Canon   dataintegrity.Canonicalizer // nil: dataintegrity.Default
+	Workers int                         // 0: one per CPU
 	Now     func() time.Time
 	// Progress, if set, is told how many credentials are done of how many.
 	Progress func(done, total int)
@@ -215,7 +217,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 		return nil, err
 	}
 	defer stage.Close()
-	a := credential.Anchor{Chain: st.Anchor.Chain, Network: st.Anchor.Network, TxID: st.Anchor.TxID}
+	a := merkleproof.Anchor{Chain: st.Anchor.Chain, Network: st.Anchor.Network, TxID: st.Anchor.TxID}
 	issued := make([]Issued, 0, st.Count)
 	index, err := readIndex(job.Dir, st.Count)
 	if err != nil {
@@ -299,11 +301,11 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 // or as its only proof. prepare writes the proofs last, and then the rest
 // of the line is kept byte for byte; a line of another shape (written by
 // an earlier version) goes through a map.
-func addProof(dst, line []byte, mp credential.DataIntegrityProof) ([]byte, error) {
+func addProof(dst, line []byte, mp dataintegrity.Proof) ([]byte, error) {
 	line = bytes.TrimSpace(line)
 	key := []byte(`,"proof":[`)
 	if i := bytes.LastIndex(line, key); i > 0 && bytes.HasSuffix(line, []byte("]}")) {
-		var prev []credential.DataIntegrityProof
+		var prev []dataintegrity.Proof
 		if json.Unmarshal(line[i+len(key)-1:len(line)-1], &prev) == nil && len(prev) == 1 {
 			mp.PreviousProof = prev[0].ID
 			pj, err := json.Marshal(mp)
@@ -367,7 +369,7 @@ func now(s Settings) time.Time {
 func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []merkle.Hash, *merkle.Tree, error) {
 	canon := s.Canon
 	if canon == nil {
-		canon = credential.Default
+		canon = dataintegrity.Default
 	}
 	b := job.Batch
 	in := credential.Issue{Issuer: s.IssuerURL, IssuerName: s.IssuerName, Issued: now(s), Scheme: s.Scheme}
@@ -443,7 +445,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 // buildOne builds one record's credential, signs it when the settings
 // have a signer, and returns its stored line (the document hashed) and its
 // target hash.
-func buildOne(ctx context.Context, canon credential.Canonicalizer, in credential.Issue, s Settings, rec *transcript.Record, id string, st []credential.StatusEntry) (*bytes.Buffer, merkle.Hash, error) {
+func buildOne(ctx context.Context, canon dataintegrity.Canonicalizer, in credential.Issue, s Settings, rec *transcript.Record, id string, st []credential.StatusEntry) (*bytes.Buffer, merkle.Hash, error) {
 	c, err := credential.Build(rec, in, id, st)
 	if err != nil {
 		return nil, merkle.Hash{}, fmt.Errorf("build: %w", err)
@@ -457,7 +459,7 @@ func buildOne(ctx context.Context, canon credential.Canonicalizer, in credential
 		if err != nil {
 			return nil, merkle.Hash{}, err
 		}
-		leaf, err := credential.TargetHash(ctx, canon, doc, 0)
+		leaf, err := dataintegrity.TargetHash(ctx, canon, doc, 0)
 		if err != nil {
 			return nil, merkle.Hash{}, fmt.Errorf("hash: %w", err)
 		}
@@ -605,17 +607,17 @@ func Digest(b *transcript.Batch) [32]byte {
 
 // merkleProof is the MerkleProof2019 proof of credential id, the i-th
 // leaf of tree, anchored by a (docs/credential.md §4).
-func merkleProof(st *State, s Settings, tree *merkle.Tree, leaf merkle.Hash, i int, id string, a credential.Anchor) (credential.DataIntegrityProof, error) {
-	mp := credential.MerkleProof{MerkleRoot: tree.Root(), TargetHash: leaf, Path: tree.Proof(i), Anchors: []credential.Anchor{a}}
+func merkleProof(st *State, s Settings, tree *merkle.Tree, leaf merkle.Hash, i int, id string, a merkleproof.Anchor) (dataintegrity.Proof, error) {
+	mp := merkleproof.Proof{MerkleRoot: tree.Root(), TargetHash: leaf, Path: tree.Proof(i), Anchors: []merkleproof.Anchor{a}}
 	pv, err := mp.Encode()
 	if err != nil {
-		return credential.DataIntegrityProof{}, err
+		return dataintegrity.Proof{}, err
 	}
-	return credential.DataIntegrityProof{
+	return dataintegrity.Proof{
 		// The proof's id derives from the credential and the root, so a
 		// resumed run writes the same document.
 		ID:   "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(id+"#"+st.Root)).String(),
-		Type: "DataIntegrityProof", Cryptosuite: credential.MerkleProof2019,
+		Type: "DataIntegrityProof", Cryptosuite: merkleproof.Cryptosuite,
 		ProofPurpose: "assertionMethod", Created: st.ProofCreated,
 		VerificationMethod: s.VerificationMethod, ProofValue: pv,
 	}, nil

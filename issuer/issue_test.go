@@ -14,7 +14,8 @@ import (
 	"testing"
 
 	"github.com/etranscript/etranscript/anchor"
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/merkleproof"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/pdf"
@@ -79,8 +80,8 @@ func TestDeterministicLeaves(t *testing.T) {
 		var m map[string]any
 		json.Unmarshal(c.JSON, &m)
 		proofs := m["proof"].([]any)
-		p, _ := credential.DecodeMerkleProof(proofs[1].(map[string]any)["proofValue"].(string))
-		h, _ := credential.TargetHash(context.Background(), credential.Default, m, 1)
+		p, _ := merkleproof.Decode(proofs[1].(map[string]any)["proofValue"].(string))
+		h, _ := dataintegrity.TargetHash(context.Background(), dataintegrity.Default, m, 1)
 		if h != p.TargetHash || p.MerkleRoot != res.MerkleRoot {
 			t.Fatalf("credential %d: proof does not match", i)
 		}

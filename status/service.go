@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/ldcontext"
 )
 
 // Signer is the key that signs status list credentials: the issuer's
@@ -29,7 +31,7 @@ type Service struct {
 	IssuerURL string
 	// RevocationListURL is the profile's Blockcerts revocationList.
 	RevocationListURL string
-	Canon             credential.Canonicalizer // nil: credential.Default
+	Canon             dataintegrity.Canonicalizer // nil: dataintegrity.Default
 	Now               func() time.Time
 }
 
@@ -152,7 +154,7 @@ func (s *Service) ListCredential(ctx context.Context, list int, p Purpose, bits 
 	doc := map[string]any{
 		// A second context: the official verifier refuses a specific type
 		// with the VC context alone.
-		"@context":  []any{credential.VCv2Context, credential.DataIntegrityContext},
+		"@context":  []any{ldcontext.VCv2, ldcontext.DataIntegrity},
 		"id":        u,
 		"type":      []any{"VerifiableCredential", "BitstringStatusListCredential"},
 		"issuer":    s.IssuerURL,
@@ -166,9 +168,9 @@ func (s *Service) ListCredential(ctx context.Context, list int, p Purpose, bits 
 	}
 	canon := s.Canon
 	if canon == nil {
-		canon = credential.Default
+		canon = dataintegrity.Default
 	}
-	proof, err := credential.SignEdDSA(ctx, canon, doc, sig.Key, credential.NewID(), sig.Method, now)
+	proof, err := dataintegrity.SignEdDSA(ctx, canon, doc, sig.Key, credential.NewID(), sig.Method, now)
 	if err != nil {
 		return nil, err
 	}

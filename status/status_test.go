@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
 	"github.com/etranscript/etranscript/status"
 )
 
@@ -109,7 +109,7 @@ func TestService(t *testing.T) {
 			t.Fatal(err)
 		}
 		proof := doc["proof"].(map[string]any)
-		if err := credential.VerifyEdDSA(context.Background(), credential.Default, doc, proof, pub); err != nil {
+		if err := dataintegrity.VerifyEdDSA(context.Background(), dataintegrity.Default, doc, proof, pub); err != nil {
 			t.Fatalf("list signature: %v", err)
 		}
 		bits, err := status.Decode(doc["credentialSubject"].(map[string]any)["encodedList"].(string), status.MaxListBytes)

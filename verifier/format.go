@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/ldcontext"
+	"github.com/etranscript/etranscript/credential/merkleproof"
 )
 
 // formatProblems collects what is wrong with a credential's form.
@@ -76,7 +78,7 @@ func checkContexts(doc map[string]any, ps *formatProblems) ([]any, int) {
 	default:
 		ps.add("@context must start with %s or %s", vc2Context, vc1Context)
 	}
-	known, err := credential.Contexts()
+	known, err := ldcontext.Contexts()
 	if err != nil {
 		ps.add("embedded contexts: %v", err)
 	}
@@ -153,7 +155,7 @@ func checkProofs(st *state, vcVersion int, ps *formatProblems) {
 		}
 		checkProofCommon(pm, i, vcVersion, ids, ps)
 		switch {
-		case pm["type"] == "DataIntegrityProof" && pm["cryptosuite"] == credential.EdDSARDFC2022:
+		case pm["type"] == "DataIntegrityProof" && pm["cryptosuite"] == dataintegrity.EdDSARDFC2022:
 			st.sigs = append(st.sigs, pm)
 			lastSig = i
 		case isMerkleProof(pm):
@@ -185,7 +187,7 @@ func checkProofCommon(pm map[string]any, i, vcVersion int, ids map[string]int, p
 			ps.add("proof[%d].created: %v", i, err)
 		}
 	}
-	checked := isMerkleProof(pm) || pm["type"] == "DataIntegrityProof" && pm["cryptosuite"] == credential.EdDSARDFC2022
+	checked := isMerkleProof(pm) || pm["type"] == "DataIntegrityProof" && pm["cryptosuite"] == dataintegrity.EdDSARDFC2022
 	if pp, _ := pm["proofPurpose"].(string); checked && pp != "assertionMethod" {
 		ps.add("proof[%d].proofPurpose must be assertionMethod, got %q", i, clip(pp))
 	}
@@ -198,7 +200,7 @@ func checkProofCommon(pm map[string]any, i, vcVersion int, ids map[string]int, p
 // issuer's anchoring key.
 func checkMerkleProof(st *state, pm map[string]any, i, lastSig int, ids map[string]int, ps *formatProblems) {
 	pv, _ := pm["proofValue"].(string)
-	mp, err := credential.DecodeMerkleProof(pv)
+	mp, err := merkleproof.Decode(pv)
 	if err != nil {
 		ps.add("proof[%d]: %v", i, err)
 		return

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/status"
 )
 
@@ -163,7 +164,7 @@ func (v *Verifier) fetchStatusList(ctx context.Context, listURL, purpose string)
 		v.log().Info("status list fetch failed", "url", listURL, "err", err)
 		return nil, unknown("revocation.list_unreachable", "url", clip(listURL))
 	}
-	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxStatusListBytes, MaxDepth: 32}); err != nil {
+	if err := jsonstrict.Document(b, jsonstrict.Limits{MaxBytes: MaxStatusListBytes, MaxDepth: 32}); err != nil {
 		return nil, unknown("revocation.list_invalid_json", "url", clip(listURL), "problem", err.Error())
 	}
 	var list map[string]any
@@ -210,7 +211,7 @@ func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string
 		}
 	}
 	for _, p := range proofs {
-		if p["type"] != "DataIntegrityProof" || p["cryptosuite"] != credential.EdDSARDFC2022 {
+		if p["type"] != "DataIntegrityProof" || p["cryptosuite"] != dataintegrity.EdDSARDFC2022 {
 			continue
 		}
 		sk, err := st.profile.verifyEdDSA(ctx, v.canon(), list, p)
@@ -272,7 +273,7 @@ func (v *Verifier) checkRevocationList(ctx context.Context, r *Result, st *state
 			Reason string `json:"revocationReason"`
 		} `json:"revokedAssertions"`
 	}
-	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxStatusListBytes, MaxDepth: 16}); err != nil {
+	if err := jsonstrict.Document(b, jsonstrict.Limits{MaxBytes: MaxStatusListBytes, MaxDepth: 16}); err != nil {
 		v.log().Info("revocation list", "url", rl, "err", err)
 		r.add(CheckRevocation, Unknown, "revocation.rl_invalid", "url", clip(rl))
 		return

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/merkleproof"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/verifier"
 )
@@ -96,12 +96,12 @@ func TestChecks(t *testing.T) {
 		{"fail/integrity/subject", mutate(t, x.docs[0], func(m map[string]any) { m["credentialSubject"].(map[string]any)["cga"] = "4.300" }), nil, verifier.Rejected, verifier.CheckIntegrity, verifier.Failed},
 		{"fail/merkle/other-root", mutate(t, x.docs[0], func(m map[string]any) {
 			// Keep the target hash, claim another root: the path cannot lead there.
-			p, _ := credential.DecodeMerkleProof(proof(m)["proofValue"].(string))
+			p, _ := merkleproof.Decode(proof(m)["proofValue"].(string))
 			p.MerkleRoot[0] ^= 1
 			proof(m)["proofValue"], _ = p.Encode()
 		}), nil, verifier.Rejected, verifier.CheckMerkle, verifier.Failed},
 		{"fail/merkle/path-bit", mutate(t, x.docs[0], func(m map[string]any) {
-			p, _ := credential.DecodeMerkleProof(proof(m)["proofValue"].(string))
+			p, _ := merkleproof.Decode(proof(m)["proofValue"].(string))
 			p.Path[0].Hash[31] ^= 0x80
 			proof(m)["proofValue"], _ = p.Encode()
 		}), nil, verifier.Rejected, verifier.CheckMerkle, verifier.Failed},

@@ -17,13 +17,17 @@ import (
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/anchor/merkle"
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/ldcontext"
+	"github.com/etranscript/etranscript/credential/merkleproof"
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/keys"
 )
 
 // Verifier checks credentials. The zero value is not usable: set Fetcher.
 type Verifier struct {
-	// Canon canonicalizes documents; nil means credential.Default.
-	Canon credential.Canonicalizer
+	// Canon canonicalizes documents; nil means dataintegrity.Default.
+	Canon dataintegrity.Canonicalizer
 	// Fetcher gets issuer profiles.
 	Fetcher Fetcher
 	// AllowTestChains accepts mocknet credentials (their anchor check is
@@ -31,8 +35,8 @@ type Verifier struct {
 	AllowTestChains bool
 	// Now is the clock for the validity period; nil means time.Now.
 	Now func() time.Time
-	// Limits bound the document; zero means credential.DefaultLimits.
-	Limits credential.Limits
+	// Limits bound the document; zero means jsonstrict.Default.
+	Limits jsonstrict.Limits
 	// Chains reads Ethereum anchors, by EIP-155 chain id: only configured
 	// endpoints are asked, never one a document names.
 	Chains map[int64]ChainReader
@@ -72,11 +76,11 @@ type ChainReader interface {
 	Required() uint64
 }
 
-func (v *Verifier) canon() credential.Canonicalizer {
+func (v *Verifier) canon() dataintegrity.Canonicalizer {
 	if v.Canon != nil {
 		return v.Canon
 	}
-	return credential.Default
+	return dataintegrity.Default
 }
 
 func (v *Verifier) now() time.Time {
@@ -90,7 +94,7 @@ func (v *Verifier) now() time.Time {
 // the proof chain its hash covers.
 type merkleProof struct {
 	keep int // proofs before it that its hash covers
-	p    *credential.MerkleProof
+	p    *merkleproof.Proof
 }
 
 // state carries what one check learns for the next.
@@ -99,7 +103,7 @@ type state struct {
 	issuer  string
 	proofs  []merkleProof
 	other   []string // proof types this verifier does not check
-	anchors []credential.Anchor
+	anchors []merkleproof.Anchor
 	tx      *anchor.TxInfo // the anchoring transaction, once checked
 	vms     []string       // each Merkle proof's verificationMethod
 	sigs    []map[string]any
@@ -129,9 +133,9 @@ func (v *Verifier) decode(data []byte) (map[string]any, *Result) {
 	r := &Result{}
 	lim := v.Limits
 	if lim.MaxBytes == 0 {
-		lim = credential.DefaultLimits
+		lim = jsonstrict.Default
 	}
-	raw, err := credential.DecodeJSON(bytes.NewReader(data), lim)
+	raw, err := jsonstrict.Decode(bytes.NewReader(data), lim)
 	if err != nil {
 		r.add(CheckFormat, Failed, "format.unreadable", "problem", err.Error())
 		return nil, r
@@ -290,9 +294,9 @@ func (v *Verifier) checkIntegrity(ctx context.Context, r *Result, st *state) {
 		return
 	}
 	for _, mp := range st.proofs {
-		h, err := credential.TargetHash(ctx, v.canon(), st.doc, mp.keep)
-		var um *credential.UnmappedError
-		var uc *credential.UnknownContextError
+		h, err := dataintegrity.TargetHash(ctx, v.canon(), st.doc, mp.keep)
+		var um *dataintegrity.UnmappedError
+		var uc *ldcontext.UnknownError
 		switch {
 		case errors.As(err, &um):
 			r.add(CheckIntegrity, Failed, "integrity.unmapped", "fields", strings.Join(um.Fields, ", "))
@@ -303,7 +307,7 @@ func (v *Verifier) checkIntegrity(ctx context.Context, r *Result, st *state) {
 		case ctx.Err() != nil:
 			r.add(CheckIntegrity, Unknown, "integrity.stopped")
 			return
-		case errors.Is(err, credential.ErrTooLarge):
+		case errors.Is(err, jsonstrict.ErrTooLarge):
 			r.add(CheckIntegrity, Failed, "integrity.too_large", "problem", err.Error())
 			return
 		case err != nil:
@@ -421,7 +425,7 @@ func (v *Verifier) checkIssuer(ctx context.Context, r *Result, st *state) {
 		return
 	}
 	var p profile
-	if err := credential.CheckJSON(b, credential.Limits{MaxBytes: MaxProfileBytes, MaxDepth: 32}); err != nil {
+	if err := jsonstrict.Document(b, jsonstrict.Limits{MaxBytes: MaxProfileBytes, MaxDepth: 32}); err != nil {
 		r.add(CheckIssuer, Failed, "issuer.invalid_json", "url", clip(st.issuer), "problem", err.Error())
 		return
 	}
@@ -537,7 +541,7 @@ func (v *Verifier) checkSignature(ctx context.Context, r *Result, st *state) {
 // profile (docs/credential.md §6): the proof's verificationMethod must be one of
 // the profile's verification methods, listed in its assertionMethod. It
 // returns the key with its validity window, for checkKeyValidity.
-func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalizer, doc, sp map[string]any) (signingKey, error) {
+func (p *profile) verifyEdDSA(ctx context.Context, canon dataintegrity.Canonicalizer, doc, sp map[string]any) (signingKey, error) {
 	vm, _ := sp["verificationMethod"].(string)
 	var key string
 	var jwk *keys.JWK
@@ -561,7 +565,7 @@ func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalize
 	var pub ed25519.PublicKey
 	var err error
 	if key != "" {
-		pub, err = credential.DecodeMultikey(key)
+		pub, err = dataintegrity.DecodeMultikey(key)
 	} else if jwk != nil {
 		pub, err = keys.Ed25519FromJWK(*jwk)
 	} else {
@@ -570,7 +574,7 @@ func (p *profile) verifyEdDSA(ctx context.Context, canon credential.Canonicalize
 	if err != nil {
 		return sk, &reasonError{reason: "signature.bad_key", params: []any{"key", clip(vm)}, cause: err}
 	}
-	if err := credential.VerifyEdDSA(ctx, canon, doc, sp, pub); err != nil {
+	if err := dataintegrity.VerifyEdDSA(ctx, canon, doc, sp, pub); err != nil {
 		return sk, &reasonError{reason: "signature.invalid", cause: err}
 	}
 	return sk, nil

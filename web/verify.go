@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
@@ -230,7 +230,7 @@ func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err err
 	}
 	if !isPDF {
 		// Checked, not decoded: the verifier decodes it (once).
-		if err := credential.CheckJSON(data, credential.DefaultLimits); err != nil {
+		if err := jsonstrict.Document(data, jsonstrict.Default); err != nil {
 			return nil, false, echo.NewHTTPError(http.StatusBadRequest, "not a credential: "+err.Error())
 		}
 		if t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n"); len(t) == 0 || t[0] != '{' {

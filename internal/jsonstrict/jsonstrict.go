@@ -21,10 +21,12 @@ import (
 	"unicode/utf8"
 )
 
-// Limits bound a document; zero means no limit of that kind.
+// Limits bound a document; zero means no limit of that kind (but see
+// Document and Decode, which apply Default's size and depth).
 type Limits struct {
-	MaxDepth  int // nesting of objects and arrays
-	MaxValues int // values of every kind: objects, arrays, strings, numbers, literals
+	MaxBytes  int64 // the whole document
+	MaxDepth  int   // nesting of objects and arrays
+	MaxValues int   // values of every kind: objects, arrays, strings, numbers, literals
 }
 
 // The kinds of problem, matched with errors.Is.
@@ -35,6 +37,7 @@ var (
 	ErrTrailing  = errors.New("data after the JSON value")
 	ErrTooDeep   = errors.New("nested too deeply")
 	ErrTooMany   = errors.New("too many values")
+	ErrTooLarge  = errors.New("document too large")
 )
 
 // Error is one problem, where it is: the byte offset and the path of the
@@ -63,8 +66,14 @@ func (e *Error) Error() string {
 // Unwrap returns the kind.
 func (e *Error) Unwrap() error { return e.Kind }
 
+// Is makes too many values a case of ErrTooLarge.
+func (e *Error) Is(target error) bool { return target == ErrTooLarge && e.Kind == ErrTooMany }
+
 // Check reports the first problem of data, or nil.
 func Check(data []byte, lim Limits) error {
+	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
+		return fmt.Errorf("%w: over %d bytes", ErrTooLarge, lim.MaxBytes)
+	}
 	s := &scanner{data: data, lim: lim}
 	s.ws()
 	if err := s.value(); err != nil {

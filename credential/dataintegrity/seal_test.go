@@ -1,4 +1,4 @@
-package credential_test
+package dataintegrity_test
 
 import (
 	"bytes"
@@ -7,13 +7,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
 	"github.com/etranscript/etranscript/internal/testkit"
 )
 
 // separate is Fast under another type, so that SignAndHash takes the two
 // separate calls: the oracle for its fast path.
-type separate struct{ credential.Fast }
+type separate struct{ dataintegrity.Fast }
 
 var sealKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
 
@@ -30,11 +30,11 @@ func unsigned(doc map[string]any) map[string]any {
 // sameSeal requires SignAndHash with Fast to give what the separate calls
 // give with oracle (Ed25519 signatures are deterministic), or to fail
 // alike.
-func sameSeal(t *testing.T, name string, doc map[string]any, oracle credential.Canonicalizer) {
+func sameSeal(t *testing.T, name string, doc map[string]any, oracle dataintegrity.Canonicalizer) {
 	t.Helper()
 	const vm, created = "https://registry.example.edu/issuer/profile.json#key-1", "2026-06-30T00:00:00Z"
-	p, leaf, err := credential.SignAndHash(context.Background(), credential.Fast{}, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
-	wp, wleaf, werr := credential.SignAndHash(context.Background(), oracle, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
+	p, leaf, err := dataintegrity.SignAndHash(context.Background(), dataintegrity.Fast{}, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
+	wp, wleaf, werr := dataintegrity.SignAndHash(context.Background(), oracle, doc, sealKey, "urn:uuid:4e2b3c1d-0000-4000-8000-000000000001", vm, created)
 	if (err == nil) != (werr == nil) {
 		t.Fatalf("%s: fast path error %v, separate calls %v", name, err, werr)
 	}
@@ -52,14 +52,14 @@ func TestSignAndHash(t *testing.T) {
 	is := testkit.NewIssuer(t)
 	for _, courses := range []int{1, 2, 5, 13, 40, 77, 120, 200} {
 		for _, c := range is.Issue(t, testkit.Batch(2, courses, uint64(courses))).Issued {
-			sameSeal(t, c.ID, unsigned(c.Credential), credential.JSONGold{})
+			sameSeal(t, c.ID, unsigned(c.Credential), dataintegrity.JSONGold{})
 		}
 	}
 	// Unmapped terms are reported as without the fast path.
 	doc := unsigned(is.Issue(t, testkit.Batch(1, 3, 9)).Issued[0].Credential)
 	doc["notDefined"] = "x"
-	sameSeal(t, "unmapped", doc, credential.JSONGold{})
-	if _, _, err := credential.SignAndHash(context.Background(), credential.Fast{}, doc, sealKey, "urn:uuid:1", "k", "2026-01-01T00:00:00Z"); err == nil {
+	sameSeal(t, "unmapped", doc, dataintegrity.JSONGold{})
+	if _, _, err := dataintegrity.SignAndHash(context.Background(), dataintegrity.Fast{}, doc, sealKey, "urn:uuid:1", "k", "2026-01-01T00:00:00Z"); err == nil {
 		t.Fatal("unmapped term: no error")
 	}
 }

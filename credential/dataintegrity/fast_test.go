@@ -1,4 +1,4 @@
-package credential_test
+package dataintegrity_test
 
 import (
 	"bytes"
@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/ldcontext"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/jsonld"
 )
@@ -18,12 +19,12 @@ import (
 // ways and requires the same bytes, or the same failure.
 func sameAsJSONGold(t *testing.T, name string, doc map[string]any) {
 	t.Helper()
-	in, err := credential.HashInput(doc, 0)
+	in, err := dataintegrity.HashInput(doc, 0)
 	if err != nil {
 		return
 	}
-	want, werr := credential.JSONGold{}.Canonicalize(context.Background(), in)
-	got, gerr := credential.Fast{}.Canonicalize(context.Background(), in)
+	want, werr := dataintegrity.JSONGold{}.Canonicalize(context.Background(), in)
+	got, gerr := dataintegrity.Fast{}.Canonicalize(context.Background(), in)
 	if (werr == nil) != (gerr == nil) {
 		t.Fatalf("%s: json-gold error %v, fast error %v", name, werr, gerr)
 	}
@@ -70,8 +71,8 @@ func FuzzFastVsJSONGold(f *testing.F) {
 		if !ok {
 			return
 		}
-		want, werr := credential.JSONGold{}.Canonicalize(context.Background(), doc)
-		got, gerr := credential.Fast{}.Canonicalize(context.Background(), doc)
+		want, werr := dataintegrity.JSONGold{}.Canonicalize(context.Background(), doc)
+		got, gerr := dataintegrity.Fast{}.Canonicalize(context.Background(), doc)
 		if werr != nil || gerr != nil {
 			if (werr == nil) != (gerr == nil) && !errors.Is(gerr, errTooComplex) {
 				t.Fatalf("json-gold error %v, fast error %v", werr, gerr)
@@ -89,12 +90,12 @@ func FuzzFastVsJSONGold(f *testing.F) {
 func TestOurCredentialsTakeTheFastPath(t *testing.T) {
 	is := testkit.NewIssuer(t)
 	for _, c := range is.Issue(t, testkit.Batch(3, 40, 3)).Issued {
-		in, _ := credential.HashInput(c.Credential, 0)
-		if _, err := jsonld.ToRDF(context.Background(), in, credential.LoadContextForTest); err != nil {
+		in, _ := dataintegrity.HashInput(c.Credential, 0)
+		if _, err := jsonld.ToRDF(context.Background(), in, ldcontext.Load); err != nil {
 			t.Fatalf("%s: %v", c.ID, err)
 		}
-		with1, _ := credential.HashInput(c.Credential, 1)
-		if _, err := jsonld.ToRDF(context.Background(), with1, credential.LoadContextForTest); err != nil {
+		with1, _ := dataintegrity.HashInput(c.Credential, 1)
+		if _, err := jsonld.ToRDF(context.Background(), with1, ldcontext.Load); err != nil {
 			t.Fatalf("%s with its proof: %v", c.ID, err)
 		}
 	}

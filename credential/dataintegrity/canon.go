@@ -1,4 +1,4 @@
-package credential
+package dataintegrity
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/etranscript/etranscript/credential/ldcontext"
 	"github.com/piprate/json-gold/ld"
 )
 
@@ -36,10 +37,10 @@ func (JSONGold) Canonicalize(ctx context.Context, doc map[string]any) (out []byt
 	opts := ld.NewJsonLdOptions("")
 	opts.Format = "application/n-quads"
 	opts.Algorithm = ld.AlgorithmURDNA2015
-	opts.DocumentLoader = Loader{}
+	opts.DocumentLoader = ldcontext.Loader{}
 	res, err := ld.NewJsonLdProcessor().Normalize(doc, opts)
 	if err != nil {
-		var uc *UnknownContextError
+		var uc *ldcontext.UnknownError
 		if errors.As(err, &uc) {
 			return nil, uc
 		}
@@ -100,7 +101,7 @@ func HashInput(doc map[string]any, keep int) (map[string]any, error) {
 			c["proof"] = append([]any(nil), proofs[:keep]...)
 		}
 	}
-	ctx, err := hashContext(doc["@context"])
+	ctx, err := HashContext(doc["@context"])
 	if err != nil {
 		return nil, err
 	}
@@ -108,9 +109,9 @@ func HashInput(doc map[string]any, keep int) (map[string]any, error) {
 	return c, nil
 }
 
-// hashContext is a document's @context with the fallback @vocab added
+// HashContext is a document's @context with the fallback @vocab added
 // unless a context object already has an @vocab (docs/credential.md §2 step 2).
-func hashContext(v any) ([]any, error) {
+func HashContext(v any) ([]any, error) {
 	var ctx []any
 	switch v := v.(type) {
 	case []any:

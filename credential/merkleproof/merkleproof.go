@@ -1,4 +1,7 @@
-package credential
+// Package merkleproof reads and writes the value of a MerkleProof2019
+// proof (docs/credential.md §4): the path from a credential's hash to the
+// Merkle root of its batch, and the transactions that anchor the root.
+package merkleproof
 
 import (
 	"encoding/hex"
@@ -12,9 +15,12 @@ import (
 	"github.com/fxamacker/cbor/v2"
 )
 
-// MerkleProof is the decoded proofValue of a MerkleProof2019 proof
+// Cryptosuite is the name of the proof's cryptosuite.
+const Cryptosuite = "merkle-proof-2019"
+
+// Proof is the decoded proofValue of a MerkleProof2019 proof
 // (docs/credential.md §4).
-type MerkleProof struct {
+type Proof struct {
 	MerkleRoot merkle.Hash
 	TargetHash merkle.Hash
 	Path       []merkle.Step
@@ -111,7 +117,7 @@ func wrap(v any) cbor.RawMessage {
 // Encode returns the proofValue: "z" + base58btc(CBOR). Hashes are encoded
 // as cert-issuer does (hex text inside a byte string), so our proofs read
 // the same as the reference issuer's.
-func (p *MerkleProof) Encode() (string, error) {
+func (p *Proof) Encode() (string, error) {
 	path := make([]any, len(p.Path))
 	for i, s := range p.Path {
 		side := 1
@@ -141,17 +147,17 @@ func (p *MerkleProof) Encode() (string, error) {
 	return "z" + base58.Encode(b), nil
 }
 
-// ErrProofValue is wrapped by every DecodeMerkleProof error.
+// ErrProofValue is wrapped by every Decode error.
 var ErrProofValue = errors.New("malformed MerkleProof2019 proofValue")
 
 func bad(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrProofValue, fmt.Sprintf(format, args...))
 }
 
-// DecodeMerkleProof decodes a proofValue. Each hash may be CBOR text (hex,
+// Decode decodes a proofValue. Each hash may be CBOR text (hex,
 // as cert-issuer writes it) or a CBOR byte string (as the JavaScript encoder
 // writes it), wrapped in a byte string; transaction ids may carry "0x".
-func DecodeMerkleProof(s string) (*MerkleProof, error) {
+func Decode(s string) (*Proof, error) {
 	if len(s) > maxProofValue {
 		return nil, bad("longer than %d characters", maxProofValue)
 	}
@@ -166,7 +172,7 @@ func DecodeMerkleProof(s string) (*MerkleProof, error) {
 	if err := decMode.Unmarshal(raw, &top); err != nil {
 		return nil, bad("CBOR: %v", err)
 	}
-	p := &MerkleProof{}
+	p := &Proof{}
 	seen := map[int64]bool{}
 	for _, e := range top {
 		k, v, err := pair(e)

@@ -1,17 +1,16 @@
-package credential_test
+package dataintegrity_test
 
 import (
 	"bytes"
 	"strings"
 
-	"github.com/etranscript/etranscript/credential"
-
 	"github.com/etranscript/etranscript/canon"
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 )
 
 var errTooComplex = canon.ErrTooComplex
 
-const fixtures = "../testdata/blockcerts/"
+const fixtures = "../../testdata/blockcerts/"
 
 // jsonGoldDiverges reports output that json-gold writes differently from
 // RDFC-1.0's canonical N-Quads, in its two known cases: a literal holding a
@@ -49,7 +48,7 @@ func jsonGoldDiverges(nq []byte) bool {
 // fuzzDoc decodes a fuzz input as a JSON object, within the verifier's
 // kind of limits.
 func fuzzDoc(b []byte) (map[string]any, bool) {
-	v, err := credential.DecodeJSON(bytes.NewReader(b), credential.Limits{MaxBytes: 64 << 10, MaxDepth: 16})
+	v, err := jsonstrict.Decode(bytes.NewReader(b), jsonstrict.Limits{MaxBytes: 64 << 10, MaxDepth: 16})
 	if err != nil {
 		return nil, false
 	}

@@ -1,4 +1,4 @@
-package credential
+package dataintegrity
 
 import (
 	"context"
@@ -12,11 +12,9 @@ import (
 	"github.com/etranscript/etranscript/internal/base58"
 )
 
-// Cryptosuite names.
-const (
-	EdDSARDFC2022   = "eddsa-rdfc-2022"
-	MerkleProof2019 = "merkle-proof-2019"
-)
+// EdDSARDFC2022 is the name of the cryptosuite of the proofs this package
+// makes and checks.
+const EdDSARDFC2022 = "eddsa-rdfc-2022"
 
 // eddsaHashData is the data an eddsa-rdfc-2022 proof signs (W3C Data
 // Integrity EdDSA Cryptosuites v1.0 §3.3.3-3.3.4): SHA-256 of the
@@ -49,13 +47,13 @@ func eddsaHashData(ctx context.Context, c Canonicalizer, doc map[string]any, pro
 	return append(h1[:], h2[:]...), nil
 }
 
-// SignEdDSA makes an eddsa-rdfc-2022 DataIntegrityProof over doc (whose
+// SignEdDSA makes an eddsa-rdfc-2022 Proof over doc (whose
 // "proof", if any, is not covered) with signer, an Ed25519 key whose
 // verification method is vm.
-func SignEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*DataIntegrityProof, error) {
-	p := &DataIntegrityProof{ID: id, Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
+func SignEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*Proof, error) {
+	p := &Proof{ID: id, Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
 		ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
-	data, err := eddsaHashData(ctx, c, doc, p.configMap())
+	data, err := eddsaHashData(ctx, c, doc, p.ConfigMap())
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +65,9 @@ func SignEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, signer 
 	return p, nil
 }
 
-func (p *DataIntegrityProof) configMap() map[string]any {
+// ConfigMap is the proof configuration as decoded JSON: the proof without
+// its value.
+func (p *Proof) ConfigMap() map[string]any {
 	// As its JSON: the fields tagged omitempty only when set.
 	m := map[string]any{"type": p.Type, "proofPurpose": p.ProofPurpose, "created": p.Created}
 	if p.ID != "" {

@@ -1,4 +1,8 @@
-package credential
+// Package ldcontext holds the JSON-LD contexts a credential may name by
+// URL, embedded with a manifest of where each came from, and the loaders
+// that serve them to JSON-LD processors. Nothing here fetches: a context
+// outside the embedded set is an error.
+package ldcontext
 
 import (
 	"bytes"
@@ -10,13 +14,17 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/piprate/json-gold/ld"
 )
 
-// TranscriptVocab is the namespace of the transcript's own terms. A
-// credential that uses it is one of ours: issued in a batch, with the
-// issuer's eddsa-rdfc-2022 signature and the batch's Merkle proof.
-const TranscriptVocab = "https://w3id.org/etranscript/v1#"
+// The URLs of the contexts our credentials name, in the order of the
+// upstream fixtures (docs/credential.md §1).
+const (
+	VCv2          = "https://www.w3.org/ns/credentials/v2"
+	DataIntegrity = "https://w3id.org/security/data-integrity/v2"
+	BlockcertsV31 = "https://w3id.org/blockcerts/v3.1"
+)
 
 //go:embed contexts/*.json
 var contextFiles embed.FS
@@ -68,7 +76,7 @@ func loadContexts() (map[string]*Context, error) {
 			return nil, fmt.Errorf("context %s: %s does not match its manifest SHA-256", c.URL, c.File)
 		}
 		c.Raw = raw
-		if c.doc, err = DecodeJSON(bytes.NewReader(raw), Limits{MaxBytes: 1 << 20, MaxDepth: 32}); err != nil {
+		if c.doc, err = jsonstrict.Decode(bytes.NewReader(raw), jsonstrict.Limits{MaxBytes: 1 << 20, MaxDepth: 32}); err != nil {
 			return nil, fmt.Errorf("context %s: %w", c.URL, err)
 		}
 		out[c.URL] = c
@@ -76,17 +84,17 @@ func loadContexts() (map[string]*Context, error) {
 	return out, nil
 }
 
-// ErrUnknownContext is returned for a context URL outside the embedded set.
-var ErrUnknownContext = errors.New("unknown JSON-LD context (only the embedded contexts are used; none is fetched)")
+// ErrUnknown is returned for a context URL outside the embedded set.
+var ErrUnknown = errors.New("unknown JSON-LD context (only the embedded contexts are used; none is fetched)")
 
-// UnknownContextError names the context that is not embedded.
-type UnknownContextError struct{ URL string }
+// UnknownError names the context that is not embedded.
+type UnknownError struct{ URL string }
 
-func (e *UnknownContextError) Error() string {
+func (e *UnknownError) Error() string {
 	return fmt.Sprintf("context %q is not one of the embedded contexts; contexts are never fetched", e.URL)
 }
 
-func (e *UnknownContextError) Unwrap() error { return ErrUnknownContext }
+func (e *UnknownError) Unwrap() error { return ErrUnknown }
 
 // Loader is a json-gold document loader that serves the embedded contexts
 // and refuses everything else: no JSON-LD processing here ever reaches the
@@ -95,23 +103,24 @@ type Loader struct{}
 
 // LoadDocument implements ld.DocumentLoader.
 func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
-	doc, err := loadContext(u)
+	doc, err := Load(u)
 	if err != nil {
 		return nil, err
 	}
 	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
 }
 
-// loadContext returns the parsed embedded context of URL u, or an
-// *UnknownContextError.
-func loadContext(u string) (any, error) {
+// Load returns the parsed embedded context of URL u, or an *UnknownError;
+// it is the loader of package jsonld. The document is shared: callers must
+// not change it.
+func Load(u string) (any, error) {
 	all, err := Contexts()
 	if err != nil {
 		return nil, err
 	}
 	c, ok := all[u]
 	if !ok {
-		return nil, &UnknownContextError{URL: u}
+		return nil, &UnknownError{URL: u}
 	}
 	return c.doc, nil
 }

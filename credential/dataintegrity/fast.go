@@ -1,4 +1,4 @@
-package credential
+package dataintegrity
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/etranscript/etranscript/canon"
+	"github.com/etranscript/etranscript/credential/ldcontext"
+	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/jsonld"
 	"github.com/piprate/json-gold/ld"
 )
@@ -27,7 +29,7 @@ type Fast struct{}
 // whose cost grows with the square of the nodes and which cannot be
 // stopped, is taken only up to MaxFallbackValues JSON values.
 func (Fast) Canonicalize(ctx context.Context, doc map[string]any) ([]byte, error) {
-	quads, err := jsonld.ToRDF(ctx, doc, loadContext)
+	quads, err := jsonld.ToRDF(ctx, doc, ldcontext.Load)
 	if err == nil {
 		defer jsonld.Release(quads)
 	} else if errors.Is(err, jsonld.ErrUnsupported) {
@@ -36,7 +38,7 @@ func (Fast) Canonicalize(ctx context.Context, doc map[string]any) ([]byte, error
 		}
 	}
 	if errors.Is(err, jsonld.ErrTooLarge) {
-		err = fmt.Errorf("%w: %v", ErrTooLarge, err)
+		err = fmt.Errorf("%w: %v", jsonstrict.ErrTooLarge, err)
 	}
 	if err != nil {
 		return nil, err
@@ -62,7 +64,7 @@ func fallbackOK(ctx context.Context, doc map[string]any) error {
 		return err
 	}
 	if n := countValues(doc, MaxFallbackValues+1); n > MaxFallbackValues {
-		return fmt.Errorf("%w: this document uses JSON-LD features only the complete processor handles, which takes documents of at most %d values", ErrTooLarge, MaxFallbackValues)
+		return fmt.Errorf("%w: this document uses JSON-LD features only the complete processor handles, which takes documents of at most %d values", jsonstrict.ErrTooLarge, MaxFallbackValues)
 	}
 	return nil
 }
@@ -93,10 +95,10 @@ func goldQuads(doc map[string]any) (quads []canon.Quad, err error) {
 	defer recoverGold(&err)
 	opts := ld.NewJsonLdOptions("")
 	opts.Format = ""
-	opts.DocumentLoader = Loader{}
+	opts.DocumentLoader = ldcontext.Loader{}
 	out, err := ld.NewJsonLdProcessor().ToRDF(doc, opts)
 	if err != nil {
-		var uc *UnknownContextError
+		var uc *ldcontext.UnknownError
 		if errors.As(err, &uc) {
 			return nil, uc
 		}
