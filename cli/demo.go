@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/internal/envvar"
-	"github.com/etranscript/etranscript/issuer"
 )
 
 //go:embed sample/sample-batch.json
@@ -66,7 +66,7 @@ func Demo(ctx context.Context, dir string, opts DemoOptions, w io.Writer) error 
 	}
 	fmt.Fprintf(w, "issuing the sample batch %q (%d graduates) on the embedded Ethereum dev chain (data in %s)...\n", b.ID, len(b.Records), e.cfg.DevChainDir())
 	// The demo mails its test batch, asked for: to the outbox.
-	if _, _, err := e.svc.Submit(ctx, b, issuer.Submission{Chain: DevChainName}); err != nil {
+	if _, _, err := e.svc.Submit(ctx, b, delivery.Submission{Chain: DevChainName}); err != nil {
 		return err
 	}
 	j, err := e.svc.Process(ctx, b.ID)
@@ -85,7 +85,7 @@ func Demo(ctx context.Context, dir string, opts DemoOptions, w io.Writer) error 
 		return err
 	}
 	for _, d := range ds {
-		if d.Kind != issuer.KindHolder {
+		if d.Kind != delivery.KindHolder {
 			continue
 		}
 		tok, err := e.svc.NewLink(ctx, d.ID)

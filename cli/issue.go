@@ -14,6 +14,7 @@ import (
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential/merkleproof"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/mail"
@@ -72,20 +73,22 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		return err
 	}
 	defer e.Close()
-	e.progress = opts.Progress
+	if opts.Progress != nil {
+		e.svc.Issuer = withProgress{e.svc.Issuer, opts.Progress}
+	}
 	if opts.Mail && opts.NoMail {
 		return Usage(errors.New("--mail and --no-mail: choose one"))
 	}
-	hold := opts.NoMail || issuer.TestChain(opts.Chain) && !opts.Mail
-	j, _, err := e.svc.Submit(ctx, b, issuer.Submission{Chain: opts.Chain, HoldMail: hold})
+	hold := opts.NoMail || delivery.TestChain(opts.Chain) && !opts.Mail
+	j, _, err := e.svc.Submit(ctx, b, delivery.Submission{Chain: opts.Chain, HoldMail: hold})
 	if err != nil {
 		return err
 	}
 	if j.Chain != opts.Chain {
 		return Usage(fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", b.ID, j.Chain, j.Chain))
 	}
-	already := j.State == issuer.JobDelivering || j.State == issuer.JobDone
-	resumed := j.State == issuer.JobIssuing
+	already := j.State == delivery.JobDelivering || j.State == delivery.JobDone
+	resumed := j.State == delivery.JobIssuing
 	if j, err = e.svc.Process(ctx, b.ID); err != nil {
 		return err
 	}
@@ -93,7 +96,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if errors.Is(err, os.ErrNotExist) {
 		// Issued before, and its files since removed: written again from
 		// the batch's stored state (the same credentials).
-		if _, err = e.issue(ctx, j, j.Records(), nil); err == nil {
+		if err = e.reissue(ctx, j); err == nil {
 			res, err = batchSummary(e.cfg, j)
 		}
 	}
@@ -120,7 +123,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	}
 	if j.HoldMail {
 		why := "issued with --no-mail"
-		if issuer.TestChain(j.Chain) && !opts.NoMail {
+		if delivery.TestChain(j.Chain) && !opts.NoMail {
 			why = chainLabel(e.cfg, j.Chain) + " is a test chain: its credentials are tests (issue with --mail to mail them)"
 		}
 		fmt.Fprintf(w, "mail: held (%s); to mail the graduates their links: etranscript mail %s\n", why, b.ID)
@@ -131,9 +134,9 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 
 // sendBatchMail sends a batch's due mail now, unless a running 'serve'
 // does, and says what went where.
-func sendBatchMail(ctx context.Context, e *env, dir string, j *issuer.JobRecord, w io.Writer) error {
-	release, err := issuer.LockMailer(dir)
-	if errors.Is(err, issuer.ErrMailerBusy) {
+func sendBatchMail(ctx context.Context, e *env, dir string, j *delivery.JobRecord, w io.Writer) error {
+	release, err := delivery.LockMailer(dir)
+	if errors.Is(err, delivery.ErrMailerBusy) {
 		fmt.Fprintln(w, "mail: the running 'etranscript serve' sends it")
 		return nil
 	}
@@ -157,7 +160,7 @@ func sendBatchMail(ctx context.Context, e *env, dir string, j *issuer.JobRecord,
 	}
 	pending := 0
 	for _, d := range ds {
-		if d.State == issuer.DeliveryPending || d.State == issuer.DeliverySending {
+		if d.State == delivery.DeliveryPending || d.State == delivery.DeliverySending {
 			pending++
 		}
 	}
@@ -184,7 +187,7 @@ type manifest struct {
 
 // batchSummary reads a finished batch's manifest; os.ErrNotExist when it,
 // or the first or last of the credential files it lists, is missing.
-func batchSummary(cfg *config.Config, j *issuer.JobRecord) (*manifest, error) {
+func batchSummary(cfg *config.Config, j *delivery.JobRecord) (*manifest, error) {
 	b, err := issuer.ReadManifest(cfg.BatchDir(j.ID), j.Out, j.ID)
 	if err != nil {
 		return nil, err
@@ -219,15 +222,6 @@ func pdfMaker(cfg *config.Config, ring *keys.Ring, scheme *transcript.Scheme, pa
 		Renderer: pdf.NewRenderer(), Institution: cfg.Name, VerifyURL: cfg.VerifyURL, Scheme: scheme,
 		Signing: pdf.Signing{Key: key, Chain: chain, TimestampURL: cfg.PDFTimestampURL, Reason: "Official transcript issued by " + cfg.Name},
 	}, nil
-}
-
-// outputs are the files made beside each credential: the PDF, unless
-// there is no maker.
-func outputs(m *pdf.Maker) []issuer.Output {
-	if m == nil {
-		return nil
-	}
-	return []issuer.Output{m}
 }
 
 // chainLabel names a chain of config (by its --chain name) as the

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/delivery"
 )
 
 // MailOptions are the flags of 'etranscript mail'.
@@ -28,16 +28,16 @@ func Mail(ctx context.Context, dir, batch string, opts MailOptions, w io.Writer)
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP})
+	e, err := openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, NoPDF: true})
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	n, err := e.svc.ReleaseMail(ctx, batch)
 	switch {
-	case errors.Is(err, issuer.ErrNotFound):
+	case errors.Is(err, delivery.ErrNotFound):
 		return Usage(fmt.Errorf("mail %s: no batch with that id was issued here", batch))
-	case errors.Is(err, issuer.ErrStillIssuing):
+	case errors.Is(err, delivery.ErrStillIssuing):
 		return Usage(err)
 	case err != nil:
 		return err
@@ -50,7 +50,7 @@ func Mail(ctx context.Context, dir, batch string, opts MailOptions, w io.Writer)
 		fmt.Fprintf(w, "batch %s: no mail was held\n", batch)
 	} else {
 		fmt.Fprintf(w, "batch %s: %d mail(s) released", batch, n)
-		if issuer.TestChain(j.Chain) {
+		if delivery.TestChain(j.Chain) {
 			fmt.Fprintf(w, " (test credentials, on %s: the mail says so)", chainLabel(e.cfg, j.Chain))
 		}
 		fmt.Fprintln(w)

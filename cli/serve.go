@@ -13,7 +13,7 @@ import (
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/config"
-	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/verifier"
@@ -108,7 +108,7 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
 	}
-	release, err := issuer.LockMailer(e.cfg.Dir())
+	release, err := delivery.LockMailer(e.cfg.Dir())
 	if err != nil {
 		ln.Close()
 		return Usage(fmt.Errorf("%w: stop it first (one etranscript serve per data directory)", err))

@@ -12,11 +12,11 @@ import (
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/mail"
-	"github.com/etranscript/etranscript/pdf"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/store"
 	"github.com/etranscript/etranscript/transcript"
@@ -31,14 +31,12 @@ type env struct {
 	status *status.Service
 	sig    *status.Signer
 	scheme *transcript.Scheme
-	svc    *issuer.Service
+	svc    *delivery.Service
 	pass   []byte
 
-	mu       sync.Mutex
-	anchors  map[string]issuer.Anchorer
-	closers  []func()
-	noPDF    bool
-	progress func(done, total int)
+	mu      sync.Mutex
+	anchors map[string]issuer.Anchorer
+	closers []func()
 }
 
 // envOptions choose how the service runs.
@@ -68,7 +66,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	if err != nil {
 		return nil, err
 	}
-	e := &env{cfg: cfg, ring: ring, db: db, sig: sig, scheme: scheme, pass: pass, anchors: map[string]issuer.Anchorer{}, noPDF: o.NoPDF}
+	e := &env{cfg: cfg, ring: ring, db: db, sig: sig, scheme: scheme, pass: pass, anchors: map[string]issuer.Anchorer{}}
 	e.closers = append(e.closers, func() { db.Close() })
 	e.status = &status.Service{Store: db, BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL()}
 	log := o.Log
@@ -90,8 +88,13 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	} else {
 		sender = &mail.Outbox{Dir: filepath.Join(dir, "outbox"), Log: log}
 	}
-	e.svc = &issuer.Service{
-		Store: db, Sender: sender, Issue: e.issue, Log: log,
+	is, err := e.newIssuer(o.NoPDF)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	e.svc = &delivery.Service{
+		Store: db, Sender: sender, Issuer: is, Log: log,
 		Inbox: filepath.Join(dir, "inbox"),
 		OutDir: func(batch string) string {
 			if o.Out != "" {
@@ -99,7 +102,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 			}
 			return filepath.Join(dir, "issued", batch)
 		},
-		Mail: issuer.MailSettings{From: fromAddress(cfg), Institution: cfg.Name, BaseURL: cfg.URL, VerifyURL: cfg.VerifyURL},
+		Mail: delivery.MailSettings{From: fromAddress(cfg), Institution: cfg.Name, BaseURL: cfg.URL, VerifyURL: cfg.VerifyURL},
 	}
 	return e, nil
 }
@@ -141,42 +144,74 @@ func (e *env) anchorer(ctx context.Context, chain string) (issuer.Anchorer, erro
 	return a, nil
 }
 
-// issue runs the pipeline for one job with this issuer's keys.
-func (e *env) issue(ctx context.Context, j *issuer.JobRecord, b transcript.Records, progress func(done, total int)) (*issuer.Batch, error) {
-	a, err := e.anchorer(ctx, j.Chain)
-	if err != nil {
-		return nil, err
-	}
+// Anchorer opens the chain a job anchors on, once (issuer.Chains).
+func (e *env) Anchorer(ctx context.Context, chain string) (issuer.Anchorer, error) {
+	return e.anchorer(ctx, chain)
+}
+
+// newIssuer is the issuer of this data directory's keys; an issuer that
+// refuses, saying why, when no key can sign.
+func (e *env) newIssuer(noPDF bool) (delivery.Issuer, error) {
 	eth, _ := e.ring.Active(keys.Secp256k1)
 	ed, ok := e.ring.Active(keys.Ed25519)
 	if !ok {
-		return nil, Usage(errors.New("no active signing key: run 'etranscript keys rotate'"))
+		return cannotIssue{Usage(errors.New("no active signing key: run 'etranscript keys rotate'"))}, nil
 	}
 	signer, err := e.ring.Signer(ed.ID, e.pass)
 	if err != nil {
 		return nil, err
 	}
-	var maker *pdf.Maker
-	if !e.noPDF {
-		if maker, err = pdfMaker(e.cfg, e.ring, e.scheme, e.pass); err != nil {
+	var outputs []issuer.Output
+	if !noPDF {
+		maker, err := pdfMaker(e.cfg, e.ring, e.scheme, e.pass)
+		if err != nil {
 			return nil, err
 		}
+		outputs = append(outputs, maker)
 	}
-	if e.progress != nil {
-		progress = e.progress
+	return &issuer.Issuer{
+		Chains: e, BatchesDir: e.cfg.BatchesDir(),
+		Settings: issuer.Settings{
+			IssuerURL: e.cfg.ProfileURL(), IssuerName: e.cfg.Name, Scheme: e.scheme,
+			VerificationMethod: e.cfg.ProfileURL() + "#" + eth.ID,
+			Signer:             signer, SigningMethod: e.sig.Method,
+			Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
+				return e.status.Assign(ctx, batch, ids, e.sig)
+			},
+			Outputs: outputs,
+		},
+	}, nil
+}
+
+// cannotIssue is the issuer of keys that cannot sign.
+type cannotIssue struct{ err error }
+
+func (c cannotIssue) Issue(context.Context, issuer.Request) (*issuer.Batch, error) { return nil, c.err }
+
+// withProgress is an issuer that also tells show how far a batch is.
+type withProgress struct {
+	delivery.Issuer
+	show func(done, total int)
+}
+
+func (w withProgress) Issue(ctx context.Context, r issuer.Request) (*issuer.Batch, error) {
+	inner := r.Progress
+	r.Progress = func(done, total int) {
+		if inner != nil {
+			inner(done, total)
+		}
+		w.show(done, total)
 	}
+	return w.Issuer.Issue(ctx, r)
+}
+
+// reissue writes a job's credentials again from the batch's stored state
+// (the same credentials).
+func (e *env) reissue(ctx context.Context, j *delivery.JobRecord) error {
 	input, err := j.Digest()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	job := issuer.Job{Dir: e.cfg.BatchDir(j.ID), Batch: b, Input: input, Chain: j.Chain, Anchorer: a, Out: j.Out}
-	return issuer.Run(ctx, job, issuer.Settings{
-		IssuerURL: e.cfg.ProfileURL(), IssuerName: e.cfg.Name, Scheme: e.scheme, Progress: progress,
-		VerificationMethod: e.cfg.ProfileURL() + "#" + eth.ID,
-		Signer:             signer, SigningMethod: e.sig.Method,
-		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
-			return e.status.Assign(ctx, batch, ids, e.sig)
-		},
-		Outputs: outputs(maker),
-	})
+	_, err = e.svc.Issuer.Issue(ctx, issuer.Request{Records: j.Records(), Input: input, Chain: j.Chain, Out: j.Out})
+	return err
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/config"
-	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/store"
@@ -77,7 +77,7 @@ func SetStatus(ctx context.Context, dir, dsn, id string, ch StatusChange, pass [
 		what = map[bool]string{true: "suspended", false: "no longer suspended"}[ch.On]
 	}
 	fmt.Fprintf(w, "credential %s %s; published %s\n", id, what, svc.ListURL(e.List, ch.Purpose))
-	if release, err := issuer.LockMailer(dir); err == nil {
+	if release, err := delivery.LockMailer(dir); err == nil {
 		release()
 		fmt.Fprintln(w, "nothing serves the status lists now: verifiers see the change once 'etranscript serve' runs")
 	}

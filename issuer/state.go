@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/internal/atomicfile"
 	"github.com/etranscript/etranscript/internal/envvar"
+	"github.com/etranscript/etranscript/internal/flock"
 )
 
 // Stages of a batch, each stored before the next begins.
@@ -97,15 +97,11 @@ func lock(dir string) (release func(), err error) { return lockFile(filepath.Joi
 
 // lockFile takes an exclusive lock on path, or fails with ErrBusy.
 func lockFile(path string) (release func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
+	release, err = flock.Lock(path)
+	if errors.Is(err, flock.ErrLocked) {
 		return nil, ErrBusy
 	}
-	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+	return release, err
 }
 
 // FaultEnv names the fault point at which a test makes the process die

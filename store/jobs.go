@@ -6,15 +6,16 @@ import (
 	"errors"
 	"time"
 
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/issuer"
 )
 
-var _ issuer.JobStore = (*DB)(nil)
+var _ delivery.JobStore = (*DB)(nil)
 
 const jobColumns = `id, input, chain, source, state, total, done, error, out_dir, created, updated, hold_mail`
 
-func scanJob(row scanner) (*issuer.JobRecord, error) {
-	var j issuer.JobRecord
+func scanJob(row scanner) (*delivery.JobRecord, error) {
+	var j delivery.JobRecord
 	var created, updated sql.NullString
 	if err := row.Scan(&j.ID, &j.Input, &j.Chain, &j.Source, &j.State, &j.Total, &j.Done, &j.Error, &j.Out, &created, &updated, &j.HoldMail); err != nil {
 		return nil, err
@@ -23,9 +24,9 @@ func scanJob(row scanner) (*issuer.JobRecord, error) {
 	return &j, nil
 }
 
-// CreateJob implements issuer.JobStore.
-func (d *DB) CreateJob(ctx context.Context, j *issuer.JobRecord) (*issuer.JobRecord, bool, error) {
-	var out *issuer.JobRecord
+// CreateJob implements delivery.JobStore.
+func (d *DB) CreateJob(ctx context.Context, j *delivery.JobRecord) (*delivery.JobRecord, bool, error) {
+	var out *delivery.JobRecord
 	created := false
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		old, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, j.ID))
@@ -47,22 +48,22 @@ func (d *DB) CreateJob(ctx context.Context, j *issuer.JobRecord) (*issuer.JobRec
 	return out, created, d.wrap(err)
 }
 
-// Job implements issuer.JobStore.
-func (d *DB) Job(ctx context.Context, id string) (*issuer.JobRecord, error) {
+// Job implements delivery.JobStore.
+func (d *DB) Job(ctx context.Context, id string) (*delivery.JobRecord, error) {
 	j, err := scanJob(d.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, issuer.ErrNotFound
+		return nil, delivery.ErrNotFound
 	}
 	return j, d.wrap(err)
 }
 
-// Unfinished implements issuer.JobStore.
-func (d *DB) Unfinished(ctx context.Context) ([]issuer.JobRecord, error) {
-	return queryAll(ctx, d, scanJob, `SELECT `+jobColumns+` FROM jobs WHERE state <> $1 ORDER BY created, id`, issuer.JobDone)
+// Unfinished implements delivery.JobStore.
+func (d *DB) Unfinished(ctx context.Context) ([]delivery.JobRecord, error) {
+	return queryAll(ctx, d, scanJob, `SELECT `+jobColumns+` FROM jobs WHERE state <> $1 ORDER BY created, id`, delivery.JobDone)
 }
 
-// UpdateJob implements issuer.JobStore.
-func (d *DB) UpdateJob(ctx context.Context, j *issuer.JobRecord) error {
+// UpdateJob implements delivery.JobStore.
+func (d *DB) UpdateJob(ctx context.Context, j *delivery.JobRecord) error {
 	_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = $1, total = $2, done = $3, error = $4, out_dir = $5, updated = $6, hold_mail = $7 WHERE id = $8`,
 		j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Updated), j.HoldMail, j.ID)
 	return d.wrap(err)
@@ -70,8 +71,8 @@ func (d *DB) UpdateJob(ctx context.Context, j *issuer.JobRecord) error {
 
 const deliveryColumns = `id, batch, credential, kind, email, name, state, attempts, next_attempt, last_error, message_id, sent_at, created`
 
-func scanDelivery(row scanner) (*issuer.Delivery, error) {
-	var x issuer.Delivery
+func scanDelivery(row scanner) (*delivery.Delivery, error) {
+	var x delivery.Delivery
 	var next, sent, created sql.NullString
 	if err := row.Scan(&x.ID, &x.Batch, &x.Credential, &x.Kind, &x.Email, &x.Name, &x.State, &x.Attempts, &next, &x.LastError, &x.MessageID, &sent, &created); err != nil {
 		return nil, err
@@ -83,8 +84,8 @@ func scanDelivery(row scanner) (*issuer.Delivery, error) {
 	return &x, nil
 }
 
-// AddDeliveries implements issuer.JobStore.
-func (d *DB) AddDeliveries(ctx context.Context, xs []*issuer.Delivery) (int, error) {
+// AddDeliveries implements delivery.JobStore.
+func (d *DB) AddDeliveries(ctx context.Context, xs []*delivery.Delivery) (int, error) {
 	added := 0
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -112,37 +113,37 @@ func (d *DB) AddDeliveries(ctx context.Context, xs []*issuer.Delivery) (int, err
 	return added, nil
 }
 
-// Delivery implements issuer.JobStore.
-func (d *DB) Delivery(ctx context.Context, id string) (*issuer.Delivery, error) {
+// Delivery implements delivery.JobStore.
+func (d *DB) Delivery(ctx context.Context, id string) (*delivery.Delivery, error) {
 	x, err := scanDelivery(d.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, issuer.ErrNotFound
+		return nil, delivery.ErrNotFound
 	}
 	return x, d.wrap(err)
 }
 
-func (d *DB) deliveries(ctx context.Context, where string, args ...any) ([]issuer.Delivery, error) {
+func (d *DB) deliveries(ctx context.Context, where string, args ...any) ([]delivery.Delivery, error) {
 	return queryAll(ctx, d, scanDelivery, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+where, args...)
 }
 
-// Due implements issuer.JobStore.
-func (d *DB) Due(ctx context.Context, now time.Time, limit int) ([]issuer.Delivery, error) {
+// Due implements delivery.JobStore.
+func (d *DB) Due(ctx context.Context, now time.Time, limit int) ([]delivery.Delivery, error) {
 	return d.deliveries(ctx, `state IN ($1, $2) AND next_attempt <= $3 ORDER BY next_attempt, id LIMIT $4`,
-		issuer.DeliveryPending, issuer.DeliverySending, ts(now), limit)
+		delivery.DeliveryPending, delivery.DeliverySending, ts(now), limit)
 }
 
-// Deliveries implements issuer.JobStore.
-func (d *DB) Deliveries(ctx context.Context, batch string) ([]issuer.Delivery, error) {
+// Deliveries implements delivery.JobStore.
+func (d *DB) Deliveries(ctx context.Context, batch string) ([]delivery.Delivery, error) {
 	return d.deliveries(ctx, `batch = $1 ORDER BY created, id`, batch)
 }
 
-// CredentialDeliveries implements issuer.JobStore.
-func (d *DB) CredentialDeliveries(ctx context.Context, credential string) ([]issuer.Delivery, error) {
+// CredentialDeliveries implements delivery.JobStore.
+func (d *DB) CredentialDeliveries(ctx context.Context, credential string) ([]delivery.Delivery, error) {
 	return d.deliveries(ctx, `credential = $1 ORDER BY created, id`, credential)
 }
 
-// UpdateDelivery implements issuer.JobStore.
-func (d *DB) UpdateDelivery(ctx context.Context, x *issuer.Delivery) error {
+// UpdateDelivery implements delivery.JobStore.
+func (d *DB) UpdateDelivery(ctx context.Context, x *delivery.Delivery) error {
 	var sent any
 	if x.SentAt != nil {
 		sent = ts(*x.SentAt)
@@ -152,10 +153,10 @@ func (d *DB) UpdateDelivery(ctx context.Context, x *issuer.Delivery) error {
 	return d.wrap(err)
 }
 
-// RequeueSending implements issuer.JobStore.
+// RequeueSending implements delivery.JobStore.
 func (d *DB) RequeueSending(ctx context.Context, now time.Time) (int, error) {
 	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, next_attempt = $2 WHERE state = $3`,
-		issuer.DeliveryPending, ts(now), issuer.DeliverySending)
+		delivery.DeliveryPending, ts(now), delivery.DeliverySending)
 	if err != nil {
 		return 0, d.wrap(err)
 	}
@@ -163,21 +164,21 @@ func (d *DB) RequeueSending(ctx context.Context, now time.Time) (int, error) {
 	return int(n), d.wrap(err)
 }
 
-// AddLink implements issuer.JobStore.
-func (d *DB) AddLink(ctx context.Context, l *issuer.Link) error {
+// AddLink implements delivery.JobStore.
+func (d *DB) AddLink(ctx context.Context, l *delivery.Link) error {
 	_, err := d.db.ExecContext(ctx, `INSERT INTO links (hash, delivery, expires, created) VALUES ($1, $2, $3, $4)`,
 		l.Hash, l.Delivery, ts(l.Expires), ts(l.Created))
 	return d.wrap(err)
 }
 
-// Link implements issuer.JobStore.
-func (d *DB) Link(ctx context.Context, hash string) (*issuer.Link, error) {
-	var l issuer.Link
+// Link implements delivery.JobStore.
+func (d *DB) Link(ctx context.Context, hash string) (*delivery.Link, error) {
+	var l delivery.Link
 	var exp, rev, created sql.NullString
 	err := d.db.QueryRowContext(ctx, `SELECT hash, delivery, expires, revoked_at, created FROM links WHERE hash = $1`, hash).
 		Scan(&l.Hash, &l.Delivery, &exp, &rev, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, issuer.ErrNotFound
+		return nil, delivery.ErrNotFound
 	}
 	if err != nil {
 		return nil, d.wrap(err)
@@ -189,13 +190,13 @@ func (d *DB) Link(ctx context.Context, hash string) (*issuer.Link, error) {
 	return &l, nil
 }
 
-// RevokeLinks implements issuer.JobStore.
+// RevokeLinks implements delivery.JobStore.
 func (d *DB) RevokeLinks(ctx context.Context, delivery string, at time.Time) error {
 	_, err := d.db.ExecContext(ctx, `UPDATE links SET revoked_at = $1 WHERE delivery = $2 AND revoked_at IS NULL`, ts(at), delivery)
 	return d.wrap(err)
 }
 
-// LogDownload implements issuer.JobStore.
+// LogDownload implements delivery.JobStore.
 func (d *DB) LogDownload(ctx context.Context, hash, what string, at time.Time) error {
 	_, err := d.db.ExecContext(ctx, `INSERT INTO downloads (link, what, at) VALUES ($1, $2, $3)`, hash, what, ts(at))
 	return d.wrap(err)
@@ -212,7 +213,7 @@ func (d *DB) TokenName(ctx context.Context, hash string) (string, error) {
 	var name string
 	err := d.db.QueryRowContext(ctx, `SELECT name FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL`, hash).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", issuer.ErrNotFound
+		return "", delivery.ErrNotFound
 	}
 	return name, d.wrap(err)
 }
@@ -255,10 +256,10 @@ func (d *DB) RevokeToken(ctx context.Context, name string, at time.Time) (int, e
 	return int(n), d.wrap(err)
 }
 
-// ReleaseHeld implements issuer.JobStore.
+// ReleaseHeld implements delivery.JobStore.
 func (d *DB) ReleaseHeld(ctx context.Context, batch string, now time.Time) (int, error) {
 	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, next_attempt = $2 WHERE batch = $3 AND state = $4`,
-		issuer.DeliveryPending, ts(now), batch, issuer.DeliveryHeld)
+		delivery.DeliveryPending, ts(now), batch, delivery.DeliveryHeld)
 	if err != nil {
 		return 0, d.wrap(err)
 	}

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/internal/testkit"
-	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/status/statustest"
 	"github.com/etranscript/etranscript/store"
@@ -88,13 +88,13 @@ func TestAddDeliveries(t *testing.T) {
 			db := open(t)
 			ctx := context.Background()
 			now := time.Now().UTC().Truncate(time.Second)
-			if _, _, err := db.CreateJob(ctx, &issuer.JobRecord{ID: "b", Input: "00", Chain: "mocknet", State: issuer.JobQueued, Created: now, Updated: now}); err != nil {
+			if _, _, err := db.CreateJob(ctx, &delivery.JobRecord{ID: "b", Input: "00", Chain: "mocknet", State: delivery.JobQueued, Created: now, Updated: now}); err != nil {
 				t.Fatal(err)
 			}
-			d := func(id, cred, kind string) *issuer.Delivery {
-				return &issuer.Delivery{ID: id, Batch: "b", Credential: cred, Kind: kind, Email: "a@example.edu", State: issuer.DeliveryPending, NextAttempt: now, Created: now}
+			d := func(id, cred, kind string) *delivery.Delivery {
+				return &delivery.Delivery{ID: id, Batch: "b", Credential: cred, Kind: kind, Email: "a@example.edu", State: delivery.DeliveryPending, NextAttempt: now, Created: now}
 			}
-			n, err := db.AddDeliveries(ctx, []*issuer.Delivery{d("1", "c1", issuer.KindHolder), d("2", "c2", issuer.KindHolder), d("3", "c1", issuer.KindHolder), d("4", "c1", issuer.KindThirdParty)})
+			n, err := db.AddDeliveries(ctx, []*delivery.Delivery{d("1", "c1", delivery.KindHolder), d("2", "c2", delivery.KindHolder), d("3", "c1", delivery.KindHolder), d("4", "c1", delivery.KindThirdParty)})
 			if err != nil || n != 3 {
 				t.Fatalf("added %d, %v; want 3", n, err)
 			}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/transcript"
@@ -28,7 +29,7 @@ type Tokens interface {
 
 // Issuing is what the issuer API and the download pages need.
 type Issuing struct {
-	Service *issuer.Service
+	Service *delivery.Service
 	Tokens  Tokens
 	Status  *status.Service
 	Signer  *status.Signer // signs status lists after a revocation
@@ -143,7 +144,7 @@ func (s *Server) submitBatch(c echo.Context) error {
 		chain = s.Issuing.Chain
 	}
 	// ?mail=true or false; by default a batch on a test chain is held.
-	hold := issuer.TestChain(chain)
+	hold := delivery.TestChain(chain)
 	switch c.QueryParam("mail") {
 	case "true":
 		hold = false
@@ -153,7 +154,7 @@ func (s *Server) submitBatch(c echo.Context) error {
 	default:
 		return apiError(http.StatusBadRequest, "mail: expected true or false")
 	}
-	j, created, err := s.Issuing.Service.Submit(r.Context(), b, issuer.Submission{Chain: chain, HoldMail: hold})
+	j, created, err := s.Issuing.Service.Submit(r.Context(), b, delivery.Submission{Chain: chain, HoldMail: hold})
 	if errors.Is(err, issuer.ErrOtherInput) {
 		return apiError(http.StatusConflict, err.Error())
 	}
@@ -169,13 +170,13 @@ func (s *Server) submitBatch(c echo.Context) error {
 }
 
 type batchView struct {
-	*issuer.JobRecord
+	*delivery.JobRecord
 	Mail map[string]int `json:"mail"`
 }
 
-func (s *Server) job(c echo.Context) (*issuer.JobRecord, error) {
+func (s *Server) job(c echo.Context) (*delivery.JobRecord, error) {
 	j, err := s.Issuing.Service.Store.Job(c.Request().Context(), c.Param("id"))
-	if errors.Is(err, issuer.ErrNotFound) {
+	if errors.Is(err, delivery.ErrNotFound) {
 		return nil, apiError(http.StatusNotFound, "no such batch")
 	}
 	return j, err
@@ -191,7 +192,7 @@ func (s *Server) getBatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	counts := map[string]int{issuer.DeliveryPending: 0, issuer.DeliverySending: 0, issuer.DeliverySent: 0, issuer.DeliveryFailed: 0}
+	counts := map[string]int{delivery.DeliveryPending: 0, delivery.DeliverySending: 0, delivery.DeliverySent: 0, delivery.DeliveryFailed: 0}
 	for _, d := range ds {
 		counts[d.State]++
 	}
@@ -204,7 +205,7 @@ func (s *Server) batchCredentials(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if j.State == issuer.JobQueued || j.State == issuer.JobIssuing {
+	if j.State == delivery.JobQueued || j.State == delivery.JobIssuing {
 		return c.JSON(http.StatusOK, map[string]any{"batch": j.ID, "state": j.State, "credentials": []any{}})
 	}
 	b, err := issuer.ReadManifest(s.Site.Config.BatchDir(j.ID), j.Out, j.ID)
@@ -223,9 +224,9 @@ func (s *Server) batchCredentials(c echo.Context) error {
 	}
 	type item struct {
 		issuer.Issued
-		Deliveries []issuer.Delivery `json:"deliveries"`
+		Deliveries []delivery.Delivery `json:"deliveries"`
 	}
-	byCred := map[string][]issuer.Delivery{}
+	byCred := map[string][]delivery.Delivery{}
 	for _, d := range ds {
 		byCred[d.Credential] = append(byCred[d.Credential], d)
 	}
@@ -280,7 +281,7 @@ func (s *Server) deliverCredential(c echo.Context) error {
 		return apiError(http.StatusUnprocessableEntity, "email: expected an address such as admissions@university.example")
 	}
 	d, err := s.Issuing.Service.Deliver(c.Request().Context(), c.Param("id"), req.Email, req.Name)
-	if errors.Is(err, issuer.ErrNotFound) {
+	if errors.Is(err, delivery.ErrNotFound) {
 		return apiError(http.StatusNotFound, "no credential with this id was issued here")
 	}
 	if err != nil {
@@ -292,7 +293,7 @@ func (s *Server) deliverCredential(c echo.Context) error {
 // revokeLinks makes every download link of a delivery stop working (410).
 func (s *Server) revokeLinks(c echo.Context) error {
 	ctx := c.Request().Context()
-	if _, err := s.Issuing.Service.Store.Delivery(ctx, c.Param("id")); errors.Is(err, issuer.ErrNotFound) {
+	if _, err := s.Issuing.Service.Store.Delivery(ctx, c.Param("id")); errors.Is(err, delivery.ErrNotFound) {
 		return apiError(http.StatusNotFound, "no such delivery")
 	} else if err != nil {
 		return err
@@ -311,7 +312,7 @@ func (s *Server) releaseMail(c echo.Context) error {
 		return err
 	}
 	n, err := s.Issuing.Service.ReleaseMail(c.Request().Context(), j.ID)
-	if errors.Is(err, issuer.ErrStillIssuing) {
+	if errors.Is(err, delivery.ErrStillIssuing) {
 		return apiError(http.StatusConflict, err.Error())
 	}
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/labstack/echo/v4"
 )
 
@@ -43,12 +43,12 @@ a{color:#0645ad}li{margin:.4rem 0}.zh{margin-top:2rem;border-top:1px solid #ccc;
 `))
 
 // open resolves a download token: 404 unknown, 410 expired or revoked.
-func (s *Server) open(c echo.Context) (*issuer.Download, error) {
+func (s *Server) open(c echo.Context) (*delivery.Download, error) {
 	d, err := s.Issuing.Service.Open(c.Request().Context(), c.Param("token"))
 	switch {
-	case errors.Is(err, issuer.ErrNotFound):
+	case errors.Is(err, delivery.ErrNotFound):
 		return nil, echo.NewHTTPError(http.StatusNotFound, "no such download link")
-	case errors.Is(err, issuer.ErrGone):
+	case errors.Is(err, delivery.ErrGone):
 		return nil, echo.NewHTTPError(http.StatusGone, "this download link has expired or was revoked: ask the registry for a new one")
 	}
 	return d, err
@@ -81,7 +81,7 @@ func (s *Server) downloadPage(c echo.Context) error {
 		"Base": s.prefix + "/d/" + c.Param("token"), "VerifyURL": cfg.VerifyURL(cred.ID),
 		"Expires": d.Link.Expires.Format("2 January 2006"), "ExpiresZH": d.Link.Expires.Format("2006年1月2日"),
 	}
-	if issuer.TestChain(d.Job.Chain) {
+	if delivery.TestChain(d.Job.Chain) {
 		data["Test"] = d.Job.Chain
 	}
 	h := c.Response().Header()
@@ -125,7 +125,7 @@ func (s *Server) downloadFile(c echo.Context) error {
 	return c.Blob(http.StatusOK, typ, b)
 }
 
-func (s *Server) logDownload(c echo.Context, d *issuer.Download, what string) {
+func (s *Server) logDownload(c echo.Context, d *delivery.Download, what string) {
 	if err := s.Issuing.Service.Store.LogDownload(c.Request().Context(), d.Link.Hash, what, time.Now()); err != nil {
 		s.Log.Warn("logging a download", "err", err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/pdf/pdfcheck"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/etranscript/etranscript/verifier"
@@ -269,7 +269,7 @@ func (s *Server) sharePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	file, _ := (&issuer.Download{Job: j, Delivery: &ds[0]}).Files()
+	file, _ := (&delivery.Download{Job: j, Delivery: &ds[0]}).Files()
 	data, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return echo.NewHTTPError(http.StatusNotFound, "the credential's file is no longer here")

@@ -7,8 +7,10 @@ import (
 )
 
 // TestSeams: the packages keep to their jobs. The verifier links no PDF
-// writer and no font (it only reads PDFs back), and the issuer does not
-// depend on the command line.
+// writer and no font (it only reads PDFs back); the issuer does not
+// depend on the command line, nor on the jobs and mail around it; the
+// credential model knows nothing of anchoring, and the MerkleProof2019
+// codec nothing of the credential.
 func TestSeams(t *testing.T) {
 	const mod = "github.com/etranscript/etranscript/"
 	for _, tc := range []struct {
@@ -17,7 +19,10 @@ func TestSeams(t *testing.T) {
 	}{
 		{"verifier", []string{mod + "pdf", "github.com/go-pdf/fpdf", mod + "issuer", mod + "cli", mod + "web"}},
 		{"pdf/pdfcheck", []string{mod + "pdf", "github.com/go-pdf/fpdf"}},
-		{"issuer", []string{mod + "cli", mod + "web", mod + "cmd/etranscript"}},
+		{"issuer", []string{mod + "cli", mod + "web", mod + "cmd/etranscript", mod + "delivery", mod + "mail"}},
+		{"delivery", []string{mod + "cli", mod + "web", mod + "pdf", "github.com/go-pdf/fpdf"}},
+		{"credential", []string{mod + "credential/merkleproof", mod + "anchor"}},
+		{"credential/merkleproof", []string{mod + "credential", mod + "credential/dataintegrity", mod + "jsonld"}},
 		{"transcript", []string{mod + "issuer", mod + "credential", mod + "internal/testkit"}},
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {

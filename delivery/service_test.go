@@ -1,4 +1,4 @@
-package issuer_test
+package delivery_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/mail"
@@ -29,7 +30,7 @@ func newClock() *clock               { c := &clock{}; c.t.Store(time.Now().UnixN
 
 // service is an issuing service on store db, mailing through a real SMTP
 // server; failIssue makes the first n runs fail as an unreachable chain.
-func service(t testing.TB, open func(testing.TB) issuer.JobStore, failIssue int) (*issuer.Service, *mailtest.Server, *clock, *testkit.Issuer) {
+func service(t testing.TB, open func(testing.TB) delivery.JobStore, failIssue int) (*delivery.Service, *mailtest.Server, *clock, *testkit.Issuer) {
 	is := testkit.NewIssuer(t)
 	smtpSrv := mailtest.Start(t, nil, false)
 	sender, err := mail.ParseURL("smtp://" + smtpSrv.Addr)
@@ -38,27 +39,29 @@ func service(t testing.TB, open func(testing.TB) issuer.JobStore, failIssue int)
 	}
 	clk := newClock()
 	dir := t.TempDir()
-	var runs atomic.Int32
-	svc := &issuer.Service{
+	svc := &delivery.Service{
 		Store: open(t), Sender: sender, Now: clk.now,
 		Inbox:  filepath.Join(dir, "inbox"),
 		OutDir: func(b string) string { return filepath.Join(dir, "out", b) },
-		Issue: func(ctx context.Context, j *issuer.JobRecord, b transcript.Records, progress func(int, int)) (*issuer.Batch, error) {
-			if int(runs.Add(1)) <= failIssue {
-				return nil, anchor.ErrUnreachable
-			}
-			s := is.Settings()
-			s.Progress = progress
-			input, err := j.Digest()
-			if err != nil {
-				return nil, err
-			}
-			return issuer.Run(ctx, issuer.Job{Dir: filepath.Join(dir, "batches", j.ID), Batch: b, Input: input, Chain: j.Chain, Anchorer: anchor.MocknetAnchorer{}, Out: j.Out}, s)
-		},
-		Mail: issuer.MailSettings{From: `"Test University" <registry@registry.example.edu>`, Institution: "Test University",
+		Issuer: &issuer.Issuer{Settings: is.Settings(), Chains: &flakyChains{fail: int32(failIssue)}, BatchesDir: filepath.Join(dir, "batches")},
+		Mail: delivery.MailSettings{From: `"Test University" <registry@registry.example.edu>`, Institution: "Test University",
 			BaseURL: "https://registry.example.edu", VerifyURL: is.Config.VerifyURL},
 	}
 	return svc, smtpSrv, clk, is
+}
+
+// flakyChains anchors on mocknet, after failing the first fail times as
+// an unreachable chain.
+type flakyChains struct {
+	fail int32
+	runs atomic.Int32
+}
+
+func (c *flakyChains) Anchorer(context.Context, string) (issuer.Anchorer, error) {
+	if c.runs.Add(1) <= c.fail {
+		return nil, anchor.ErrUnreachable
+	}
+	return anchor.MocknetAnchorer{}, nil
 }
 
 func sample(t testing.TB) *transcript.Batch {
@@ -72,7 +75,7 @@ func sample(t testing.TB) *transcript.Batch {
 func TestService(t *testing.T) {
 	for name, open := range testkit.Stores(t) {
 		t.Run(name, func(t *testing.T) {
-			jobs := func(t testing.TB) issuer.JobStore { return open(t) }
+			jobs := func(t testing.TB) delivery.JobStore { return open(t) }
 			t.Run("ok/submit-issue-mail-download", func(t *testing.T) { testDelivery(t, jobs) })
 			t.Run("ok/smtp-down-then-back", func(t *testing.T) { testRetry(t, jobs) })
 			t.Run("ok/chain-down-then-back", func(t *testing.T) { testResume(t, jobs) })
@@ -80,29 +83,29 @@ func TestService(t *testing.T) {
 	}
 }
 
-func testDelivery(t *testing.T, open func(testing.TB) issuer.JobStore) {
+func testDelivery(t *testing.T, open func(testing.TB) delivery.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, clk, _ := service(t, open, 0)
 	b := sample(t)
-	j, created, err := svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"})
-	if err != nil || !created || j.State != issuer.JobQueued {
+	j, created, err := svc.Submit(ctx, b, delivery.Submission{Chain: "mocknet"})
+	if err != nil || !created || j.State != delivery.JobQueued {
 		t.Fatalf("submit: %+v %v %v", j, created, err)
 	}
-	if _, created, err := svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"}); err != nil || created {
+	if _, created, err := svc.Submit(ctx, b, delivery.Submission{Chain: "mocknet"}); err != nil || created {
 		t.Fatalf("submitting the same batch again: created %v, %v", created, err)
 	}
 	other := sample(t)
 	other.Records[0].Name = "SOMEONE ELSE"
-	if _, _, err := svc.Submit(ctx, other, issuer.Submission{Chain: "mocknet"}); !errors.Is(err, issuer.ErrOtherInput) {
+	if _, _, err := svc.Submit(ctx, other, delivery.Submission{Chain: "mocknet"}); !errors.Is(err, issuer.ErrOtherInput) {
 		t.Fatalf("another batch under the same id: %v", err)
 	}
-	if j, err = svc.Process(ctx, b.ID); err != nil || j.State != issuer.JobDelivering || j.Done != 3 {
+	if j, err = svc.Process(ctx, b.ID); err != nil || j.State != delivery.JobDelivering || j.Done != 3 {
 		t.Fatalf("process: %+v %v", j, err)
 	}
 	if n, err := svc.SendDue(ctx, 10); err != nil || n != 3 {
 		t.Fatalf("sent %d: %v", n, err)
 	}
-	if j, _ = svc.Process(ctx, b.ID); j.State != issuer.JobDone {
+	if j, _ = svc.Process(ctx, b.ID); j.State != delivery.JobDone {
 		t.Fatalf("after mail: %s", j.State)
 	}
 	if n, _ := svc.SendDue(ctx, 10); n != 0 {
@@ -143,18 +146,18 @@ func testDelivery(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	}
 	// Expired after 30 days; unknown tokens are not found.
 	clk.add(31 * 24 * time.Hour)
-	if _, err := svc.Open(ctx, token); !errors.Is(err, issuer.ErrGone) {
+	if _, err := svc.Open(ctx, token); !errors.Is(err, delivery.ErrGone) {
 		t.Errorf("expired link: %v", err)
 	}
 	clk.add(-31 * 24 * time.Hour)
-	if _, err := svc.Open(ctx, "nope"); !errors.Is(err, issuer.ErrNotFound) {
+	if _, err := svc.Open(ctx, "nope"); !errors.Is(err, delivery.ErrNotFound) {
 		t.Errorf("unknown link: %v", err)
 	}
 	d, _ := svc.Open(ctx, token)
 	if err := svc.Store.RevokeLinks(ctx, d.Delivery.ID, clk.now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Open(ctx, token); !errors.Is(err, issuer.ErrGone) {
+	if _, err := svc.Open(ctx, token); !errors.Is(err, delivery.ErrGone) {
 		t.Errorf("revoked link: %v", err)
 	}
 	// A third party gets the credential too.
@@ -169,21 +172,21 @@ func testDelivery(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	if last.To[0] != "admissions@university.example" || !strings.Contains(string(last.Data), "at the request of") {
 		t.Errorf("third-party mail: %s", last.Data)
 	}
-	if x, _ := svc.Store.Delivery(ctx, td.ID); x.State != issuer.DeliverySent {
+	if x, _ := svc.Store.Delivery(ctx, td.ID); x.State != delivery.DeliverySent {
 		t.Errorf("third-party delivery state %s", x.State)
 	}
-	if _, err := svc.Deliver(ctx, "urn:uuid:nope", "a@b.example", ""); !errors.Is(err, issuer.ErrNotFound) {
+	if _, err := svc.Deliver(ctx, "urn:uuid:nope", "a@b.example", ""); !errors.Is(err, delivery.ErrNotFound) {
 		t.Errorf("delivering an unknown credential: %v", err)
 	}
 }
 
 // testRetry: the SMTP server refuses, then accepts again: every mail goes
 // out once, after a back-off.
-func testRetry(t *testing.T, open func(testing.TB) issuer.JobStore) {
+func testRetry(t *testing.T, open func(testing.TB) delivery.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, clk, _ := service(t, open, 0)
 	b := sample(t)
-	svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"})
+	svc.Submit(ctx, b, delivery.Submission{Chain: "mocknet"})
 	if _, err := svc.Process(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +196,7 @@ func testRetry(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	}
 	ds, _ := svc.Store.Deliveries(ctx, b.ID)
 	for _, d := range ds {
-		if d.State != issuer.DeliveryPending || d.Attempts != 1 || !d.NextAttempt.After(clk.now()) || !strings.Contains(d.LastError, "451") {
+		if d.State != delivery.DeliveryPending || d.Attempts != 1 || !d.NextAttempt.After(clk.now()) || !strings.Contains(d.LastError, "451") {
 			t.Fatalf("after a refusal: %+v", d)
 		}
 	}
@@ -212,7 +215,7 @@ func testRetry(t *testing.T, open func(testing.TB) issuer.JobStore) {
 	// with the same Message-ID.
 	d := ds[0]
 	x, _ := svc.Store.Delivery(ctx, d.ID)
-	x.State, x.NextAttempt = issuer.DeliverySending, clk.now().Add(time.Minute)
+	x.State, x.NextAttempt = delivery.DeliverySending, clk.now().Add(time.Minute)
 	svc.Store.UpdateDelivery(ctx, x)
 	if n, _ := svc.SendDue(ctx, 10); n != 0 {
 		t.Fatal("a delivery under lease was sent")
@@ -229,16 +232,16 @@ func testRetry(t *testing.T, open func(testing.TB) issuer.JobStore) {
 
 // testResume: a chain that cannot be reached leaves the job issuing with
 // its error; processing it again finishes it.
-func testResume(t *testing.T, open func(testing.TB) issuer.JobStore) {
+func testResume(t *testing.T, open func(testing.TB) delivery.JobStore) {
 	ctx := context.Background()
 	svc, smtpSrv, _, _ := service(t, open, 1)
 	b := sample(t)
-	svc.Submit(ctx, b, issuer.Submission{Chain: "mocknet"})
+	svc.Submit(ctx, b, delivery.Submission{Chain: "mocknet"})
 	j, err := svc.Process(ctx, b.ID)
-	if !errors.Is(err, anchor.ErrUnreachable) || j.State != issuer.JobIssuing || j.Error == "" {
+	if !errors.Is(err, anchor.ErrUnreachable) || j.State != delivery.JobIssuing || j.Error == "" {
 		t.Fatalf("first run: %+v %v", j, err)
 	}
-	if j, err = svc.Process(ctx, b.ID); err != nil || j.State != issuer.JobDelivering || j.Error != "" {
+	if j, err = svc.Process(ctx, b.ID); err != nil || j.State != delivery.JobDelivering || j.Error != "" {
 		t.Fatalf("second run: %+v %v", j, err)
 	}
 	svc.SendDue(ctx, 10)

@@ -1,4 +1,4 @@
-package issuer_test
+package delivery_test
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/internal/testkit"
-	"github.com/etranscript/etranscript/issuer"
 )
 
 // BenchmarkService takes batches of 1,000 and 4,000 transcripts (40
@@ -40,11 +40,11 @@ func BenchmarkService(b *testing.B) {
 				}()
 				defer close(stop)
 				for i := 0; b.Loop(); i++ {
-					svc, smtpSrv, _, is := service(b, func(tb testing.TB) issuer.JobStore { return open(tb) }, 0)
+					svc, smtpSrv, _, is := service(b, func(tb testing.TB) delivery.JobStore { return open(tb) }, 0)
 					is.EnablePDF(b)
 					batch.ID = fmt.Sprintf("bench-%d-%d", n, i)
 					ctx := context.Background()
-					if _, _, err := svc.Submit(ctx, batch, issuer.Submission{Chain: "mocknet"}); err != nil {
+					if _, _, err := svc.Submit(ctx, batch, delivery.Submission{Chain: "mocknet"}); err != nil {
 						b.Fatal(err)
 					}
 					if _, err := svc.Process(ctx, batch.ID); err != nil {

@@ -1,25 +1,22 @@
-package issuer
+package delivery
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
 	"github.com/etranscript/etranscript/internal/atomicfile"
-	"github.com/etranscript/etranscript/internal/workpool"
+	"github.com/etranscript/etranscript/internal/flock"
+	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/mail"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/google/uuid"
@@ -34,10 +31,9 @@ import (
 type Service struct {
 	Store  JobStore
 	Sender mail.Sender
-	// Issue runs Run for a job with the issuer's settings (keys, chain,
-	// status lists, PDFs); progress is told how far it is.
-	Issue func(ctx context.Context, j *JobRecord, b transcript.Records, progress func(done, total int)) (*Batch, error)
-	Inbox string // where submitted batches are kept (DATA/inbox)
+	// Issuer issues a job's batch: *issuer.Issuer.
+	Issuer Issuer
+	Inbox  string // where submitted batches are kept (DATA/inbox)
 	// OutDir is where a batch's credentials are written.
 	OutDir func(batch string) string
 	Mail   MailSettings
@@ -46,6 +42,12 @@ type Service struct {
 
 	wake chan struct{}
 	once sync.Once
+}
+
+// Issuer issues a batch, resuming it if it was started: *issuer.Issuer
+// is the real one.
+type Issuer interface {
+	Issue(ctx context.Context, r issuer.Request) (*issuer.Batch, error)
 }
 
 // MailSettings are what the delivery mails say and where their links go.
@@ -134,7 +136,7 @@ func (s *Service) Submit(ctx context.Context, b *transcript.Batch, sub Submissio
 	j := &JobRecord{ID: b.ID, Input: input, Chain: chain, Source: src, State: JobQueued, Total: len(b.Records),
 		Out: s.OutDir(b.ID), Created: now, Updated: now, HoldMail: sub.HoldMail}
 	j, created, err := s.Store.CreateJob(ctx, j)
-	if errors.Is(err, ErrOtherInput) {
+	if errors.Is(err, issuer.ErrOtherInput) {
 		os.Remove(src) // no job reads it
 	}
 	if err != nil {
@@ -198,12 +200,16 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 			s.log().Warn("recording progress", "batch", j.ID, "err", err)
 		}
 	}
-	res, err := s.Issue(ctx, j, b, progress)
+	input, err := j.Digest()
+	if err != nil {
+		return err
+	}
+	res, err := s.Issuer.Issue(ctx, issuer.Request{Records: b, Input: input, Chain: j.Chain, Out: j.Out, Progress: progress})
 	if err != nil {
 		return err
 	}
 	// The credentials are in the order of the records. Deliveries are
-	// stored Chunk at a time, one transaction each.
+	// stored issuer.Chunk at a time, one transaction each.
 	now, i := s.now(), 0
 	var pending []*Delivery
 	flush := func() error {
@@ -228,7 +234,7 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 		}
 		pending = append(pending, &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name,
 			State: state, NextAttempt: now, Created: now})
-		if len(pending) == Chunk {
+		if len(pending) == issuer.Chunk {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -290,194 +296,6 @@ func (s *Service) finishIfDelivered(ctx context.Context, j *JobRecord) error {
 	return s.Store.UpdateJob(ctx, j)
 }
 
-// SendDue sends the deliveries that are due, one at a time, and reports
-// how many went out.
-func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
-	due, err := s.Store.Due(ctx, s.now(), limit)
-	if err != nil {
-		return 0, err
-	}
-	// Each batch's chain, read once: a test credential's mail says so.
-	chains := map[string]string{}
-	for _, d := range due {
-		if _, ok := chains[d.Batch]; !ok {
-			j, err := s.Store.Job(ctx, d.Batch)
-			if err != nil {
-				return 0, err
-			}
-			chains[d.Batch] = j.Chain
-		}
-	}
-	// A few at a time: each waits on the mail server and on the store.
-	var sent atomic.Int64
-	err = workpool.Run(ctx, len(due), mailWorkers, nil, func(i int) error {
-		ok, err := s.send(ctx, &due[i], chains[due[i].Batch])
-		if ok {
-			sent.Add(1)
-		}
-		return err
-	})
-	if errors.Is(err, context.Canceled) && ctx.Err() == nil {
-		err = nil
-	}
-	return int(sent.Load()), err
-}
-
-// mailWorkers is how many mails are sent at once.
-const mailWorkers = 8
-
-// backoff is the wait before attempt n+1: 30 s doubling to an hour.
-func backoff(n int) time.Duration {
-	d := 30 * time.Second
-	for i := 1; i < n && d < time.Hour; i++ {
-		d *= 2
-	}
-	return min(d, time.Hour)
-}
-
-// NewToken returns a download token (256 random bits, base64url) and the
-// hash under which it is stored.
-func NewToken() (token, hash string) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	token = base64.RawURLEncoding.EncodeToString(b[:])
-	return token, HashToken(token)
-}
-
-// HashToken is the stored form of a token.
-func HashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
-// send makes one attempt at a delivery of a batch issued on chain. The
-// store errors it returns stop the round; the mail server's are recorded
-// on the delivery.
-func (s *Service) send(ctx context.Context, d *Delivery, chain string) (bool, error) {
-	now := s.now()
-	ttl := s.Mail.LinkTTL
-	if ttl <= 0 {
-		ttl = DefaultLinkTTL
-	}
-	token, hash := NewToken()
-	link := &Link{Hash: hash, Delivery: d.ID, Expires: now.Add(ttl), Created: now}
-	if err := s.Store.AddLink(ctx, link); err != nil {
-		return false, err
-	}
-	if d.MessageID == "" {
-		domain := "etranscript.invalid"
-		if u, err := url.Parse(s.Mail.BaseURL); err == nil && u.Hostname() != "" {
-			domain = u.Hostname()
-		}
-		d.MessageID = mail.NewID(domain)
-	}
-	// Recorded before the mail server is asked: a crash now leaves it
-	// "sending", and it is sent again (same Message-ID) after the lease.
-	d.State, d.Attempts, d.NextAttempt = DeliverySending, d.Attempts+1, now.Add(sendLease)
-	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
-		return false, err
-	}
-	msg, err := s.compose(d, s.Mail.BaseURL+"/d/"+token, link.Expires, chain)
-	if err == nil {
-		err = s.Sender.Send(ctx, msg)
-	}
-	max := s.Mail.MaxAttempts
-	if max <= 0 {
-		max = DefaultMaxAttempts
-	}
-	switch {
-	case err == nil:
-		t := s.now()
-		d.State, d.SentAt, d.LastError = DeliverySent, &t, ""
-	case mail.Permanent(err) || d.Attempts >= max:
-		d.State, d.LastError = DeliveryFailed, err.Error()
-		s.log().Warn("delivery failed for good", "delivery", d.ID, "credential", d.Credential, "err", err)
-	default:
-		d.State, d.NextAttempt, d.LastError = DeliveryPending, s.now().Add(backoff(d.Attempts)), err.Error()
-		s.log().Info("delivery will be retried", "delivery", d.ID, "attempt", d.Attempts, "next", d.NextAttempt, "err", err)
-	}
-	if uerr := s.Store.UpdateDelivery(context.WithoutCancel(ctx), d); uerr != nil {
-		return false, uerr
-	}
-	return err == nil, nil
-}
-
-// NewLink makes another download link for a delivery (to show it again:
-// tokens are not kept) and returns its token.
-func (s *Service) NewLink(ctx context.Context, delivery string) (string, error) {
-	ttl := s.Mail.LinkTTL
-	if ttl <= 0 {
-		ttl = DefaultLinkTTL
-	}
-	token, hash := NewToken()
-	now := s.now()
-	return token, s.Store.AddLink(ctx, &Link{Hash: hash, Delivery: delivery, Expires: now.Add(ttl), Created: now})
-}
-
-// Deliver sends a credential's e-transcript to another recipient (a
-// university the graduate applies to, say): recorded now, sent by SendDue.
-func (s *Service) Deliver(ctx context.Context, credential, email, name string) (*Delivery, error) {
-	ds, err := s.Store.CredentialDeliveries(ctx, credential)
-	if err != nil {
-		return nil, err
-	}
-	var holder *Delivery
-	for i := range ds {
-		if ds[i].Kind == KindHolder {
-			holder = &ds[i]
-		}
-	}
-	if holder == nil {
-		return nil, fmt.Errorf("credential %s: %w", credential, ErrNotFound)
-	}
-	now := s.now()
-	d := &Delivery{ID: uuid.NewString(), Batch: holder.Batch, Credential: credential, Kind: KindThirdParty, Email: email, Name: name,
-		State: DeliveryPending, NextAttempt: now, Created: now}
-	if _, err := s.Store.AddDeliveries(ctx, []*Delivery{d}); err != nil {
-		return nil, err
-	}
-	s.Wake()
-	return d, nil
-}
-
-// ErrGone is returned for a download link that expired or was revoked.
-var ErrGone = errors.New("this download link has expired or was revoked")
-
-// Download is what a download link gives access to.
-type Download struct {
-	Link     *Link
-	Delivery *Delivery
-	Job      *JobRecord
-}
-
-// Files are the credential's files: the JSON and, if it was made, the PDF.
-func (d *Download) Files() (jsonPath, pdfPath string) {
-	base := filepath.Join(d.Job.Out, FileName(d.Delivery.Credential))
-	return base, base[:len(base)-len(".json")] + ".pdf"
-}
-
-// Open resolves a download token.
-func (s *Service) Open(ctx context.Context, token string) (*Download, error) {
-	l, err := s.Store.Link(ctx, HashToken(token))
-	if err != nil {
-		return nil, err
-	}
-	if l.Revoked != nil || !s.now().Before(l.Expires) {
-		return nil, ErrGone
-	}
-	d, err := s.Store.Delivery(ctx, l.Delivery)
-	if err != nil {
-		return nil, err
-	}
-	j, err := s.Store.Job(ctx, d.Batch)
-	if err != nil {
-		return nil, err
-	}
-	return &Download{Link: l, Delivery: d, Job: j}, nil
-}
-
 // ErrMailerBusy means another process of this data directory sends mail.
 var ErrMailerBusy = errors.New("another etranscript process is sending this data directory's mail")
 
@@ -488,8 +306,8 @@ func LockMailer(dir string) (release func(), err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	release, err = lockFile(filepath.Join(dir, "mailer.lock"))
-	if errors.Is(err, ErrBusy) {
+	release, err = flock.Lock(filepath.Join(dir, "mailer.lock"))
+	if errors.Is(err, flock.ErrLocked) {
 		return nil, ErrMailerBusy
 	}
 	return release, err
