@@ -48,6 +48,8 @@ type Ethereum struct {
 	Poll time.Duration
 	// CallTimeout bounds each call to the node.
 	CallTimeout time.Duration
+
+	closer func()
 }
 
 func (e *Ethereum) call(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -214,117 +216,23 @@ func (e *Ethereum) Anchor(ctx context.Context, root [32]byte, j Journal) (*Resul
 	if poll <= 0 {
 		poll = time.Second
 	}
-	stuck := e.StuckAfter
-	if stuck <= 0 {
-		stuck = 3 * time.Minute
-	}
-	record := func(t *Tx) error {
-		if err := j.Record(t); err != nil {
-			return fmt.Errorf("journal: %w", err)
-		}
-		return e.send(ctx, t)
-	}
-	// fresh signs a new transaction with the account's next nonce.
-	fresh := func() error {
-		c, cancel := e.call(ctx)
-		nonce, err := e.Client.PendingNonceAt(c, e.Signer.Address)
-		cancel()
-		if err != nil {
-			return unreachable("nonce", err)
-		}
-		t, err := e.sign(ctx, root, nonce, nil)
-		if err != nil {
-			return err
-		}
-		return record(t)
+	a := &anchoring{e: e, root: root, j: j, stuck: e.StuckAfter}
+	if a.stuck <= 0 {
+		a.stuck = 3 * time.Minute
 	}
 	if len(j.Txs()) == 0 {
-		if err := fresh(); err != nil {
+		if err := a.fresh(ctx); err != nil {
 			return nil, err
 		}
 	}
-	lastSent := time.Now()
-	resent := false
-	consumed := 0 // polls in a row with our nonce used and none of ours known
+	a.lastSent = time.Now()
 	for {
-		txs := j.Txs()
-		latest := txs[len(txs)-1]
-		r, t, err := e.mined(ctx, txs)
-		if err != nil {
-			return nil, err
+		res, again, err := a.step(ctx)
+		if res != nil || err != nil {
+			return res, err
 		}
-		if r != nil {
-			if r.Status != types.ReceiptStatusSuccessful {
-				return nil, fmt.Errorf("transaction %s: %w", t.Hash.Hex(), ErrReverted)
-			}
-			c, cancel := e.call(ctx)
-			head, err := e.Client.BlockNumber(c)
-			cancel()
-			if err != nil {
-				return nil, unreachable("block number", err)
-			}
-			conf := uint64(0)
-			if head >= r.BlockNumber.Uint64() {
-				conf = head - r.BlockNumber.Uint64() + 1
-			}
-			if conf >= max(e.Confirmations, 1) {
-				c, cancel := e.call(ctx)
-				h, err := e.Client.HeaderByNumber(c, r.BlockNumber)
-				cancel()
-				if err != nil {
-					return nil, unreachable("block header", err)
-				}
-				if h.Hash() != r.BlockHash {
-					continue // reorganised under us: look again
-				}
-				return &Result{Chain: "eth", Network: e.ChainID.Int64(), TxID: t.Hash.Hex(), Block: r.BlockNumber.Uint64(),
-					BlockHash: r.BlockHash, Time: time.Unix(int64(h.Time), 0).UTC(), Confirmations: conf, From: e.Signer.Address}, nil
-			}
-		} else {
-			// No receipt (not mined, dropped by a reorganisation, or mined
-			// but not indexed yet). If the nonce was used by another
-			// transaction of this account, none of ours can be mined any
-			// more: start again with a fresh nonce. But a node can report
-			// the nonce used before it serves the receipt of our own
-			// transaction, so that conclusion needs the node to know none
-			// of our transactions, several polls in a row.
-			c, cancel := e.call(ctx)
-			confirmed, err := e.Client.NonceAt(c, e.Signer.Address, nil)
-			cancel()
-			if err != nil {
-				return nil, unreachable("nonce", err)
-			}
-			if latest.Nonce < confirmed && !e.knowsAny(ctx, txs) {
-				consumed++
-			} else {
-				consumed = 0
-			}
-			if consumed >= 3 {
-				consumed = 0
-				if err := fresh(); err != nil {
-					return nil, err
-				}
-				lastSent = time.Now()
-				continue
-			}
-			if time.Since(lastSent) > stuck {
-				t, err := e.sign(ctx, root, latest.Nonce, latest)
-				if err != nil {
-					return nil, err
-				}
-				if t != nil {
-					if err := record(t); err != nil {
-						return nil, err
-					}
-				}
-				lastSent = time.Now()
-			} else if !resent || e.unknown(ctx, latest) {
-				// A node that lost the transaction (restart, reorg) gets it again.
-				if err := e.send(ctx, latest); err != nil {
-					return nil, err
-				}
-				resent = true
-			}
+		if again {
+			continue
 		}
 		select {
 		case <-ctx.Done():
@@ -332,6 +240,137 @@ func (e *Ethereum) Anchor(ctx context.Context, root [32]byte, j Journal) (*Resul
 		case <-time.After(poll):
 		}
 	}
+}
+
+// anchoring is one Anchor call's state between its looks at the chain.
+type anchoring struct {
+	e        *Ethereum
+	root     [32]byte
+	j        Journal
+	stuck    time.Duration
+	lastSent time.Time
+	resent   bool
+	consumed int // looks in a row with our nonce used and none of ours known
+}
+
+// record journals t, then broadcasts it.
+func (a *anchoring) record(ctx context.Context, t *Tx) error {
+	if err := a.j.Record(t); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	return a.e.send(ctx, t)
+}
+
+// fresh signs a new transaction with the account's next nonce.
+func (a *anchoring) fresh(ctx context.Context) error {
+	c, cancel := a.e.call(ctx)
+	nonce, err := a.e.Client.PendingNonceAt(c, a.e.Signer.Address)
+	cancel()
+	if err != nil {
+		return unreachable("nonce", err)
+	}
+	t, err := a.e.sign(ctx, a.root, nonce, nil)
+	if err != nil {
+		return err
+	}
+	return a.record(ctx, t)
+}
+
+// step looks at the chain once: the result once a transaction of ours is
+// final; again when it should look again at once.
+func (a *anchoring) step(ctx context.Context) (res *Result, again bool, err error) {
+	txs := a.j.Txs()
+	r, t, err := a.e.mined(ctx, txs)
+	if err != nil {
+		return nil, false, err
+	}
+	if r == nil {
+		again, err = a.notMined(ctx, txs)
+		return nil, again, err
+	}
+	if r.Status != types.ReceiptStatusSuccessful {
+		return nil, false, fmt.Errorf("transaction %s: %w", t.Hash.Hex(), ErrReverted)
+	}
+	return a.e.final(ctx, r, t)
+}
+
+// final is the anchor of a mined transaction once it has its
+// confirmations (nil before), again if its block was reorganised away.
+func (e *Ethereum) final(ctx context.Context, r *types.Receipt, t *Tx) (*Result, bool, error) {
+	c, cancel := e.call(ctx)
+	head, err := e.Client.BlockNumber(c)
+	cancel()
+	if err != nil {
+		return nil, false, unreachable("block number", err)
+	}
+	conf := uint64(0)
+	if head >= r.BlockNumber.Uint64() {
+		conf = head - r.BlockNumber.Uint64() + 1
+	}
+	if conf < max(e.Confirmations, 1) {
+		return nil, false, nil
+	}
+	c, cancel = e.call(ctx)
+	h, err := e.Client.HeaderByNumber(c, r.BlockNumber)
+	cancel()
+	if err != nil {
+		return nil, false, unreachable("block header", err)
+	}
+	if h.Hash() != r.BlockHash {
+		return nil, true, nil // reorganised under us: look again
+	}
+	return &Result{Chain: "eth", Network: e.ChainID.Int64(), TxID: t.Hash.Hex(), Block: r.BlockNumber.Uint64(),
+		BlockHash: r.BlockHash, Time: time.Unix(int64(h.Time), 0).UTC(), Confirmations: conf, From: e.Signer.Address}, false, nil
+}
+
+// notMined handles a look with no receipt (not mined, dropped by a
+// reorganisation, or mined but not indexed yet). If the nonce was used by
+// another transaction of this account, none of ours can be mined any
+// more: start again with a fresh nonce. But a node can report the nonce
+// used before it serves the receipt of our own transaction, so that
+// conclusion needs the node to know none of our transactions, several
+// looks in a row. A transaction waiting too long is replaced with a
+// higher fee; one the node lost is sent again.
+func (a *anchoring) notMined(ctx context.Context, txs []*Tx) (again bool, err error) {
+	latest := txs[len(txs)-1]
+	c, cancel := a.e.call(ctx)
+	confirmed, err := a.e.Client.NonceAt(c, a.e.Signer.Address, nil)
+	cancel()
+	if err != nil {
+		return false, unreachable("nonce", err)
+	}
+	if latest.Nonce < confirmed && !a.e.knowsAny(ctx, txs) {
+		a.consumed++
+	} else {
+		a.consumed = 0
+	}
+	switch {
+	case a.consumed >= 3:
+		a.consumed = 0
+		if err := a.fresh(ctx); err != nil {
+			return false, err
+		}
+		a.lastSent = time.Now()
+		return true, nil
+	case time.Since(a.lastSent) > a.stuck:
+		t, err := a.e.sign(ctx, a.root, latest.Nonce, latest)
+		if err != nil {
+			return false, err
+		}
+		if t != nil {
+			if err := a.record(ctx, t); err != nil {
+				return false, err
+			}
+		}
+		a.lastSent = time.Now()
+	case !a.resent || a.e.unknown(ctx, latest):
+		// A node that lost the transaction (restart, reorg) gets it again.
+		if err := a.e.send(ctx, latest); err != nil {
+			return false, err
+		}
+		a.resent = true
+	}
+	return false, nil
 }
 
 // notYet tells a receipt that does not exist (yet) from a node failure; a

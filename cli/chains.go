@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -67,52 +66,27 @@ func openAnchorer(ctx context.Context, cfg *config.Config, ring *keys.Ring, name
 	if err != nil {
 		return nil, nil, err
 	}
-	e := &anchor.Ethereum{Signer: signer, Poll: time.Second, StuckAfter: 3 * time.Minute}
-	switch name {
-	case DevChainName:
+	if name == DevChainName {
 		cl, closer, err := devClient(cfg, ring)
 		if err != nil {
 			return nil, nil, err
 		}
-		e.Client, e.ChainID, e.Confirmations, e.Poll, e.StuckAfter = cl, big.NewInt(cfg.DevChain()), 1, 50*time.Millisecond, 30*time.Second
+		e := anchor.On(cl, anchor.ChainConfig{ChainID: cfg.DevChain(), Confirmations: 1, StuckAfter: "30s"}, signer)
+		e.Poll = 50 * time.Millisecond
 		return e, closer, nil
 	}
 	ch, ok := cfg.Chains[name]
 	if !ok {
 		return nil, nil, Usage(fmt.Errorf("chain %q: %w: expected dev, mocknet or a chain named in config.json \"chains\"", name, issuer.ErrChain))
 	}
-	cl, err := ethclient.DialContext(ctx, ch.RPC[0])
+	e, err := anchor.New(ctx, ch, signer)
+	if errors.Is(err, anchor.ErrWrongChain) {
+		return nil, nil, Usage(fmt.Errorf("chain %s: %w (config.json chains.%s.chainId)", name, err, name))
+	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("chain %s: %w: %v", name, anchor.ErrUnreachable, err)
+		return nil, nil, fmt.Errorf("chain %s: %w", name, err)
 	}
-	e.Client, e.ChainID = cl, big.NewInt(ch.ChainID)
-	e.Confirmations = ch.Confirmations
-	if e.Confirmations == 0 {
-		e.Confirmations = anchor.DefaultConfirmations
-	}
-	if ch.StuckAfter != "" {
-		e.StuckAfter, _ = time.ParseDuration(ch.StuckAfter)
-	}
-	gwei := func(g float64) *big.Int {
-		if g <= 0 {
-			return nil
-		}
-		v, _ := new(big.Float).Mul(big.NewFloat(g), big.NewFloat(1e9)).Int(nil)
-		return v
-	}
-	e.MaxFeeCap, e.MaxTipCap = gwei(ch.MaxFeeGwei), gwei(ch.MaxTipGwei)
-	c, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	id, err := cl.ChainID(c)
-	if err != nil {
-		cl.Close()
-		return nil, nil, fmt.Errorf("chain %s (%s): %w: %v", name, ch.RPC[0], anchor.ErrUnreachable, err)
-	}
-	if id.Int64() != ch.ChainID {
-		cl.Close()
-		return nil, nil, Usage(fmt.Errorf("chain %s: the endpoint serves chain id %d, config says %d", name, id.Int64(), ch.ChainID))
-	}
-	return e, cl.Close, nil
+	return e, e.Close, nil
 }
 
 // readers returns the verifier's chain readers by chain id: every named

@@ -110,7 +110,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 // fromAddress is the sender of delivery mail: the configured contact
 // address, or registry@ the site's host.
 func fromAddress(cfg *config.Config) string {
-	addr := cfg.Email
+	addr := string(cfg.Email)
 	if addr == "" {
 		host := "localhost"
 		if u, err := url.Parse(cfg.URL); err == nil && u.Hostname() != "" {

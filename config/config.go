@@ -43,8 +43,9 @@ type Config struct {
 	Name string `json:"name"`
 	// URL is the public base URL of the issuer's site; the profile, lists
 	// and verification pages live under it.
-	URL   string `json:"url"`
-	Email string `json:"email,omitempty"`
+	URL string `json:"url"`
+	// Email is the registry's contact address, the sender of its mail.
+	Email Address `json:"email,omitempty"`
 	// GradingScheme is a JSON grading-scheme file; empty for the built-in
 	// HKUST scheme.
 	GradingScheme string `json:"gradingScheme,omitempty"`
@@ -70,7 +71,7 @@ type Config struct {
 	TrustedIssuers []string `json:"trustedIssuers,omitempty"`
 	// Database is the store's DSN ("postgres://..."); empty for SQLite in
 	// the data directory. The --db flag and $ETRANSCRIPT_DB override it.
-	Database string `json:"database,omitempty"`
+	Database DSN `json:"database,omitempty"`
 
 	dir string
 }
@@ -130,8 +131,11 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
-	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") && !strings.HasPrefix(c.Database, "sqlite:") {
-		return errors.New("database: expected postgres://user:pass@host/db or sqlite:PATH")
+	if err := c.Email.Validate("email"); err != nil {
+		return err
+	}
+	if err := c.Database.Validate("database"); err != nil {
+		return err
 	}
 	if c.PDFTimestampURL != "" {
 		if u, err := url.Parse(c.PDFTimestampURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -195,7 +199,7 @@ func (c *Config) DSN(flag string) string {
 	if e := envvar.DB.Get(); e != "" {
 		return e
 	}
-	return c.Database
+	return string(c.Database)
 }
 
 // VerifyURL is the public verification page of a credential.
@@ -205,7 +209,7 @@ func (c *Config) VerifyURL(credentialID string) string {
 
 // Issuer is what the issuer profile says about the institution.
 func (c *Config) Issuer() keys.Issuer {
-	return keys.Issuer{ProfileURL: c.ProfileURL(), Name: c.Name, URL: c.URL, Email: c.Email, RevocationList: c.RevocationListURL()}
+	return keys.Issuer{ProfileURL: c.ProfileURL(), Name: c.Name, URL: c.URL, Email: string(c.Email), RevocationList: c.RevocationListURL()}
 }
 
 // Scheme is the grading scheme in force.

@@ -25,59 +25,8 @@ import (
 // official verifier reading the chain over JSON-RPC; a tampered copy does
 // not.
 func TestOfficialVerifierEthereum(t *testing.T) {
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "etranscript")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/etranscript").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	data := filepath.Join(dir, "data")
-	env := append(os.Environ(), "ETRANSCRIPT_PASSPHRASE=interop-test-passphrase")
-	run := func(args ...string) string {
-		cmd := exec.Command(bin, append([]string{"--data", data}, args...)...)
-		cmd.Env = env
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("etranscript %v: %v\n%s", args, err, errb.String())
-		}
-		return out.String()
-	}
-	run("init", "--name", "Interop University", "--url", "https://registry.example.edu")
-	var cfg map[string]any
-	b, _ := os.ReadFile(filepath.Join(data, "config.json"))
-	json.Unmarshal(b, &cfg)
-	cfg["devChainId"] = 11155111
-	b, _ = json.Marshal(cfg)
-	os.WriteFile(filepath.Join(data, "config.json"), b, 0o600)
-
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	rpc := fmt.Sprintf("http://127.0.0.1:%d", port)
-	dc := exec.Command(bin, "--data", data, "devchain", "--rpc-addr", fmt.Sprintf("127.0.0.1:%d", port))
-	dc.Env = env
-	if err := dc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { dc.Process.Kill(); dc.Wait() }()
-	if err := devchain.WaitRPC(rpc, 20*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	run("issue", "../cli/sample/sample-batch.json", "--out", out, "--no-mail")
-
-	// The issuer's documents come from a running etranscript serve.
-	l, _ = net.Listen("tcp", "127.0.0.1:0")
-	web := l.Addr().String()
-	l.Close()
-	sv := exec.Command(bin, "--data", data, "serve", "--addr", web)
-	sv.Env = env
-	if err := sv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { sv.Process.Kill(); sv.Wait() }()
-	waitHTTP(t, "http://"+web+"/healthz")
-
+	r := issueOnSepolia(t)
+	bin, data, env, rpc, web, out, dir, run := r.bin, r.data, r.env, r.rpc, r.web, r.out, r.dir, r.run
 	files, _ := filepath.Glob(filepath.Join(out, "*-*-*-*-*.json"))
 	var creds []string
 	for _, f := range files {
@@ -159,4 +108,71 @@ func waitHTTP(t *testing.T, url string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("%s did not answer", url)
+}
+
+// sepoliaRun is a data directory whose batch was issued on the embedded dev
+// chain under Sepolia's chain id, served by a running etranscript serve.
+type sepoliaRun struct {
+	bin, data, rpc, web, out, dir string
+	env                           []string
+	run                           func(args ...string) string
+}
+
+// issueOnSepolia builds etranscript, issues the sample batch on a dev
+// chain with Sepolia's chain id, and serves the issuer's documents.
+func issueOnSepolia(t *testing.T) *sepoliaRun {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "etranscript")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/etranscript").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	env := append(os.Environ(), "ETRANSCRIPT_PASSPHRASE=interop-test-passphrase")
+	run := func(args ...string) string {
+		cmd := exec.Command(bin, append([]string{"--data", data}, args...)...)
+		cmd.Env = env
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("etranscript %v: %v\n%s", args, err, errb.String())
+		}
+		return out.String()
+	}
+	run("init", "--name", "Interop University", "--url", "https://registry.example.edu")
+	var cfg map[string]any
+	b, _ := os.ReadFile(filepath.Join(data, "config.json"))
+	json.Unmarshal(b, &cfg)
+	cfg["devChainId"] = 11155111
+	b, _ = json.Marshal(cfg)
+	os.WriteFile(filepath.Join(data, "config.json"), b, 0o600)
+
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	rpc := fmt.Sprintf("http://127.0.0.1:%d", port)
+	dc := exec.Command(bin, "--data", data, "devchain", "--rpc-addr", fmt.Sprintf("127.0.0.1:%d", port))
+	dc.Env = env
+	if err := dc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dc.Process.Kill(); dc.Wait() })
+	if err := devchain.WaitRPC(rpc, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	run("issue", "../cli/sample/sample-batch.json", "--out", out, "--no-mail")
+
+	// The issuer's documents come from a running etranscript serve.
+	l, _ = net.Listen("tcp", "127.0.0.1:0")
+	web := l.Addr().String()
+	l.Close()
+	sv := exec.Command(bin, "--data", data, "serve", "--addr", web)
+	sv.Env = env
+	if err := sv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sv.Process.Kill(); sv.Wait() })
+	waitHTTP(t, "http://"+web+"/healthz")
+
+	return &sepoliaRun{bin: bin, data: data, rpc: rpc, web: web, out: out, dir: dir, env: env, run: run}
 }

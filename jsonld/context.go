@@ -227,8 +227,35 @@ var genDelims = ":/?#[]@"
 // define adds a local context map's definitions to result (Create Term
 // Definition, §4.2.2).
 func (p *proc) define(result *ctx, local map[string]any, override bool) error {
-	protected := false
-	for k, v := range local {
+	d := &definer{result: result, local: local, override: override, defined: map[string]bool{}}
+	if err := d.keywords(); err != nil {
+		return err
+	}
+	for k := range local {
+		if k == "" {
+			return unsupported("empty term")
+		}
+		if !strings.HasPrefix(k, "@") {
+			if err := d.def(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// definer is one local context's definition into result.
+type definer struct {
+	result    *ctx
+	local     map[string]any
+	override  bool
+	protected bool            // the context's @protected
+	defined   map[string]bool // term -> done (false while being defined)
+}
+
+// keywords reads the local context's own keywords.
+func (d *definer) keywords() error {
+	for k, v := range d.local {
 		switch k {
 		case "@version":
 		case "@protected":
@@ -236,16 +263,16 @@ func (p *proc) define(result *ctx, local map[string]any, override bool) error {
 			if !ok {
 				return unsupported("@protected")
 			}
-			protected = b
+			d.protected = b
 		case "@vocab":
 			switch s := v.(type) {
 			case nil:
-				result.vocab, result.hasVocab = "", false
+				d.result.vocab, d.result.hasVocab = "", false
 			case string:
 				if !strings.Contains(s, ":") {
 					return unsupported("relative @vocab")
 				}
-				result.vocab, result.hasVocab = s, true
+				d.result.vocab, d.result.hasVocab = s, true
 			default:
 				return unsupported("@vocab")
 			}
@@ -255,188 +282,214 @@ func (p *proc) define(result *ctx, local map[string]any, override bool) error {
 			}
 		}
 	}
-	defined := map[string]bool{}
-	var def func(term string) error
-	def = func(term string) error {
-		if done, seen := defined[term]; seen {
-			if !done {
-				return unsupported("cyclic term definition")
-			}
-			return nil
+	return nil
+}
+
+// def defines term, and first the terms of this context its definition
+// refers to.
+func (d *definer) def(term string) error {
+	if done, seen := d.defined[term]; seen {
+		if !done {
+			return unsupported("cyclic term definition")
 		}
-		defined[term] = false
-		raw := local[term]
-		td := &termDef{protected: protected}
-		// expandIRI within this local context defines what it refers to.
-		expand := func(s string) (string, error) {
-			if _, ok := local[s]; ok && s != term {
-				if err := def(s); err != nil {
-					return "", err
-				}
-			}
-			if i := strings.IndexByte(s, ':'); i > 0 {
-				if _, ok := local[s[:i]]; ok && s[:i] == term {
-					// The term's own prefix: a cyclic IRI mapping (JSON-LD
-					// 1.1 §4.2.2 step 2), left to json-gold to refuse.
-					return "", unsupported("cyclic IRI mapping of " + term)
-				}
-				if _, ok := local[s[:i]]; ok && s[:i] != term {
-					if err := def(s[:i]); err != nil {
-						return "", err
-					}
-				}
-			}
-			return result.expandIRI(s, true)
-		}
-		// A term that looks like an IRI or a compact IRI must expand to its
-		// own IRI mapping (JSON-LD 1.1 §4.2.2 step 14.2.4-5); json-gold
-		// applies a stricter 1.0 rule: left to the complete processor.
-		if strings.ContainsAny(term, ":/") {
-			m, isMap := raw.(map[string]any)
-			if _, isString := raw.(string); isString || (isMap && m["@id"] != nil) {
-				return unsupported("term " + term + " with a colon or slash and an IRI mapping")
-			}
-		}
-		switch v := raw.(type) {
-		case nil:
-			td.id = ""
-		case string:
-			if strings.HasPrefix(v, "@") {
-				if v != "@id" && v != "@type" {
-					return unsupported("alias of " + v)
-				}
-				td.id = v
-				break
-			}
-			id, err := expand(v)
-			if err != nil {
-				return err
-			}
-			if id == "" {
-				return unsupported("term " + term + " maps to nothing")
-			}
-			td.id = id
-			td.prefix = strings.ContainsAny(id[len(id)-1:], genDelims) && !strings.Contains(term, ":")
-		case map[string]any:
-			for kk, vv := range v {
-				switch kk {
-				case "@id":
-					s, ok := vv.(string)
-					if !ok {
-						return unsupported("@id of term " + term)
-					}
-					if strings.HasPrefix(s, "@") {
-						if s != "@id" && s != "@type" {
-							return unsupported("alias of " + s)
-						}
-						td.id = s
-						continue
-					}
-					id, err := expand(s)
-					if err != nil {
-						return err
-					}
-					td.id = id
-				case "@type":
-					s, ok := vv.(string)
-					if !ok {
-						return unsupported("@type of term " + term)
-					}
-					switch s {
-					case "@id", "@vocab", "@json":
-						td.typ = s // a @json value itself is unsupported where used
-					default:
-						if strings.HasPrefix(s, "@") {
-							return unsupported("@type " + s)
-						}
-						t, err := expand(s)
-						if err != nil {
-							return err
-						}
-						td.typ = t
-					}
-				case "@container":
-					cs, ok := vv.([]any)
-					if !ok {
-						cs = []any{vv}
-					}
-					for _, c := range cs {
-						switch c {
-						case "@set":
-							td.set = true
-						case "@graph":
-							td.graph = true
-						default:
-							return unsupported(fmt.Sprintf("@container %v", c))
-						}
-					}
-				case "@context":
-					key, err := localKey(vv)
-					if err != nil {
-						return err
-					}
-					td.ctx, td.ctxKey = vv, key
-				case "@protected":
-					b, ok := vv.(bool)
-					if !ok {
-						return unsupported("@protected")
-					}
-					td.protected = b
-				case "@prefix":
-					b, ok := vv.(bool)
-					if !ok {
-						return unsupported("@prefix")
-					}
-					td.prefix = b
-				default:
-					return unsupported("term definition key " + kk)
-				}
-			}
-			if _, ok := v["@id"]; !ok {
-				switch {
-				case strings.Contains(term, ":"):
-					id, err := expand(term)
-					if err != nil {
-						return err
-					}
-					td.id = id
-				case result.hasVocab:
-					td.id = result.vocab + term
-				default:
-					return unsupported("term without an IRI")
-				}
-			}
-		default:
-			return unsupported("term definition of another kind")
-		}
-		// Only clean absolute IRIs (or blank nodes, or the two keyword
-		// aliases) here; anything else is left to the complete processor.
-		if raw != nil && td.id != "@id" && td.id != "@type" && !strings.HasPrefix(td.id, "_:") && !absolute(td.id) {
-			return unsupported("term " + term + " does not map to an absolute IRI")
-		}
-		if td.typ != "" && td.typ != "@id" && td.typ != "@vocab" && td.typ != "@json" && !absolute(td.typ) {
-			return unsupported("term " + term + " has a datatype that is not an absolute IRI")
-		}
-		if old, ok := result.terms[term]; ok && old.protected && !override {
-			if !old.same(td) {
-				return unsupported("protected term redefined: " + term)
-			}
-			td = old
-		}
-		result.terms[term] = td
-		defined[term] = true
 		return nil
 	}
-	for k := range local {
-		if k == "" {
-			return unsupported("empty term")
+	d.defined[term] = false
+	raw := d.local[term]
+	td := &termDef{protected: d.protected}
+	// A term that looks like an IRI or a compact IRI must expand to its
+	// own IRI mapping (JSON-LD 1.1 §4.2.2 step 14.2.4-5); json-gold
+	// applies a stricter 1.0 rule: left to the complete processor.
+	if strings.ContainsAny(term, ":/") {
+		m, isMap := raw.(map[string]any)
+		if _, isString := raw.(string); isString || (isMap && m["@id"] != nil) {
+			return unsupported("term " + term + " with a colon or slash and an IRI mapping")
 		}
-		if !strings.HasPrefix(k, "@") {
-			if err := def(k); err != nil {
-				return err
+	}
+	var err error
+	switch v := raw.(type) {
+	case nil:
+		td.id = ""
+	case string:
+		err = d.fromString(td, term, v)
+	case map[string]any:
+		err = d.fromMap(td, term, v)
+	default:
+		err = unsupported("term definition of another kind")
+	}
+	if err != nil {
+		return err
+	}
+	return d.store(term, td, raw != nil)
+}
+
+// expand is IRI expansion within this local context, which first defines
+// what s refers to.
+func (d *definer) expand(term, s string) (string, error) {
+	if _, ok := d.local[s]; ok && s != term {
+		if err := d.def(s); err != nil {
+			return "", err
+		}
+	}
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		if _, ok := d.local[s[:i]]; ok && s[:i] == term {
+			// The term's own prefix: a cyclic IRI mapping (JSON-LD 1.1
+			// §4.2.2 step 2), left to json-gold to refuse.
+			return "", unsupported("cyclic IRI mapping of " + term)
+		}
+		if _, ok := d.local[s[:i]]; ok && s[:i] != term {
+			if err := d.def(s[:i]); err != nil {
+				return "", err
 			}
 		}
 	}
+	return d.result.expandIRI(s, true)
+}
+
+// fromString is a term defined by a string: an IRI, or a keyword alias.
+func (d *definer) fromString(td *termDef, term, v string) error {
+	if strings.HasPrefix(v, "@") {
+		if v != "@id" && v != "@type" {
+			return unsupported("alias of " + v)
+		}
+		td.id = v
+		return nil
+	}
+	id, err := d.expand(term, v)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return unsupported("term " + term + " maps to nothing")
+	}
+	td.id = id
+	td.prefix = strings.ContainsAny(id[len(id)-1:], genDelims) && !strings.Contains(term, ":")
+	return nil
+}
+
+// fromMap is an expanded term definition.
+func (d *definer) fromMap(td *termDef, term string, v map[string]any) error {
+	for kk, vv := range v {
+		if err := d.member(td, term, kk, vv); err != nil {
+			return err
+		}
+	}
+	if _, ok := v["@id"]; ok {
+		return nil
+	}
+	switch {
+	case strings.Contains(term, ":"):
+		id, err := d.expand(term, term)
+		if err != nil {
+			return err
+		}
+		td.id = id
+	case d.result.hasVocab:
+		td.id = d.result.vocab + term
+	default:
+		return unsupported("term without an IRI")
+	}
+	return nil
+}
+
+// member reads one member of an expanded term definition.
+func (d *definer) member(td *termDef, term, kk string, vv any) error {
+	switch kk {
+	case "@id":
+		s, ok := vv.(string)
+		if !ok {
+			return unsupported("@id of term " + term)
+		}
+		if strings.HasPrefix(s, "@") {
+			if s != "@id" && s != "@type" {
+				return unsupported("alias of " + s)
+			}
+			td.id = s
+			return nil
+		}
+		id, err := d.expand(term, s)
+		td.id = id
+		return err
+	case "@type":
+		return d.typeMember(td, term, vv)
+	case "@container":
+		return containers(td, vv)
+	case "@context":
+		key, err := localKey(vv)
+		td.ctx, td.ctxKey = vv, key
+		return err
+	case "@protected", "@prefix":
+		b, ok := vv.(bool)
+		if !ok {
+			return unsupported(kk)
+		}
+		if kk == "@protected" {
+			td.protected = b
+		} else {
+			td.prefix = b
+		}
+		return nil
+	}
+	return unsupported("term definition key " + kk)
+}
+
+// typeMember reads a term definition's @type.
+func (d *definer) typeMember(td *termDef, term string, vv any) error {
+	s, ok := vv.(string)
+	if !ok {
+		return unsupported("@type of term " + term)
+	}
+	switch s {
+	case "@id", "@vocab", "@json":
+		td.typ = s // a @json value itself is unsupported where used
+		return nil
+	}
+	if strings.HasPrefix(s, "@") {
+		return unsupported("@type " + s)
+	}
+	t, err := d.expand(term, s)
+	td.typ = t
+	return err
+}
+
+// containers reads a term definition's @container.
+func containers(td *termDef, vv any) error {
+	cs, ok := vv.([]any)
+	if !ok {
+		cs = []any{vv}
+	}
+	for _, c := range cs {
+		switch c {
+		case "@set":
+			td.set = true
+		case "@graph":
+			td.graph = true
+		default:
+			return unsupported(fmt.Sprintf("@container %v", c))
+		}
+	}
+	return nil
+}
+
+// store checks a term's definition and keeps it (a protected term keeps
+// its first definition, which a redefinition must equal).
+func (d *definer) store(term string, td *termDef, given bool) error {
+	// Only clean absolute IRIs (or blank nodes, or the two keyword
+	// aliases) here; anything else is left to the complete processor.
+	if given && td.id != "@id" && td.id != "@type" && !strings.HasPrefix(td.id, "_:") && !absolute(td.id) {
+		return unsupported("term " + term + " does not map to an absolute IRI")
+	}
+	if td.typ != "" && td.typ != "@id" && td.typ != "@vocab" && td.typ != "@json" && !absolute(td.typ) {
+		return unsupported("term " + term + " has a datatype that is not an absolute IRI")
+	}
+	if old, ok := d.result.terms[term]; ok && old.protected && !d.override {
+		if !old.same(td) {
+			return unsupported("protected term redefined: " + term)
+		}
+		td = old
+	}
+	d.result.terms[term] = td
+	d.defined[term] = true
 	return nil
 }
 

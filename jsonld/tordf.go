@@ -125,6 +125,45 @@ func (p *proc) node(m map[string]any, active *ctx, prop *termDef, g canon.Term, 
 	if depth > maxDepth {
 		return canon.Term{}, fmt.Errorf("%w: nested over %d levels", ErrTooLarge, maxDepth)
 	}
+	active, err := p.nodeContext(m, active, prop)
+	if err != nil {
+		return canon.Term{}, err
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	active, types, err := p.nodeTypes(m, keys, active)
+	if err != nil {
+		return canon.Term{}, err
+	}
+	subject, err := p.subject(m, keys, active)
+	if err != nil {
+		return canon.Term{}, err
+	}
+	for _, t := range types {
+		tt, err := p.idTerm(t)
+		if err != nil {
+			return canon.Term{}, err
+		}
+		if tt.Kind == canon.Blank {
+			return canon.Term{}, unsupported("blank node type")
+		}
+		if err := p.emit(subject, canon.Term{Kind: canon.IRI, Value: rdfType}, tt, g); err != nil {
+			return canon.Term{}, err
+		}
+	}
+	for _, k := range keys {
+		if err := p.property(m, k, active, subject, g, depth); err != nil {
+			return canon.Term{}, err
+		}
+	}
+	return subject, nil
+}
+
+// nodeContext is the active context of a node object (steps 7-9).
+func (p *proc) nodeContext(m map[string]any, active *ctx, prop *termDef) (*ctx, error) {
 	// Step 7: a new node object does not inherit type-scoped terms.
 	if active.previous != nil && !valueOrRef(m, active) {
 		active = active.previous
@@ -133,56 +172,60 @@ func (p *proc) node(m map[string]any, active *ctx, prop *termDef, g canon.Term, 
 	// Step 8: the property's scoped context.
 	if prop != nil && prop.ctx != nil {
 		if active, err = p.process(active, prop.ctx, prop.ctxKey, true, true); err != nil {
-			return canon.Term{}, err
+			return nil, err
 		}
 	}
 	// Step 9: an embedded context.
 	if lc, ok := m["@context"]; ok {
 		if active, err = p.process(active, lc, "", true, false); err != nil {
-			return canon.Term{}, err
+			return nil, err
 		}
 	}
-	// Steps 10-11: type-scoped contexts, by key, then by term, in order.
+	return active, nil
+}
+
+// nodeTypes applies the type-scoped contexts, by key, then by term, in
+// order (steps 10-11), and returns the node's types expanded.
+func (p *proc) nodeTypes(m map[string]any, keys []string, active *ctx) (*ctx, []string, error) {
 	typeScoped := active
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var types []string
 	for _, k := range keys {
 		ek, err := keyOf(active, k)
 		if err != nil {
-			return canon.Term{}, err
+			return nil, nil, err
 		}
 		if ek != "@type" {
 			continue
 		}
 		vals, err := stringsOf(m[k])
 		if err != nil {
-			return canon.Term{}, err
+			return nil, nil, err
 		}
 		sorted := append([]string(nil), vals...)
 		sort.Strings(sorted)
 		for _, t := range sorted {
 			if td, ok := typeScoped.terms[t]; ok && td.ctx != nil {
 				if active, err = p.process(active, td.ctx, td.ctxKey, false, false); err != nil {
-					return canon.Term{}, err
+					return nil, nil, err
 				}
 			}
 		}
 		for _, t := range vals {
 			e, err := typeScoped.expandIRI(t, true)
 			if err != nil {
-				return canon.Term{}, err
+				return nil, nil, err
 			}
 			if e == "" {
-				return canon.Term{}, unsupported("type that does not expand: " + t)
+				return nil, nil, unsupported("type that does not expand: " + t)
 			}
 			types = append(types, e)
 		}
 	}
-	// The subject.
+	return active, types, nil
+}
+
+// subject is the node's @id, or a new blank node.
+func (p *proc) subject(m map[string]any, keys []string, active *ctx) (canon.Term, error) {
 	var subject canon.Term
 	haveID := false
 	for _, k := range keys {
@@ -212,57 +255,46 @@ func (p *proc) node(m map[string]any, active *ctx, prop *termDef, g canon.Term, 
 	if !haveID {
 		subject = p.fresh()
 	}
-	for _, t := range types {
-		tt, err := p.idTerm(t)
-		if err != nil {
-			return canon.Term{}, err
-		}
-		if tt.Kind == canon.Blank {
-			return canon.Term{}, unsupported("blank node type")
-		}
-		if err := p.emit(subject, canon.Term{Kind: canon.IRI, Value: rdfType}, tt, g); err != nil {
-			return canon.Term{}, err
-		}
-	}
-	for _, k := range keys {
-		if k == "@context" {
-			continue
-		}
-		if k == "" {
-			return canon.Term{}, unsupported("empty key")
-		}
-		ek, err := keyOf(active, k)
-		if err != nil {
-			return canon.Term{}, err
-		}
-		switch {
-		case ek == "@id" || ek == "@type":
-			continue
-		case ek == "":
-			continue // no definition, no vocabulary: dropped
-		case strings.HasPrefix(ek, "@"):
-			return canon.Term{}, unsupported("keyword " + ek + " in a node")
-		case strings.HasPrefix(ek, "_:"):
-			return canon.Term{}, unsupported("blank node property")
-		case !strings.Contains(ek, ":"):
-			continue
-		}
-		pred, err := p.idTerm(ek)
-		if err != nil {
-			return canon.Term{}, err
-		}
-		td := active.terms[k]
-		if td != nil && td.graph && active.previous != nil && active.previous.terms[k] != td {
-			// json-gold does not honour @graph containers of terms that
-			// only a type-scoped context defines (a presentation's
-			// verifiableCredential); leave those to it.
-			return canon.Term{}, unsupported("@graph container of a type-scoped term")
-		}
-		if err := p.values(m[k], active, td, subject, pred, g, depth); err != nil {
-			return canon.Term{}, err
-		}
-	}
 	return subject, nil
+}
+
+// property states the values of the node's entry k (other than its
+// context, id and types).
+func (p *proc) property(m map[string]any, k string, active *ctx, subject, g canon.Term, depth int) error {
+	if k == "@context" {
+		return nil
+	}
+	if k == "" {
+		return unsupported("empty key")
+	}
+	ek, err := keyOf(active, k)
+	if err != nil {
+		return err
+	}
+	switch {
+	case ek == "@id" || ek == "@type":
+		return nil
+	case ek == "":
+		return nil // no definition, no vocabulary: dropped
+	case strings.HasPrefix(ek, "@"):
+		return unsupported("keyword " + ek + " in a node")
+	case strings.HasPrefix(ek, "_:"):
+		return unsupported("blank node property")
+	case !strings.Contains(ek, ":"):
+		return nil
+	}
+	pred, err := p.idTerm(ek)
+	if err != nil {
+		return err
+	}
+	td := active.terms[k]
+	if td != nil && td.graph && active.previous != nil && active.previous.terms[k] != td {
+		// json-gold does not honour @graph containers of terms that only a
+		// type-scoped context defines (a presentation's
+		// verifiableCredential); leave those to it.
+		return unsupported("@graph container of a type-scoped term")
+	}
+	return p.values(m[k], active, td, subject, pred, g, depth)
 }
 
 // valueOrRef reports a value object or a lone {"@id": ...} (step 7's

@@ -10,11 +10,20 @@ import (
 	"github.com/etranscript/etranscript/credential/merkleproof"
 )
 
-// formatProblems collects what is wrong with a credential's form.
-type formatProblems []string
+// formatProblems collects what is wrong with a credential's form, each
+// by its reason and parameters (rendered per language like a check's).
+type formatProblems []Problem
 
-func (ps *formatProblems) add(format string, args ...any) {
-	*ps = append(*ps, fmt.Sprintf(format, args...))
+func (ps *formatProblems) add(reason string, params ...any) {
+	*ps = append(*ps, Problem{Reason: reason, Params: paramMap(params)})
+}
+
+// date adds a problem of the date value v of field, if it is one.
+func (ps *formatProblems) date(field string, v any) {
+	if _, err := parseDate(v); err != nil {
+		s, _ := v.(string)
+		ps.add("format.date", "field", field, "value", clip(s))
+	}
 }
 
 // checkFormat enforces the VC data model's shape (VC 1.1 §4, VC 2.0 §4)
@@ -31,16 +40,16 @@ func (v *Verifier) checkFormat(r *Result, st *state) bool {
 		return false
 	}
 	checkShape(st, vcVersion, &ps)
-	checkProofs(st, vcVersion, &ps)
+	v.checkProofs(st, vcVersion, &ps)
 	if usesTranscriptVocab(ctxs) && (len(st.sigs) == 0 || len(st.proofs) == 0) {
-		missing := "the issuer's signature (eddsa-rdfc-2022)"
 		if len(st.proofs) == 0 {
-			missing = "the Merkle proof of its batch (MerkleProof2019)"
+			ps.add("format.transcript_no_merkle_proof")
+		} else {
+			ps.add("format.transcript_no_signature")
 		}
-		ps.add("a transcript credential carries the issuer's signature and the Merkle proof of its batch; this one lacks %s: it was removed", missing)
 	}
 	if len(ps) > 0 {
-		r.add(CheckFormat, Failed, "format.invalid", "problems", strings.Join(ps, "; "))
+		r.addProblems(CheckFormat, "format.invalid", ps)
 		return len(st.proofs) > 0 && vcVersion > 0 && st.issuer != ""
 	}
 	if len(st.proofs) == 0 {
@@ -66,7 +75,7 @@ func checkContexts(doc map[string]any, ps *formatProblems) ([]any, int) {
 		ctxs = []any{s}
 	}
 	if len(ctxs) == 0 {
-		ps.add("@context is missing")
+		ps.add("format.context_missing")
 		return nil, 0
 	}
 	vcVersion := 0
@@ -76,21 +85,21 @@ func checkContexts(doc map[string]any, ps *formatProblems) ([]any, int) {
 	case vc2Context:
 		vcVersion = 2
 	default:
-		ps.add("@context must start with %s or %s", vc2Context, vc1Context)
+		ps.add("format.context_first", "v2", vc2Context, "v1", vc1Context)
 	}
 	known, err := ldcontext.Contexts()
 	if err != nil {
-		ps.add("embedded contexts: %v", err)
+		panic(fmt.Sprintf("the embedded contexts: %v", err)) // built in, checked by their tests
 	}
 	for _, c := range ctxs {
 		switch x := c.(type) {
 		case string:
 			if _, ok := known[x]; !ok {
-				ps.add("context %q is not one of the known contexts (contexts are never fetched)", clip(x))
+				ps.add("format.context_unknown", "url", clip(x))
 			}
 		case map[string]any:
 		default:
-			ps.add("@context entries must be URLs or objects")
+			ps.add("format.context_entry")
 		}
 	}
 	return ctxs, vcVersion
@@ -100,31 +109,29 @@ func checkContexts(doc map[string]any, ps *formatProblems) ([]any, int) {
 func checkShape(st *state, vcVersion int, ps *formatProblems) {
 	doc := st.doc
 	if !hasString(doc["type"], "VerifiableCredential") {
-		ps.add("type must include VerifiableCredential")
+		ps.add("format.type")
 	}
 	st.issuer = issuerID(doc["issuer"])
 	if st.issuer == "" {
-		ps.add("issuer is missing")
+		ps.add("format.issuer_missing")
 	} else if u, err := url.Parse(st.issuer); err != nil || u.Scheme == "" {
-		ps.add("issuer must be a URL or a DID, got %q", clip(st.issuer))
+		ps.add("format.issuer_not_url", "issuer", clip(st.issuer))
 	}
 	if _, ok := doc["credentialSubject"].(map[string]any); !ok {
 		if _, ok := doc["credentialSubject"].([]any); !ok {
-			ps.add("credentialSubject is missing")
+			ps.add("format.subject_missing")
 		}
 	}
 	dates := []string{"validFrom", "validUntil"}
 	if vcVersion == 1 {
 		dates = []string{"issuanceDate", "expirationDate"}
 		if _, ok := doc["issuanceDate"]; !ok {
-			ps.add("issuanceDate is missing (VC 1.1)")
+			ps.add("format.issuance_date_missing")
 		}
 	}
 	for _, k := range dates {
 		if val, ok := doc[k]; ok {
-			if _, err := parseDate(val); err != nil {
-				ps.add("%s: %v", k, err)
-			}
+			ps.date(k, val)
 		}
 	}
 }
@@ -133,7 +140,7 @@ func checkShape(st *state, vcVersion int, ps *formatProblems) {
 // proofs (decoded) and others, and checks the fields a hash does not
 // cover: unique ids, the purpose, the dates, and each Merkle proof's
 // previousProof and verificationMethod.
-func checkProofs(st *state, vcVersion int, ps *formatProblems) {
+func (v *Verifier) checkProofs(st *state, vcVersion int, ps *formatProblems) {
 	var proofs []any
 	switch p := st.doc["proof"].(type) {
 	case map[string]any:
@@ -141,16 +148,16 @@ func checkProofs(st *state, vcVersion int, ps *formatProblems) {
 	case []any:
 		proofs = p
 	case nil:
-		ps.add("proof is missing")
+		ps.add("format.proof_missing")
 	default:
-		ps.add("proof must be an object or an array")
+		ps.add("format.proof_kind")
 	}
 	ids := map[string]int{}
 	lastSig := -1 // the index of the last eddsa-rdfc-2022 proof
 	for i, p := range proofs {
 		pm, ok := p.(map[string]any)
 		if !ok {
-			ps.add("proof[%d] is not an object", i)
+			ps.add("format.proof_not_object", "index", i)
 			continue
 		}
 		checkProofCommon(pm, i, vcVersion, ids, ps)
@@ -159,7 +166,7 @@ func checkProofs(st *state, vcVersion int, ps *formatProblems) {
 			st.sigs = append(st.sigs, pm)
 			lastSig = i
 		case isMerkleProof(pm):
-			checkMerkleProof(st, pm, i, lastSig, ids, ps)
+			v.checkMerkleProof(st, pm, i, lastSig, ids, ps)
 		default:
 			t, _ := pm["type"].(string)
 			if cs, ok := pm["cryptosuite"].(string); ok {
@@ -178,18 +185,16 @@ func checkProofs(st *state, vcVersion int, ps *formatProblems) {
 func checkProofCommon(pm map[string]any, i, vcVersion int, ids map[string]int, ps *formatProblems) {
 	if id, ok := pm["id"].(string); ok {
 		if j, dup := ids[id]; dup {
-			ps.add("proof[%d].id %q is also proof[%d]'s", i, clip(id), j)
+			ps.add("format.proof_id_twice", "index", i, "id", clip(id), "other", j)
 		}
 		ids[id] = i
 	}
 	if c, ok := pm["created"]; ok && vcVersion == 2 {
-		if _, err := parseDate(c); err != nil {
-			ps.add("proof[%d].created: %v", i, err)
-		}
+		ps.date(fmt.Sprintf("proof[%d].created", i), c)
 	}
 	checked := isMerkleProof(pm) || pm["type"] == "DataIntegrityProof" && pm["cryptosuite"] == dataintegrity.EdDSARDFC2022
 	if pp, _ := pm["proofPurpose"].(string); checked && pp != "assertionMethod" {
-		ps.add("proof[%d].proofPurpose must be assertionMethod, got %q", i, clip(pp))
+		ps.add("format.proof_purpose", "index", i, "purpose", clip(pp))
 	}
 }
 
@@ -198,25 +203,26 @@ func checkProofCommon(pm map[string]any, i, vcVersion int, ids map[string]int, p
 // previousProof or not; a Merkle proof over a signature names it, so that
 // what its hash covers and what it says it covers agree; it names the
 // issuer's anchoring key.
-func checkMerkleProof(st *state, pm map[string]any, i, lastSig int, ids map[string]int, ps *formatProblems) {
+func (v *Verifier) checkMerkleProof(st *state, pm map[string]any, i, lastSig int, ids map[string]int, ps *formatProblems) {
 	pv, _ := pm["proofValue"].(string)
 	mp, err := merkleproof.Decode(pv)
 	if err != nil {
-		ps.add("proof[%d]: %v", i, err)
+		v.log().Info("MerkleProof2019 proofValue", "proof", i, "err", err)
+		ps.add("format.merkle_proof_value", "index", i)
 		return
 	}
 	prev, chained := pm["previousProof"].(string)
 	if chained {
 		if j, ok := ids[prev]; !ok || j >= i {
-			ps.add("proof[%d].previousProof %q names no earlier proof", i, clip(prev))
+			ps.add("format.previous_proof_unknown", "index", i, "previous", clip(prev))
 		}
 	}
 	if lastSig == i-1 && lastSig >= 0 && (!chained || ids[prev] != lastSig) {
-		ps.add("proof[%d].previousProof must name the signature proof[%d] that it covers", i, lastSig)
+		ps.add("format.previous_proof_signature", "index", i, "signature", lastSig)
 	}
 	vm, _ := pm["verificationMethod"].(string)
 	if vm == "" {
-		ps.add("proof[%d].verificationMethod is missing: the Merkle proof must name the issuer's anchoring key", i)
+		ps.add("format.merkle_proof_no_method", "index", i)
 	}
 	st.proofs = append(st.proofs, merkleProof{keep: i, p: mp})
 	st.vms = append(st.vms, vm)

@@ -14,12 +14,34 @@ var Messages = map[string]string{
 	"format.ok_other_proofs": "a W3C Verifiable Credential (data model {version}) in Blockcerts v3 form; {count} other proof(s) not checked here ({types})",
 	"format.no_merkle_proof": "a W3C Verifiable Credential (data model {version}) with no MerkleProof2019 proof",
 	"format.invalid":         "{problems}",
-	"format.presentation":    "this is a Verifiable Presentation, not a credential: verify the credentials it holds one by one",
-	"format.unreadable":      "not a readable credential: {problem}",
-	"format.not_object":      "not a credential: expected a JSON object",
-	"format.not_pdf":         "not a transcript PDF: {problem}",
-	"format.no_attachment":   "the PDF carries no credential to verify",
-	"format.not_checked":     "not checked: the credential's form is wrong",
+	// The problems a failed format check lists.
+	"format.transcript_no_merkle_proof": "a transcript credential carries the issuer's signature and the Merkle proof of its batch; this one lacks the Merkle proof of its batch (MerkleProof2019): it was removed",
+	"format.transcript_no_signature":    "a transcript credential carries the issuer's signature and the Merkle proof of its batch; this one lacks the issuer's signature (eddsa-rdfc-2022): it was removed",
+	"format.context_missing":            "@context is missing",
+	"format.context_first":              "@context must start with {v2} or {v1}",
+	"format.context_unknown":            "context {url} is not one of the known contexts (contexts are never fetched)",
+	"format.context_entry":              "@context entries must be URLs or objects",
+	"format.type":                       "type must include VerifiableCredential",
+	"format.issuer_missing":             "issuer is missing",
+	"format.issuer_not_url":             "issuer must be a URL or a DID, got {issuer}",
+	"format.subject_missing":            "credentialSubject is missing",
+	"format.issuance_date_missing":      "issuanceDate is missing (VC 1.1)",
+	"format.date":                       "{field}: expected an RFC 3339 date-time with a time zone such as 2026-11-15T09:00:00Z, got \"{value}\"",
+	"format.proof_missing":              "proof is missing",
+	"format.proof_kind":                 "proof must be an object or an array",
+	"format.proof_not_object":           "proof[{index}] is not an object",
+	"format.proof_id_twice":             "proof[{index}].id {id} is also proof[{other}]'s",
+	"format.proof_purpose":              "proof[{index}].proofPurpose must be assertionMethod, got \"{purpose}\"",
+	"format.merkle_proof_value":         "proof[{index}]: its proofValue is not a valid MerkleProof2019 value",
+	"format.previous_proof_unknown":     "proof[{index}].previousProof {previous} names no earlier proof",
+	"format.previous_proof_signature":   "proof[{index}].previousProof must name the signature proof[{signature}] that it covers",
+	"format.merkle_proof_no_method":     "proof[{index}].verificationMethod is missing: the Merkle proof must name the issuer's anchoring key",
+	"format.presentation":               "this is a Verifiable Presentation, not a credential: verify the credentials it holds one by one",
+	"format.unreadable":                 "not a readable credential: {problem}",
+	"format.not_object":                 "not a credential: expected a JSON object",
+	"format.not_pdf":                    "not a transcript PDF: {problem}",
+	"format.no_attachment":              "the PDF carries no credential to verify",
+	"format.not_checked":                "not checked: the credential's form is wrong",
 
 	"step.stopped": "not checked: the verification was stopped (time limit, or the request was cancelled)",
 
@@ -148,6 +170,27 @@ func Render(reason string, params map[string]string) string {
 	msg, ok := Messages[reason]
 	if !ok {
 		return reason
+	}
+	return render(msg, params)
+}
+
+// Render is the check's message from a catalogue of one language: its
+// reason's, with the problems it lists each rendered and joined.
+func (c Check) Render(catalogue map[string]string) string {
+	msg, ok := catalogue[c.Reason]
+	if !ok {
+		return c.Reason
+	}
+	params := c.Params
+	if len(c.Problems) > 0 {
+		list := make([]string, len(c.Problems))
+		for i, p := range c.Problems {
+			list[i] = Check{Reason: p.Reason, Params: p.Params}.Render(catalogue)
+		}
+		params = map[string]string{"problems": strings.Join(list, "; ")}
+		for k, v := range c.Params {
+			params[k] = v
+		}
 	}
 	return render(msg, params)
 }

@@ -30,8 +30,18 @@ type Check struct {
 	// in its own language from them (Messages has the English texts).
 	Reason string            `json:"reason"`
 	Params map[string]string `json:"params,omitempty"`
+	// Problems are what the check found wrong, each by its own reason and
+	// parameters, when it found several (the format check); its Message
+	// then lists them.
+	Problems []Problem `json:"problems,omitempty"`
 	// Message is Reason rendered in English.
 	Message string `json:"message"`
+}
+
+// Problem is one thing a check found wrong.
+type Problem struct {
+	Reason string            `json:"reason"`
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // Check ids, in the order they run.
@@ -88,6 +98,13 @@ type Result struct {
 func (r *Result) add(id string, s Status, reason string, params ...any) {
 	ps := paramMap(params)
 	r.Checks = append(r.Checks, Check{ID: id, Status: s, Reason: reason, Params: ps, Message: Render(reason, ps)})
+}
+
+// addProblems adds a failed check whose reason lists problems.
+func (r *Result) addProblems(id, reason string, ps []Problem) {
+	c := Check{ID: id, Status: Failed, Reason: reason, Problems: ps}
+	c.Message = c.Render(Messages)
+	r.Checks = append(r.Checks, c)
 }
 
 // paramMap turns name, value pairs into a check's parameters.

@@ -9,7 +9,6 @@ import (
 	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/internal/testkit"
+	"github.com/etranscript/etranscript/transcript"
 )
 
 // tool returns the path of a Debian tool the PDF tests use: .ci/run
@@ -57,25 +57,7 @@ func TestPDFTools(t *testing.T) {
 	for _, n := range []string{"pdfsig", "pdftotext", "pdfdetach", "pdftoppm", "zbarimg", "qpdf"} {
 		tool(t, n)
 	}
-	b := testkit.Batch(1, 60, 42)
-	b.ID = "pdf-test"
-	r := &b.Records[0]
-	r.Name, r.NameLocal = "LEUNG Wing Sze", "梁詠詩"
-	long := []string{
-		"Advanced Topics in Distributed Systems: Consensus, Replication and Fault Tolerance in Planet-Scale Data Stores",
-		"中國文化與社會：傳統、現代化與全球化的交匯",
-		"Introduction to Computer Science <script>alert(1)</script> & Friends",
-	}
-	titles := map[string]string{}
-	for ti := range r.Terms {
-		for ci := range r.Terms[ti].Courses {
-			c := &r.Terms[ti].Courses[ci]
-			if (ti*5+ci)%7 == 0 {
-				c.Title = long[(ti*5+ci)%len(long)]
-			}
-			titles[c.Code] = c.Title
-		}
-	}
+	b, titles := longTranscript()
 	dir := t.TempDir()
 	batch := filepath.Join(dir, "batch.json")
 	js, _ := json.Marshal(b)
@@ -98,45 +80,8 @@ func TestPDFTools(t *testing.T) {
 	json.Unmarshal(cj, &c)
 	file := strings.TrimSuffix(creds[0], ".json") + ".pdf"
 
-	if chk := runTool(t, "qpdf", "--check", file); !strings.Contains(chk, "No syntax or stream encoding errors") {
-		t.Errorf("qpdf --check: %s", chk)
-	}
-	if cat := runTool(t, "qpdf", "--show-object=trailer", "--filtered-stream-data", file); !strings.Contains(cat, "/Root") {
-		t.Errorf("qpdf trailer: %s", cat)
-	}
-	if !regexp.MustCompile(`/AFRelationship /Data`).Match(mustRead(t, file)) {
-		t.Error("the credential is not marked as the associated file (/AFRelationship /Data)")
-	}
-	sig := runTool(t, "pdfsig", file)
-	for _, want := range []string{"Signature is Valid", "Total document signed", "document signing"} {
-		if !strings.Contains(sig, want) {
-			t.Errorf("pdfsig: no %q:\n%s", want, sig)
-		}
-	}
-	text := runTool(t, "pdftotext", "-enc", "UTF-8", file, "-")
-	flat := strings.Join(strings.Fields(text), " ")
-	for _, want := range []string{"LEUNG Wing Sze", "梁詠詩", c.CredentialSubject.CGA, c.ID, "<script>alert(1)</script>"} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("pdftotext: no %q", want)
-		}
-	}
-	for code, title := range titles {
-		if !strings.Contains(flat, code) {
-			t.Errorf("pdftotext: course %s missing", code)
-		}
-		for _, w := range strings.Fields(title) {
-			if !strings.Contains(flat, w) {
-				t.Errorf("pdftotext: %q of the title of %s is missing (cut off?)", w, code)
-			}
-		}
-	}
-	pages := regexp.MustCompile(`Page (\d+) of (\d+)`).FindAllStringSubmatch(text, -1)
-	if len(pages) < 2 || pages[len(pages)-1][1] != pages[len(pages)-1][2] {
-		t.Errorf("expected several pages numbered \"Page x of y\": %v", pages)
-	}
-	if strings.Count(text, "Grade points") < len(pages) {
-		t.Errorf("the table header is not on every page (%d headers, %d pages)", strings.Count(text, "Grade points"), len(pages))
-	}
+	pdfStructure(t, file)
+	pdfText(t, file, titles, c.CredentialSubject.CGA, c.ID)
 	if list := runTool(t, "pdfdetach", "-list", file); !strings.Contains(list, "credential.json") {
 		t.Errorf("pdfdetach -list: %s", list)
 	}
@@ -163,7 +108,81 @@ func TestPDFTools(t *testing.T) {
 	if p, _ := filepath.Glob(filepath.Join(dir, "nopdf", "*.pdf")); len(p) != 0 {
 		t.Errorf("--no-pdf wrote %v", p)
 	}
-	fmt.Fprint(os.Stderr)
+}
+
+// longTranscript is a 60-course, 12-term transcript with a CJK name and
+// long titles, some in Chinese or holding markup; titles are its courses'
+// titles by code.
+func longTranscript() (*transcript.Batch, map[string]string) {
+	b := testkit.Batch(1, 60, 42)
+	b.ID = "pdf-test"
+	r := &b.Records[0]
+	r.Name, r.NameLocal = "LEUNG Wing Sze", "梁詠詩"
+	long := []string{
+		"Advanced Topics in Distributed Systems: Consensus, Replication and Fault Tolerance in Planet-Scale Data Stores",
+		"中國文化與社會：傳統、現代化與全球化的交匯",
+		"Introduction to Computer Science <script>alert(1)</script> & Friends",
+	}
+	titles := map[string]string{}
+	for ti := range r.Terms {
+		for ci := range r.Terms[ti].Courses {
+			c := &r.Terms[ti].Courses[ci]
+			if (ti*5+ci)%7 == 0 {
+				c.Title = long[(ti*5+ci)%len(long)]
+			}
+			titles[c.Code] = c.Title
+		}
+	}
+	return b, titles
+}
+
+// pdfStructure: qpdf finds no error, the credential is the associated
+// file, and poppler says the signature is valid over the whole document.
+func pdfStructure(t *testing.T, file string) {
+	if chk := runTool(t, "qpdf", "--check", file); !strings.Contains(chk, "No syntax or stream encoding errors") {
+		t.Errorf("qpdf --check: %s", chk)
+	}
+	if cat := runTool(t, "qpdf", "--show-object=trailer", "--filtered-stream-data", file); !strings.Contains(cat, "/Root") {
+		t.Errorf("qpdf trailer: %s", cat)
+	}
+	if !regexp.MustCompile(`/AFRelationship /Data`).Match(mustRead(t, file)) {
+		t.Error("the credential is not marked as the associated file (/AFRelationship /Data)")
+	}
+	sig := runTool(t, "pdfsig", file)
+	for _, want := range []string{"Signature is Valid", "Total document signed", "document signing"} {
+		if !strings.Contains(sig, want) {
+			t.Errorf("pdfsig: no %q:\n%s", want, sig)
+		}
+	}
+}
+
+// pdfText: the text shows the names, the CGA, the id, every word of every
+// title, and numbered pages each with the table's header.
+func pdfText(t *testing.T, file string, titles map[string]string, cga, id string) {
+	text := runTool(t, "pdftotext", "-enc", "UTF-8", file, "-")
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, want := range []string{"LEUNG Wing Sze", "梁詠詩", cga, id, "<script>alert(1)</script>"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("pdftotext: no %q", want)
+		}
+	}
+	for code, title := range titles {
+		if !strings.Contains(flat, code) {
+			t.Errorf("pdftotext: course %s missing", code)
+		}
+		for _, w := range strings.Fields(title) {
+			if !strings.Contains(flat, w) {
+				t.Errorf("pdftotext: %q of the title of %s is missing (cut off?)", w, code)
+			}
+		}
+	}
+	pages := regexp.MustCompile(`Page (\d+) of (\d+)`).FindAllStringSubmatch(text, -1)
+	if len(pages) < 2 || pages[len(pages)-1][1] != pages[len(pages)-1][2] {
+		t.Errorf("expected several pages numbered \"Page x of y\": %v", pages)
+	}
+	if strings.Count(text, "Grade points") < len(pages) {
+		t.Errorf("the table header is not on every page (%d headers, %d pages)", strings.Count(text, "Grade points"), len(pages))
+	}
 }
 
 // TestImportPDFCert: a registry's own certificate chain (a CA and a leaf

@@ -114,6 +114,25 @@ func TestServeAPI(t *testing.T) {
 	s.tok = strings.TrimSpace(etranscript(t, data, "token", "create", "e2e").stdout)
 	sample, _ := os.ReadFile("../../cli/sample/sample-batch.json")
 
+	apiRequests(t, s, sample)
+	msgs := releaseHeldMail(t, s, smtpSrv)
+	link := downloadsByMail(t, s, sample, msgs)
+	id := revokeLinks(t, s, link)
+	thirdPartyAndVerify(t, s, smtpSrv, data, id)
+	methodsAndSchemes(t, s)
+	if code, _ := s.do("GET", "/v/urn:uuid:nope", "", nil, false); code != 404 {
+		t.Errorf("unknown share link: %d", code)
+	}
+	if code, _ := s.do("POST", "/api/v1/credentials/"+id+"/revoke", "application/json", []byte(`{"reason":"issued in error"}`), true); code != 200 {
+		t.Errorf("revoke: %d", code)
+	}
+	if _, b := s.do("GET", "/issuer/revocations.json?assertionId="+id, "", nil, false); !strings.Contains(string(b), "issued in error") {
+		t.Errorf("revocation list: %s", b)
+	}
+}
+
+// apiRequests: the issuer API's answers, and a batch submitted.
+func apiRequests(t *testing.T, s *server, sample []byte) {
 	bad := []byte(`{"batch": "bad", "records": [
 		{"studentId": "1", "name": "A", "email": "not-an-address", "program": {"code": "X", "name": "X", "level": "undergraduate"},
 		 "terms": [{"term": "2022-23 Fall", "courses": [{"code": "C1", "title": "T", "credits": 3, "grade": "Z"}]}]},
@@ -161,7 +180,11 @@ func TestServeAPI(t *testing.T) {
 			}
 		})
 	}
-	// A batch on the dev chain (a test chain) is held until asked for.
+}
+
+// releaseHeldMail: a batch on the dev chain (a test chain) is held until
+// asked for, then mailed, saying it is a test.
+func releaseHeldMail(t *testing.T, s *server, smtpSrv *mailtest.Server) []mailtest.Message {
 	j := s.waitDone("2026-11-conferment", 60*time.Second)
 	if j.Mail["held"] != 3 || j.Mail["sent"] != 0 || len(smtpSrv.Messages()) != 0 {
 		t.Fatalf("a test-chain batch was mailed unasked: %+v", j)
@@ -187,6 +210,11 @@ func TestServeAPI(t *testing.T) {
 	if m := string(msgs[0].Data); !strings.Contains(m, "THIS IS A TEST") || !strings.Contains(m, "[TEST") {
 		t.Errorf("a test credential's mail does not say so:\n%.800s", m)
 	}
+	return msgs
+}
+
+// downloadsByMail: each mailed link gives its graduate's credential and PDF.
+func downloadsByMail(t *testing.T, s *server, sample []byte, msgs []mailtest.Message) string {
 	var students struct {
 		Records []struct{ StudentID, Email string }
 	}
@@ -213,7 +241,12 @@ func TestServeAPI(t *testing.T) {
 			t.Errorf("PDF download: %d", code)
 		}
 	}
-	// The credentials, then a revoked link: 410.
+	return link
+}
+
+// revokeLinks: the batch's credentials, then its links revoked: 410. It
+// returns the first credential's id.
+func revokeLinks(t *testing.T, s *server, link string) string {
 	code, b := s.do("GET", "/api/v1/batches/2026-11-conferment/credentials", "", nil, true)
 	var creds struct {
 		Credentials []struct {
@@ -235,8 +268,12 @@ func TestServeAPI(t *testing.T) {
 	if code, _ := s.do("GET", strings.TrimPrefix(link, s.base), "", nil, false); code != 410 {
 		t.Errorf("a revoked link: %d, want 410", code)
 	}
-	// A third party, and a revocation.
-	id := creds.Credentials[0].ID
+	return creds.Credentials[0].ID
+}
+
+// thirdPartyAndVerify: a third party's delivery, the public page by id and
+// the verify API.
+func thirdPartyAndVerify(t *testing.T, s *server, smtpSrv *mailtest.Server, data, id string) {
 	if code, b := s.do("POST", "/api/v1/credentials/"+id+"/deliveries", "application/json", []byte(`{"email":"admissions@university.example","name":"Admissions"}`), true); code != 202 {
 		t.Fatalf("third-party delivery: %d %s", code, b)
 	}
@@ -257,6 +294,11 @@ func TestServeAPI(t *testing.T) {
 	if code, b := s.do("GET", "/v/"+strings.ToUpper(strings.TrimPrefix(id, "urn:uuid:")), "", nil, false); code != 200 || !strings.Contains(string(b), `class="verdict verified"`) {
 		t.Errorf("share link by bare UUID: %d", code)
 	}
+}
+
+// methodsAndSchemes: the verify API takes POST only; the Bearer scheme is
+// case-insensitive.
+func methodsAndSchemes(t *testing.T, s *server) {
 	// The verify API takes POST only: 405 with Allow, not 401.
 	for _, m := range []string{"GET", "OPTIONS", "PUT"} {
 		req, _ := http.NewRequest(m, s.base+"/api/v1/verify", nil)
@@ -282,16 +324,6 @@ func TestServeAPI(t *testing.T) {
 			t.Errorf("scheme %q: %d", scheme, resp.StatusCode)
 		}
 	}
-	if code, _ := s.do("GET", "/v/urn:uuid:nope", "", nil, false); code != 404 {
-		t.Errorf("unknown share link: %d", code)
-	}
-	if code, _ := s.do("POST", "/api/v1/credentials/"+id+"/revoke", "application/json", []byte(`{"reason":"issued in error"}`), true); code != 200 {
-		t.Errorf("revoke: %d", code)
-	}
-	if _, b := s.do("GET", "/issuer/revocations.json?assertionId="+id, "", nil, false); !strings.Contains(string(b), "issued in error") {
-		t.Errorf("revocation list: %s", b)
-	}
-
 }
 
 // TestServeKilled: serve killed while it issues a batch, and again while it
