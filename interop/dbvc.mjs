@@ -7,7 +7,7 @@
 // usage: node dbvc.mjs --profile URL=FILE FILE...
 //
 // Its document loader answers only the JSON-LD contexts we embed
-// (../credential/contexts) and the issuer profile given, so nothing is
+// (../credential/ldcontext/contexts) and the issuer profile given, so nothing is
 // fetched: the verification method is the profile's entry, and the
 // profile is its controller document.
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 
-const ctxDir = new URL('../credential/contexts/', import.meta.url).pathname;
+const ctxDir = new URL('../credential/ldcontext/contexts/', import.meta.url).pathname;
 const contexts = {};
 for (const e of JSON.parse(fs.readFileSync(path.join(ctxDir, 'manifest.json'), 'utf8'))) {
   contexts[e.url] = JSON.parse(fs.readFileSync(path.join(ctxDir, e.file), 'utf8'));
