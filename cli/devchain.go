@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -49,10 +50,13 @@ func DevChain(ctx context.Context, dir, rpcAddr string, w io.Writer) error {
 
 // ShowKeys prints the key ring: ids, types, validity, and the Ethereum
 // address that must hold funds to anchor.
-func ShowKeys(dir string, w io.Writer) error {
+func ShowKeys(dir string, asJSON bool, w io.Writer) error {
 	ring, err := keys.Open(dir)
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		return showKeysJSON(ring, w)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tTYPE\tCREATED\tSTATE\tADDRESS")
@@ -126,4 +130,41 @@ func RevokeKey(ctx context.Context, dir, dsn, id, since string, passphrase []byt
 		fmt.Fprintf(w, "it was the active signing key: %s is the active signing key now (publish the issuer profile again: 'etranscript keys profile')\n", after.ID)
 	}
 	return nil
+}
+
+// showKeysJSON prints the keys and the VC API's issuer id: the did:key of
+// the active Ed25519 key, as /credentials/issue signs.
+func showKeysJSON(ring *keys.Ring, w io.Writer) error {
+	type key struct {
+		ID      string     `json:"id"`
+		Type    string     `json:"type"`
+		Created time.Time  `json:"created"`
+		Retired *time.Time `json:"retired,omitempty"`
+		Revoked *time.Time `json:"revokedSince,omitempty"`
+		Address string     `json:"address,omitempty"`
+		// PublicKeyMultibase is an Ed25519 key's Multikey.
+		PublicKeyMultibase string `json:"publicKeyMultibase,omitempty"`
+	}
+	out := struct {
+		Keys               []key  `json:"keys"`
+		VCAPIIssuer        string `json:"vcApiIssuer,omitempty"`
+		VerificationMethod string `json:"vcApiVerificationMethod,omitempty"`
+	}{Keys: []key{}}
+	for _, k := range ring.Keys {
+		e := key{ID: k.ID, Type: k.Type, Created: k.Created, Retired: k.Retired, Revoked: k.Revoked}
+		switch k.Type {
+		case keys.Secp256k1:
+			e.Address = k.Address().Hex()
+		case keys.Ed25519:
+			e.PublicKeyMultibase = k.Multibase()
+		}
+		out.Keys = append(out.Keys, e)
+	}
+	if ed, ok := ring.Active(keys.Ed25519); ok {
+		out.VCAPIIssuer = "did:key:" + ed.Multibase()
+		out.VerificationMethod = out.VCAPIIssuer + "#" + ed.Multibase()
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -35,6 +36,8 @@ type ServeOptions struct {
 	Listening func(addr string)
 	// Poll is how often the worker looks for retries (0: 5 s).
 	Poll time.Duration
+	// TLS, if set, makes the public address answer https.
+	TLS TLSOptions
 }
 
 // DefaultAddr is where serve listens by default: loopback only.
@@ -44,6 +47,9 @@ const DefaultAddr = "127.0.0.1:8080"
 // resumes what an earlier run left), mail delivery, the issuer API, the
 // download links and the issuer's published documents.
 func Serve(ctx context.Context, dir string, pass []byte, opts ServeOptions, w io.Writer) error {
+	if err := opts.TLS.Validate(); err != nil {
+		return Usage(err)
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	e, err := openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, Log: log})
 	if err != nil {
@@ -91,7 +97,7 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	}
 	srv := &web.Server{Site: site, Log: log, SeparateAdmin: opts.AdminAddr != "",
 		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
-			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName},
+			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName, VCAPI: e.vcAPI()},
 		Verifying: &web.Verifying{Verifier: v,
 			PerSecond: e.cfg.Web.PerSecond, Burst: e.cfg.Web.Burst, MaxBody: e.cfg.Web.MaxUploadBytes,
 			MaxConcurrent: e.cfg.Web.MaxConcurrent, TrustedProxies: proxies}}
@@ -104,7 +110,21 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 		defer adminLn.Close()
 		fmt.Fprintf(w, "issuer API on http://%s (not on the public address)\n", adminLn.Addr())
 	}
-	fmt.Fprintf(w, "serving %s on http://%s (issuer profile %s)\n", e.cfg.Name, ln.Addr(), e.cfg.ProfileURL())
+	scheme := "http"
+	if opts.TLS.enabled() {
+		tc, fp, err := opts.TLS.config(certHosts(ln.Addr().String(), e.cfg.URL))
+		if err != nil {
+			ln.Close()
+			return Usage(err)
+		}
+		ln, scheme = tls.NewListener(ln, tc), "https"
+		if fp != "" {
+			fmt.Fprintf(w, "a self-signed certificate for development, SHA-256 fingerprint %s\n", fp)
+		}
+	}
+	fmt.Fprintf(w, "serving %s on %s://%s (issuer profile %s)\n", e.cfg.Name, scheme, ln.Addr(), e.cfg.ProfileURL())
+	did, _ := vcAPIMethod(e.sig)
+	fmt.Fprintf(w, "W3C VC API: %s://%s/credentials/issue as %s, /credentials/verify, /presentations/verify\n", scheme, ln.Addr(), did)
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/store"
 	"github.com/etranscript/etranscript/transcript"
+	"github.com/etranscript/etranscript/vcapi"
 )
 
 // env is an opened data directory: configuration, keys, the store, and
@@ -68,7 +69,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	}
 	e := &env{cfg: cfg, ring: ring, db: db, sig: sig, scheme: scheme, pass: pass, anchors: map[string]issuer.Anchorer{}}
 	e.closers = append(e.closers, func() { db.Close() })
-	e.status = &status.Service{Store: db, BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL()}
+	e.status = &status.Service{Store: db, BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL(), W3C: w3cForm(sig)}
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -142,6 +143,13 @@ func (e *env) anchorer(ctx context.Context, chain string) (issuer.Anchorer, erro
 	e.anchors[chain] = a
 	e.closers = append(e.closers, closer)
 	return a, nil
+}
+
+// vcAPI is the issuer of the W3C VC API: the active Ed25519 key as its
+// did:key, the W3C-form status lists.
+func (e *env) vcAPI() *vcapi.Issuer {
+	did, vm := vcAPIMethod(e.sig)
+	return &vcapi.Issuer{ID: did, Method: vm, Signer: e.sig.Key, Status: e.status}
 }
 
 // Anchorer opens the chain a job anchors on, once (issuer.Chains).

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/etranscript/etranscript/config"
+	"github.com/etranscript/etranscript/credential/dataintegrity"
 	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/keys"
 	"github.com/etranscript/etranscript/status"
@@ -124,5 +126,19 @@ func signedStatus(ctx context.Context, cfg *config.Config, dsn string, pass []by
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	svc.W3C = w3cForm(sig)
 	return svc, sig, done, nil
+}
+
+// vcAPIMethod is the VC API's issuer (the did:key of the status signer's
+// key, the active Ed25519 key) and its verification method.
+func vcAPIMethod(sig *status.Signer) (did, vm string) {
+	return dataintegrity.DIDKey(sig.Key.Public().(ed25519.PublicKey))
+}
+
+// w3cForm publishes the status lists in the W3C form too, signed as the
+// VC API's issuer, for the credentials it issues.
+func w3cForm(sig *status.Signer) *status.W3CForm {
+	did, vm := vcAPIMethod(sig)
+	return &status.W3CForm{Issuer: did, Signer: &status.Signer{Key: sig.Key, Method: vm}}
 }

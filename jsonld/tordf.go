@@ -2,16 +2,18 @@ package jsonld
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 
-	"github.com/piprate/json-gold/ld"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/piprate/json-gold/ld"
 
 	"github.com/etranscript/etranscript/canon"
 )
@@ -31,6 +33,9 @@ type proc struct {
 	blank int
 	ids   map[string]string // document blank node labels -> ours
 	iris  map[string]bool   // IRIs found valid in this document
+	// strict makes a term that expands to nothing an error (ErrDropped)
+	// rather than a value dropped.
+	strict bool
 }
 
 // Limits of one document.
@@ -45,13 +50,29 @@ const (
 // maxNodes statements or maxDepth levels: those are not left to another
 // processor, whose cost would grow faster.
 func ToRDF(ctx context.Context, doc map[string]any, load Loader) (quads []canon.Quad, err error) {
+	return toRDF(ctx, doc, load, false)
+}
+
+// ErrDropped is the error of ToRDFStrict for a term the document's
+// contexts do not define: JSON-LD would drop its value, and a signature
+// would not cover it (VC Data Integrity 1.0 §4.2, data loss).
+var ErrDropped = errors.New("jsonld: a term no context defines (its value would be dropped)")
+
+// ToRDFStrict is ToRDF that refuses, with ErrDropped, a document of which
+// JSON-LD would drop a value: a property or a type no context defines.
+// Unsupported features are errors too, as with ToRDF.
+func ToRDFStrict(ctx context.Context, doc map[string]any, load Loader) ([]canon.Quad, error) {
+	return toRDF(ctx, doc, load, true)
+}
+
+func toRDF(ctx context.Context, doc map[string]any, load Loader, strict bool) (quads []canon.Quad, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug, not a feature to leave to another processor: report it.
 			quads, err = nil, fmt.Errorf("jsonld: internal error: %v", r)
 		}
 	}()
-	p := &proc{ctx: ctx, load: load, ids: map[string]string{}, iris: make(map[string]bool, 64)}
+	p := &proc{ctx: ctx, load: load, ids: map[string]string{}, iris: make(map[string]bool, 64), strict: strict}
 	p.quads = Buffer()
 	root, err := p.process(initial, map[string]any{}, "j:{}", true, false)
 	if err != nil {
@@ -215,6 +236,9 @@ func (p *proc) nodeTypes(m map[string]any, keys []string, active *ctx) (*ctx, []
 			if err != nil {
 				return nil, nil, err
 			}
+			if p.strict && (e == "" || !strings.Contains(e, ":")) {
+				return nil, nil, fmt.Errorf("%w: type %q", ErrDropped, t)
+			}
 			if e == "" {
 				return nil, nil, unsupported("type that does not expand: " + t)
 			}
@@ -274,27 +298,25 @@ func (p *proc) property(m map[string]any, k string, active *ctx, subject, g cano
 	switch {
 	case ek == "@id" || ek == "@type":
 		return nil
-	case ek == "":
+	case ek == "" || !strings.Contains(ek, ":") && !strings.HasPrefix(ek, "@"):
+		if p.strict {
+			return fmt.Errorf("%w: %q", ErrDropped, k)
+		}
 		return nil // no definition, no vocabulary: dropped
 	case strings.HasPrefix(ek, "@"):
 		return unsupported("keyword " + ek + " in a node")
 	case strings.HasPrefix(ek, "_:"):
 		return unsupported("blank node property")
-	case !strings.Contains(ek, ":"):
-		return nil
 	}
 	pred, err := p.idTerm(ek)
 	if err != nil {
 		return err
 	}
-	td := active.terms[k]
-	if td != nil && td.graph && active.previous != nil && active.previous.terms[k] != td {
-		// json-gold does not honour @graph containers of terms that only a
-		// type-scoped context defines (a presentation's
-		// verifiableCredential); leave those to it.
-		return unsupported("@graph container of a type-scoped term")
-	}
-	return p.values(m[k], active, td, subject, pred, g, depth)
+	// A term that only a type-scoped context defines keeps its @graph
+	// container (a presentation's verifiableCredential), as JSON-LD 1.1 and
+	// jsonld.js, which sign presentations, have it; json-gold does not
+	// honour it, and its output differs there.
+	return p.values(m[k], active, active.terms[k], subject, pred, g, depth)
 }
 
 // valueOrRef reports a value object or a lone {"@id": ...} (step 7's

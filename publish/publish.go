@@ -25,6 +25,7 @@ const (
 	DIDPath            = "/.well-known/did.json"
 	RevocationListPath = "/issuer/revocations.json"
 	StatusPrefix       = "/issuer/status/"
+	W3CStatusPrefix    = status.W3CPrefix
 )
 
 // Document is a published document.
@@ -91,22 +92,33 @@ func (s *Site) Get(ctx context.Context, path string, query url.Values) (*Documen
 		}
 		return &Document{Body: b, ContentType: "application/json", MaxAge: statusMaxAge}, nil
 	}
-	if rest, ok := strings.CutPrefix(path, StatusPrefix); ok && s.Status != nil {
-		n, purpose, ok := strings.Cut(rest, "/")
-		list, err := strconv.Atoi(n)
-		if !ok || err != nil || list < 1 || strconv.Itoa(list) != n {
-			return nil, ErrNotFound
-		}
-		b, at, err := s.Status.ListDocument(ctx, list, status.Purpose(purpose))
-		if errors.Is(err, status.ErrNoDocument) {
-			return nil, ErrNotFound
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &Document{Body: b, ContentType: "application/json", Modified: at, MaxAge: statusMaxAge}, nil
+	if s.Status == nil {
+		return nil, ErrNotFound
+	}
+	if rest, ok := strings.CutPrefix(path, StatusPrefix); ok {
+		return listDocument(ctx, rest, s.Status.ListDocument)
+	}
+	if rest, ok := strings.CutPrefix(path, W3CStatusPrefix); ok {
+		return listDocument(ctx, rest, s.Status.W3CListDocument)
 	}
 	return nil, ErrNotFound
+}
+
+// listDocument answers "LIST/PURPOSE" from one form of the status lists.
+func listDocument(ctx context.Context, rest string, get func(context.Context, int, status.Purpose) ([]byte, time.Time, error)) (*Document, error) {
+	n, purpose, ok := strings.Cut(rest, "/")
+	list, err := strconv.Atoi(n)
+	if !ok || err != nil || list < 1 || strconv.Itoa(list) != n {
+		return nil, ErrNotFound
+	}
+	b, at, err := get(ctx, list, status.Purpose(purpose))
+	if errors.Is(err, status.ErrNoDocument) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Document{Body: b, ContentType: "application/json", Modified: at, MaxAge: statusMaxAge}, nil
 }
 
 // ringModified is when the key ring last changed.

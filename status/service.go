@@ -33,6 +33,9 @@ type Service struct {
 	RevocationListURL string
 	Canon             dataintegrity.Canonicalizer // nil: dataintegrity.Default
 	Now               func() time.Time
+	// W3C, if set, publishes every list a second time in the W3C form,
+	// for the VC API's credentials (AssignOne).
+	W3C *W3CForm
 }
 
 // EntryType is the credentialStatus type we write.
@@ -121,6 +124,9 @@ func (s *Service) Publish(ctx context.Context, list int, sig *Signer) error {
 		if err := s.Store.PutDocument(ctx, docName(list, p), doc, version, s.now()); err != nil {
 			return fmt.Errorf("status list %d (%s): %w", list, p, err)
 		}
+	}
+	if s.W3C != nil {
+		return s.publishW3C(ctx, list)
 	}
 	return nil
 }

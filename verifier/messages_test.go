@@ -14,10 +14,14 @@ import (
 // literals that look like "check.reason" passed to any call.
 func reasonsInCode(t *testing.T) map[string]string {
 	files, _ := filepath.Glob("*.go")
+	more, _ := filepath.Glob("../credential/vcdm/*.go")
+	files = append(files, more...)
+	more, _ = filepath.Glob("../vcapi/*.go")
+	files = append(files, more...)
 	fset := token.NewFileSet()
 	out := map[string]string{}
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") || f == "messages.go" {
+		if strings.HasSuffix(f, "_test.go") || filepath.Base(f) == "messages.go" {
 			continue
 		}
 		af, err := parser.ParseFile(fset, f, nil, 0)
@@ -30,8 +34,8 @@ func reasonsInCode(t *testing.T) map[string]string {
 				return true
 			}
 			s, _ := strconv.Unquote(lit.Value)
-			check, _, ok := strings.Cut(s, ".")
-			if ok && !strings.ContainsAny(s, " /:{") && strings.ToLower(s) == s && (Messages[s] != "" || knownCheck(check)) {
+			check, rest, ok := strings.Cut(s, ".")
+			if ok && rest != "" && !strings.ContainsAny(s, " /:{") && strings.ToLower(s) == s && (Messages[s] != "" || knownCheck(check)) {
 				out[s] = fset.Position(lit.Pos()).String()
 			}
 			return true

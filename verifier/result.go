@@ -96,8 +96,14 @@ type Result struct {
 // add records a check's outcome, its message rendered from reason and
 // params (name, value pairs).
 func (r *Result) add(id string, s Status, reason string, params ...any) {
+	r.Checks = append(r.Checks, NewCheck(id, s, reason, params...))
+}
+
+// NewCheck is a check's outcome with its English message, for a caller
+// reporting problems in the verifier's terms (the VC API's issuing).
+func NewCheck(id string, s Status, reason string, params ...any) Check {
 	ps := paramMap(params)
-	r.Checks = append(r.Checks, Check{ID: id, Status: s, Reason: reason, Params: ps, Message: Render(reason, ps)})
+	return Check{ID: id, Status: s, Reason: reason, Params: ps, Message: Render(reason, ps)}
 }
 
 // addProblems adds a failed check whose reason lists problems.

@@ -196,24 +196,24 @@ func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string
 	if iss := issuerID(list["issuer"]); iss != st.issuer {
 		return untrusted("revocation.list_other_issuer", "issuer", clip(iss))
 	}
+	var proofs []map[string]any
+	for _, x := range asList(list["proof"]) {
+		if m, ok := x.(map[string]any); ok && m["type"] == "DataIntegrityProof" && m["cryptosuite"] == dataintegrity.EdDSARDFC2022 {
+			proofs = append(proofs, m)
+		}
+	}
+	if st.profile == nil && len(proofs) > 0 && !isBlockcerts(st.doc) {
+		// A W3C credential's issuer: a key it controls signs its lists.
+		ctrl, o := v.checkW3CProof(ctx, &state{doc: list, issuer: st.issuer}, proofs[0], "assertionMethod")
+		if o != nil || ctrl != st.issuer {
+			return &reasonError{reason: "revocation.list_bad_signature", params: []any{"url", u}, cause: errors.New("not signed by a key of the issuer")}
+		}
+		return nil
+	}
 	if st.profile == nil {
 		return untrusted("revocation.list_no_profile")
 	}
-	var proofs []map[string]any
-	switch p := list["proof"].(type) {
-	case map[string]any:
-		proofs = append(proofs, p)
-	case []any:
-		for _, x := range p {
-			if m, ok := x.(map[string]any); ok {
-				proofs = append(proofs, m)
-			}
-		}
-	}
 	for _, p := range proofs {
-		if p["type"] != "DataIntegrityProof" || p["cryptosuite"] != dataintegrity.EdDSARDFC2022 {
-			continue
-		}
 		sk, err := st.profile.verifyEdDSA(ctx, v.canon(), list, p)
 		if err != nil {
 			return &reasonError{reason: "revocation.list_bad_signature", params: []any{"url", u}, cause: err}

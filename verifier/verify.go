@@ -152,6 +152,9 @@ func (v *Verifier) decode(data []byte) (map[string]any, *Result) {
 // and makes no network request but the issuer profile and status list
 // fetches.
 func (v *Verifier) Verify(ctx context.Context, doc map[string]any) *Result {
+	if !isBlockcerts(doc) && !hasString(doc["type"], "VerifiablePresentation") {
+		return v.trust(v.runW3C(ctx, doc)).finish()
+	}
 	r, _ := v.run(ctx, doc)
 	return v.trust(r).finish()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/etranscript/etranscript/issuer"
 	"github.com/etranscript/etranscript/status"
 	"github.com/etranscript/etranscript/transcript"
+	"github.com/etranscript/etranscript/vcapi"
 	"github.com/labstack/echo/v4"
 )
 
@@ -38,6 +39,8 @@ type Issuing struct {
 	MaxBatchBytes int64
 	// Chain is where submitted batches are anchored unless ?chain= says.
 	Chain string
+	// VCAPI, if set, issues single credentials at /credentials/issue.
+	VCAPI *vcapi.Issuer
 }
 
 // apiError answers {"error": message} with a status.
@@ -87,6 +90,9 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	api.POST("/credentials/:id/revoke", s.revokeCredential)
 	api.POST("/credentials/:id/deliveries", s.deliverCredential)
 	api.DELETE("/deliveries/:id/links", s.revokeLinks)
+	if s.Issuing.VCAPI != nil {
+		e.POST(s.prefix+"/credentials/issue", s.issueCredential, s.bearer)
+	}
 }
 
 // AdminHandler serves the issuer API alone, for its own listener (an

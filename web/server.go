@@ -68,7 +68,7 @@ func (s *Server) echo() *echo.Echo {
 func (s *Server) Handler() http.Handler {
 	e := s.echo()
 	g := e.Group(s.prefix)
-	for _, p := range []string{publish.ProfilePath, publish.JWKSPath, publish.DIDPath, publish.RevocationListPath, publish.StatusPrefix + ":list/:purpose"} {
+	for _, p := range []string{publish.ProfilePath, publish.JWKSPath, publish.DIDPath, publish.RevocationListPath, publish.StatusPrefix + ":list/:purpose", publish.W3CStatusPrefix + ":list/:purpose"} {
 		g.GET(p, s.document)
 		g.HEAD(p, s.document)
 	}
@@ -81,6 +81,8 @@ func (s *Server) Handler() http.Handler {
 		e.GET(s.prefix+"/verify", s.verifyAgain)
 		e.GET(s.prefix+"/verify/:token", s.cachedResult)
 		e.POST(s.prefix+"/api/v1/verify", s.verifyAPI)
+		e.POST(s.prefix+"/credentials/verify", s.verifyCredentialVCAPI)
+		e.POST(s.prefix+"/presentations/verify", s.verifyPresentationVCAPI)
 		e.Match(otherMethods(http.MethodPost), s.prefix+"/api/v1/verify", methodNotAllowed(http.MethodPost))
 		e.GET(s.prefix+"/v/:id", s.sharePage)
 		e.StaticFS(s.prefix+"/static", echo.MustSubFS(assets, "assets"))

@@ -244,6 +244,17 @@ func (v *Verifying) readUpload(c echo.Context) (data []byte, isPDF bool, err err
 // verifications that run at once is free. The request's context stops it
 // when the client goes away.
 func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) (*verifier.Result, error) {
+	return v.run(ctx, func(ctx context.Context) *verifier.Result {
+		if isPDF {
+			return v.Verifier.VerifyPDF(ctx, data)
+		}
+		return v.Verifier.VerifyJSON(ctx, data)
+	})
+}
+
+// run runs one verification among those the server runs at once, within
+// the time limit.
+func (v *Verifying) run(ctx context.Context, verify func(context.Context) *verifier.Result) (*verifier.Result, error) {
 	release, err := v.acquire(ctx)
 	if err != nil {
 		return nil, err
@@ -255,13 +266,7 @@ func (v *Verifying) verify(ctx context.Context, data []byte, isPDF bool) (*verif
 	}
 	ctx, cancel := context.WithTimeout(ctx, t)
 	defer cancel()
-	var r *verifier.Result
-	if isPDF {
-		r = v.Verifier.VerifyPDF(ctx, data)
-	} else {
-		r = v.Verifier.VerifyJSON(ctx, data)
-	}
-	return r, nil
+	return verify(ctx), nil
 }
 
 // verifyUpload verifies the credential or PDF of a request, within the

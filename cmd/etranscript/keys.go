@@ -37,14 +37,17 @@ func keysCommand(g *globals) *cobra.Command {
 	profileCmd.Flags().BoolVar(&did, "did", false, "print the did:web DID document of the same keys")
 	keysCmd.AddCommand(profileCmd)
 
-	keysCmd.AddCommand(&cobra.Command{
+	var showJSON bool
+	showCmd := &cobra.Command{
 		Use:   "show",
-		Short: "Show the key ids and the Ethereum address",
+		Short: "Show the key ids and the Ethereum address (--json: and the VC API's issuer did:key)",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return cli.ShowKeys(g.dir(), c.OutOrStdout())
+			return cli.ShowKeys(g.dir(), showJSON, c.OutOrStdout())
 		},
-	})
+	}
+	showCmd.Flags().BoolVar(&showJSON, "json", false, "print JSON: the keys, and vcApiIssuer, the did:key /credentials/issue signs as")
+	keysCmd.AddCommand(showCmd)
 
 	keysCmd.AddCommand(&cobra.Command{
 		Use:   "rotate",

@@ -22,6 +22,9 @@ func serveCommand(g *globals) *cobra.Command {
 		},
 	}
 	serveCmd.Flags().StringVar(&so.Addr, "addr", cli.DefaultAddr, "address to listen on")
+	serveCmd.Flags().StringVar(&so.TLS.CertFile, "tls-cert", "", "serve https with this certificate (PEM; the chain, leaf first)")
+	serveCmd.Flags().StringVar(&so.TLS.KeyFile, "tls-key", "", "the private key of --tls-cert (PEM)")
+	serveCmd.Flags().BoolVar(&so.TLS.SelfSigned, "tls-self-signed", false, "serve https with a certificate made at start (development and tests; its fingerprint is printed)")
 	serveCmd.Flags().StringVar(&so.AdminAddr, "admin-addr", "", "a separate address for the issuer API (e.g. an internal interface); the public address then serves no issuer API")
 	serveCmd.Flags().StringVar(&so.SMTP, "smtp", "", "mail server: smtp://user:pass@host:port (STARTTLS when offered) or smtps://... (default: $ETRANSCRIPT_SMTP, else DATA/outbox)")
 	serveCmd.Flags().BoolVar(&so.AllowPrivateFetch, "allow-private-fetch", false, "DANGEROUS, development only: let the public verifier fetch from loopback and private addresses")

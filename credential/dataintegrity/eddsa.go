@@ -21,10 +21,10 @@ const EdDSARDFC2022 = "eddsa-rdfc-2022"
 // canonical proof configuration (the proof without proofValue, with the
 // document's @context), then SHA-256 of the canonical document without its
 // proofs.
-func eddsaHashData(ctx context.Context, c Canonicalizer, doc map[string]any, proofConfig map[string]any) ([]byte, error) {
+func eddsaHashData(ctx context.Context, c Canonicalizer, doc map[string]any, proofConfig map[string]any, keepProof bool) ([]byte, error) {
 	unsigned := make(map[string]any, len(doc))
 	for k, v := range doc {
-		if k != "proof" {
+		if k != "proof" || keepProof {
 			unsigned[k] = v
 		}
 	}
@@ -53,7 +53,7 @@ func eddsaHashData(ctx context.Context, c Canonicalizer, doc map[string]any, pro
 func SignEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*Proof, error) {
 	p := &Proof{ID: id, Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
 		ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
-	data, err := eddsaHashData(ctx, c, doc, p.ConfigMap())
+	data, err := eddsaHashData(ctx, c, doc, p.ConfigMap(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +91,26 @@ var ErrSignature = errors.New("the signature does not verify")
 // VerifyEdDSA checks an eddsa-rdfc-2022 proof (given as decoded JSON) on
 // doc with the public key pub.
 func VerifyEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, proof map[string]any, pub ed25519.PublicKey) error {
+	return verifyEdDSA(ctx, c, doc, proof, pub, false)
+}
+
+// VerifyEdDSAChained checks an eddsa-rdfc-2022 proof that names earlier
+// proofs (previousProof, VC Data Integrity 1.0 §4.5 step 4): the document
+// it covers holds those proofs, previous, which the caller found by id.
+func VerifyEdDSAChained(ctx context.Context, c Canonicalizer, doc map[string]any, proof map[string]any, previous []any, pub ed25519.PublicKey) error {
+	covered := make(map[string]any, len(doc))
+	for k, v := range doc {
+		covered[k] = v
+	}
+	if len(previous) == 1 {
+		covered["proof"] = previous[0]
+	} else {
+		covered["proof"] = previous
+	}
+	return verifyEdDSA(ctx, c, covered, proof, pub, true)
+}
+
+func verifyEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, proof map[string]any, pub ed25519.PublicKey, keepProof bool) error {
 	pv, _ := proof["proofValue"].(string)
 	if !strings.HasPrefix(pv, "z") {
 		return errors.New(`proofValue: expected "z" and base58btc`)
@@ -99,7 +119,7 @@ func VerifyEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, proof
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return errors.New("proofValue: not an Ed25519 signature")
 	}
-	data, err := eddsaHashData(ctx, c, doc, proof)
+	data, err := eddsaHashData(ctx, c, doc, proof, keepProof)
 	if err != nil {
 		return err
 	}

@@ -55,3 +55,27 @@ func fuzzDoc(b []byte) (map[string]any, bool) {
 	doc, ok := v.(map[string]any)
 	return doc, ok
 }
+
+// mentions reports s among the strings of v: a presentation's
+// verifiableCredential is an @graph container that only its type-scoped
+// context defines, which json-gold does not honour (jsonld.js and package
+// jsonld do), so json-gold is no oracle for presentations.
+func mentions(v any, s string) bool {
+	switch x := v.(type) {
+	case string:
+		return x == s
+	case []any:
+		for _, e := range x {
+			if mentions(e, s) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			if mentions(e, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
