@@ -71,11 +71,13 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	// The public verifier: this issuer's documents read locally, anything
 	// else fetched over https from public addresses only (unless
 	// --allow-private-fetch), anchors read through the configured chains.
-	// Both behind bounded caches (30 s): under load the site asks each
-	// issuer and chain once, not once per credential.
+	// Other issuers' documents and the chains behind bounded caches (30
+	// s): under load the site asks each once, not once per credential. Its
+	// own documents are read from its store at each verification, so a
+	// revocation here shows at once.
 	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{}, Trusted: trustList(e.cfg), Log: log,
-		Fetcher: &verifier.CachingFetcher{TTL: 30 * time.Second,
-			Next: publish.Fetcher{Site: site, Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)}}}
+		Fetcher: publish.Fetcher{Site: site, Next: &verifier.CachingFetcher{TTL: 30 * time.Second,
+			Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)}}}
 	rs, closeReaders, devErr := readers(e.cfg, e.ring)
 	if devErr != nil {
 		log.Warn("the embedded dev chain cannot be read: anchors on eth:dev cannot be checked", "err", devErr)

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,11 +22,12 @@ import (
 
 // server is a running 'etranscript serve'.
 type server struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	base string
-	tok  string
-	logs *bytes.Buffer
+	t      *testing.T
+	cmd    *exec.Cmd
+	base   string
+	tok    string
+	logs   *bytes.Buffer
+	client *http.Client
 }
 
 func startServe(t *testing.T, data string, port int, args ...string) *server {
@@ -36,10 +39,16 @@ func startServe(t *testing.T, data string, port int, args ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), logs: logs}
+	s := &server{t: t, cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), logs: logs, client: http.DefaultClient}
+	if slices.Contains(args, "--tls-self-signed") {
+		s.base = fmt.Sprintf("https://127.0.0.1:%d", port)
+		// The certificate is made at start: the test trusts it as a
+		// developer would, having compared the printed fingerprint.
+		s.client = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		if r, err := http.Get(s.base + "/healthz"); err == nil {
+		if r, err := s.client.Get(s.base + "/healthz"); err == nil {
 			r.Body.Close()
 			break
 		}
@@ -61,7 +70,7 @@ func (s *server) do(method, path, typ string, body []byte, auth bool) (int, []by
 	if auth {
 		req.Header.Set("Authorization", "Bearer "+s.tok)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -51,18 +51,44 @@ func eddsaHashData(ctx context.Context, c Canonicalizer, doc map[string]any, pro
 // "proof", if any, is not covered) with signer, an Ed25519 key whose
 // verification method is vm.
 func SignEdDSA(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, id, vm, created string) (*Proof, error) {
-	p := &Proof{ID: id, Type: "DataIntegrityProof", Cryptosuite: EdDSARDFC2022,
-		ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
-	data, err := eddsaHashData(ctx, c, doc, p.ConfigMap(), false)
-	if err != nil {
+	p := &Proof{ID: id, ProofPurpose: "assertionMethod", Created: created, VerificationMethod: vm}
+	if err := Sign(ctx, c, doc, signer, p); err != nil {
 		return nil, err
+	}
+	return p, nil
+}
+
+// Sign completes p, a proof of any purpose (a presentation's
+// authentication with its challenge and domain, say), as an
+// eddsa-rdfc-2022 DataIntegrityProof over doc, and sets its value.
+func Sign(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, p *Proof) error {
+	return sign(ctx, c, doc, signer, p, false)
+}
+
+// SignChained is Sign for a proof that names an earlier one
+// (p.PreviousProof): the document it covers holds previous, that proof (VC
+// Data Integrity 1.0 §4.2, proof chains). VerifyEdDSAChained checks it.
+func SignChained(ctx context.Context, c Canonicalizer, doc map[string]any, previous map[string]any, signer crypto.Signer, p *Proof) error {
+	covered := make(map[string]any, len(doc)+1)
+	for k, v := range doc {
+		covered[k] = v
+	}
+	covered["proof"] = previous
+	return sign(ctx, c, covered, signer, p, true)
+}
+
+func sign(ctx context.Context, c Canonicalizer, doc map[string]any, signer crypto.Signer, p *Proof, keepProof bool) error {
+	p.Type, p.Cryptosuite = "DataIntegrityProof", EdDSARDFC2022
+	data, err := eddsaHashData(ctx, c, doc, p.ConfigMap(), keepProof)
+	if err != nil {
+		return err
 	}
 	sig, err := signer.Sign(nil, data, crypto.Hash(0))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.ProofValue = "z" + base58.Encode(sig)
-	return p, nil
+	return nil
 }
 
 // ConfigMap is the proof configuration as decoded JSON: the proof without
@@ -81,6 +107,12 @@ func (p *Proof) ConfigMap() map[string]any {
 	}
 	if p.PreviousProof != "" {
 		m["previousProof"] = p.PreviousProof
+	}
+	if p.Challenge != "" {
+		m["challenge"] = p.Challenge
+	}
+	if p.Domain != "" {
+		m["domain"] = p.Domain
 	}
 	return m
 }

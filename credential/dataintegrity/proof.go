@@ -16,5 +16,9 @@ type Proof struct {
 	Created            string `json:"created"`
 	VerificationMethod string `json:"verificationMethod,omitempty"`
 	PreviousProof      string `json:"previousProof,omitempty"`
-	ProofValue         string `json:"proofValue"`
+	// Challenge and Domain bind a presentation's proof to one verifier's
+	// request (VC Data Integrity 1.0 §2.1).
+	Challenge  string `json:"challenge,omitempty"`
+	Domain     string `json:"domain,omitempty"`
+	ProofValue string `json:"proofValue"`
 }

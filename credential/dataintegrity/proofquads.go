@@ -22,7 +22,7 @@ const (
 // for a proof of another shape, and when typeIRIs is nil.
 func ProofQuads(p *Proof, cred string, typeIRIs []string) (quads []canon.Quad, ok bool) {
 	if typeIRIs == nil || p.Type != "DataIntegrityProof" || p.Cryptosuite != EdDSARDFC2022 ||
-		p.ProofPurpose != "assertionMethod" || p.PreviousProof != "" {
+		p.ProofPurpose != "assertionMethod" || p.PreviousProof != "" || p.Challenge != "" || p.Domain != "" {
 		return nil, false
 	}
 	e := rdfstruct.NewEmitter()
