@@ -75,7 +75,7 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	// s): under load the site asks each once, not once per credential. Its
 	// own documents are read from its store at each verification, so a
 	// revocation here shows at once.
-	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{}, Trusted: trustList(e.cfg), Log: log,
+	v := &verifier.Verifier{Chains: map[int64]verifier.ChainReader{}, Trusted: trustList(e.cfg), Log: log, RevokedKey: revokedKeys(e.cfg.Dir()),
 		Fetcher: publish.Fetcher{Site: site, Next: &verifier.CachingFetcher{TTL: 30 * time.Second,
 			Next: verifier.NewHTTPFetcher(opts.AllowPrivateFetch, 0)}}}
 	rs, closeReaders, devErr := readers(e.cfg, e.ring)

@@ -69,7 +69,11 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	}
 	e := &env{cfg: cfg, ring: ring, db: db, sig: sig, scheme: scheme, pass: pass, anchors: map[string]issuer.Anchorer{}}
 	e.closers = append(e.closers, func() { db.Close() })
-	e.status = &status.Service{Store: db, BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL(), W3C: w3cForm(sig)}
+	e.status = &status.Service{Store: db, BaseURL: cfg.URL, IssuerURL: cfg.ProfileURL(), RevocationListURL: cfg.RevocationListURL()}
+	if e.status.W3C, err = w3cForm(ring, pass); err != nil {
+		e.Close()
+		return nil, err
+	}
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))

@@ -126,7 +126,10 @@ func signedStatus(ctx context.Context, cfg *config.Config, dsn string, pass []by
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc.W3C = w3cForm(sig)
+	if svc.W3C, err = w3cForm(ring, pass); err != nil {
+		done()
+		return nil, nil, nil, err
+	}
 	return svc, sig, done, nil
 }
 
@@ -136,9 +139,51 @@ func vcAPIMethod(sig *status.Signer) (did, vm string) {
 	return dataintegrity.DIDKey(sig.Key.Public().(ed25519.PublicKey))
 }
 
-// w3cForm publishes the status lists in the W3C form too, signed as the
-// VC API's issuer, for the credentials it issues.
-func w3cForm(sig *status.Signer) *status.W3CForm {
-	did, vm := vcAPIMethod(sig)
-	return &status.W3CForm{Issuer: did, Signer: &status.Signer{Key: sig.Key, Method: vm}}
+// w3cForm publishes the status lists in the W3C form too, for the
+// credentials the VC API issues: once per Ed25519 key not revoked, each
+// signed as its did:key, the active key first.
+func w3cForm(ring *keys.Ring, pass []byte) (*status.W3CForm, error) {
+	active, ok := ring.Active(keys.Ed25519)
+	if !ok {
+		return nil, Usage(errors.New("no active signing key: run 'etranscript keys rotate'"))
+	}
+	form := &status.W3CForm{}
+	add := func(k keys.Key) error {
+		sk, err := ring.Signer(k.ID, pass)
+		if err != nil {
+			return err
+		}
+		did, vm := dataintegrity.DIDKey(sk.Public().(ed25519.PublicKey))
+		form.Keys = append(form.Keys, status.W3CKey{ID: k.ID, Issuer: did, Signer: &status.Signer{Key: sk, Method: vm}})
+		return nil
+	}
+	if err := add(active); err != nil {
+		return nil, err
+	}
+	for _, k := range ring.Keys {
+		if k.Type == keys.Ed25519 && k.ID != active.ID && k.Revoked == nil {
+			if err := add(k); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return form, nil
+}
+
+// revokedKeys says whether a did:key is one of this data directory's
+// Ed25519 keys reported compromised ('keys revoke'), read from the key
+// ring at each call: a revocation shows at once.
+func revokedKeys(dir string) func(did string) (time.Time, bool) {
+	return func(did string) (time.Time, bool) {
+		ring, err := keys.Open(dir)
+		if err != nil {
+			return time.Time{}, false
+		}
+		for _, k := range ring.Keys {
+			if k.Type == keys.Ed25519 && k.Revoked != nil && "did:key:"+k.Multibase() == did {
+				return *k.Revoked, true
+			}
+		}
+		return time.Time{}, false
+	}
 }

@@ -56,6 +56,7 @@ func NewVerifier(ctx context.Context, dir, dsn string, allowTestChains bool) (*v
 		}
 		v.Fetcher = publish.Fetcher{Site: site, Next: fetcher}
 		v.Trusted = trustList(cfg)
+		v.RevokedKey = revokedKeys(dir)
 		ring, _ := keys.Open(dir)
 		rs, c, devErr := readers(cfg, ring)
 		if devErr != nil {

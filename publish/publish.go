@@ -99,7 +99,10 @@ func (s *Site) Get(ctx context.Context, path string, query url.Values) (*Documen
 		return listDocument(ctx, rest, s.Status.ListDocument)
 	}
 	if rest, ok := strings.CutPrefix(path, W3CStatusPrefix); ok {
-		return listDocument(ctx, rest, s.Status.W3CListDocument)
+		key, rest, _ := strings.Cut(rest, "/")
+		return listDocument(ctx, rest, func(ctx context.Context, list int, p status.Purpose) ([]byte, time.Time, error) {
+			return s.Status.W3CListDocument(ctx, key, list, p)
+		})
 	}
 	return nil, ErrNotFound
 }

@@ -128,6 +128,7 @@ var Messages = map[string]string{
 	"signature.ok_w3c":             "signed by a key its issuer controls (eddsa-rdfc-2022)",
 	"signature.ok_w3c_others":      "signed by a key its issuer controls (eddsa-rdfc-2022); its other proofs ({types}) were not checked",
 	"signature.previous_missing":   "the proof names an earlier proof {id} that the credential does not carry",
+	"signature.key_revoked":        "signed with {key}, which its issuer reported compromised on {since}: nothing dates this signature independently, so it cannot be told from a forgery",
 	"signature.purpose":            "the proof's purpose is {purpose}, not {expected}",
 	"signature.not_controller":     "signed with {key}, which is not a key of the issuer {issuer}",
 	"signature.unresolvable":       "signed with {key}, which this verifier cannot resolve (did:key and https verification methods only)",

@@ -51,6 +51,12 @@ type Verifier struct {
 	// vouches for; each result says whether its issuer is on it (Trust).
 	// Validity and trust are separate questions.
 	Trusted TrustList
+	// RevokedKey, if set, says whether a did:key is one its issuer
+	// reported compromised, and since when: an operator knows this of its
+	// own keys (the command line reads the data directory's key ring).
+	// Nothing dates a Data Integrity signature independently, so every
+	// signature by such a key fails.
+	RevokedKey func(did string) (since time.Time, revoked bool)
 }
 
 // trust says whether r's issuer, once its profile is accepted, is on the

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/etranscript/etranscript/credential/dataintegrity"
 	"github.com/etranscript/etranscript/credential/vcdm"
@@ -161,6 +162,11 @@ func (v *Verifier) checkW3CProof(ctx context.Context, st *state, sp map[string]a
 	pub, controller, o := v.resolveMethod(ctx, vm)
 	if o != nil {
 		return "", o
+	}
+	if v.RevokedKey != nil {
+		if since, revoked := v.RevokedKey(controller); revoked {
+			return "", fail("signature.key_revoked", "key", clip(vm), "since", since.UTC().Format(time.DateOnly))
+		}
 	}
 	var err error
 	if prev, chained := sp["previousProof"]; chained {

@@ -68,7 +68,7 @@ func (s *Server) echo() *echo.Echo {
 func (s *Server) Handler() http.Handler {
 	e := s.echo()
 	g := e.Group(s.prefix)
-	for _, p := range []string{publish.ProfilePath, publish.JWKSPath, publish.DIDPath, publish.RevocationListPath, publish.StatusPrefix + ":list/:purpose", publish.W3CStatusPrefix + ":list/:purpose"} {
+	for _, p := range []string{publish.ProfilePath, publish.JWKSPath, publish.DIDPath, publish.RevocationListPath, publish.StatusPrefix + ":list/:purpose", publish.W3CStatusPrefix + ":key/:list/:purpose"} {
 		g.GET(p, s.document)
 		g.HEAD(p, s.document)
 	}

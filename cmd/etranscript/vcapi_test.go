@@ -19,7 +19,9 @@ import (
 func TestVCAPI(t *testing.T) {
 	port := freePort(t)
 	data := initData(t, fmt.Sprintf("https://127.0.0.1:%d", port))
-	var ks struct{ VCAPIIssuer string `json:"vcApiIssuer"` }
+	var ks struct {
+		VCAPIIssuer string `json:"vcApiIssuer"`
+	}
 	if r := etranscript(t, data, "keys", "show", "--json"); r.code != 0 || json.Unmarshal([]byte(r.stdout), &ks) != nil || !strings.HasPrefix(ks.VCAPIIssuer, "did:key:z6Mk") {
 		t.Fatalf("keys show --json: %+v", r)
 	}
@@ -63,6 +65,62 @@ func TestVCAPI(t *testing.T) {
 	}
 	if code, b := verify(vc); code != 422 || !strings.Contains(b, "revocation.revoked") {
 		t.Fatalf("fail/revoked: %d %s", code, b)
+	}
+	testVCAPIRotation(t, data, port, ks.VCAPIIssuer, s)
+}
+
+// testVCAPIRotation: after a key rotation the VC API issues as the new
+// did:key and the old key's credentials still verify (their lists are
+// published under the old key too); once the old key is reported
+// compromised, its credentials fail.
+func testVCAPIRotation(t *testing.T, data string, port int, oldDID string, s *server) {
+	req := func(did string) []byte {
+		return []byte(fmt.Sprintf(`{"credential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+			"issuer": %q, "credentialSubject": {"id": "did:example:graduate"}}}`, did))
+	}
+	code, b := s.do("POST", "/credentials/issue", "application/json", req(oldDID), true)
+	var old struct{ VerifiableCredential map[string]any }
+	if code != 201 || json.Unmarshal(b, &old) != nil {
+		t.Fatalf("issue: %d %s", code, b)
+	}
+	s.kill()
+	if r := etranscript(t, data, "keys", "rotate"); r.code != 0 {
+		t.Fatalf("keys rotate: %+v", r)
+	}
+	var ks struct {
+		VCAPIIssuer string `json:"vcApiIssuer"`
+	}
+	json.Unmarshal([]byte(etranscript(t, data, "keys", "show", "--json").stdout), &ks)
+	if ks.VCAPIIssuer == oldDID {
+		t.Fatal("the VC API's did:key did not change with the key")
+	}
+	tok := s.tok
+	s = startServe(t, data, port, "--tls-self-signed")
+	s.tok = tok
+	verify := func(vc map[string]any) (int, string) {
+		body, _ := json.Marshal(map[string]any{"verifiableCredential": vc})
+		code, b := s.do("POST", "/credentials/verify", "application/json", body, false)
+		return code, string(b)
+	}
+	if code, b := verify(old.VerifiableCredential); code != 200 {
+		t.Fatalf("ok/issued before the rotation: %d %s", code, b)
+	}
+	if code, b := s.do("POST", "/credentials/issue", "application/json", req(oldDID), true); code != 400 || !strings.Contains(string(b), "format.issuer_other") {
+		t.Fatalf("fail/as the old key: %d %s", code, b)
+	}
+	code, b = s.do("POST", "/credentials/issue", "application/json", req(ks.VCAPIIssuer), true)
+	var fresh struct{ VerifiableCredential map[string]any }
+	if code != 201 || json.Unmarshal(b, &fresh) != nil {
+		t.Fatalf("issue as the new key: %d %s", code, b)
+	}
+	if r := etranscript(t, data, "keys", "revoke", "key-ed25519-1", "--since", "2026-01-01"); r.code != 0 {
+		t.Fatalf("keys revoke: %+v", r)
+	}
+	if code, b := verify(old.VerifiableCredential); code != 422 || !strings.Contains(b, "signature.key_revoked") {
+		t.Fatalf("fail/compromised key: %d %s", code, b)
+	}
+	if code, b := verify(fresh.VerifiableCredential); code != 200 {
+		t.Fatalf("ok/the new key's: %d %s", code, b)
 	}
 }
 
