@@ -127,3 +127,33 @@ func fillDates(doc map[string]any) {
 		}
 	}
 }
+
+// FuzzIssue: any credential given to Issue is issued or refused with an
+// InputError, never a panic or another error, and what is issued verifies
+// its proof.
+func FuzzIssue(f *testing.F) {
+	f.Add([]byte(`{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:a"}}`))
+	f.Add([]byte(`{"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"], "issuanceDate": "2020-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:a"}}`))
+	is := testIssuer()
+	v := &verifier.Verifier{Now: time.Now}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var doc map[string]any
+		if len(b) > 4096 || json.Unmarshal(b, &doc) != nil || doc == nil {
+			return
+		}
+		withIssuer(doc, is.ID)
+		vc, err := is.Issue(context.Background(), doc, vcapi.Options{})
+		var ie *vcapi.InputError
+		if err != nil {
+			if !errors.As(err, &ie) {
+				t.Fatalf("not an input error: %v", err)
+			}
+			return
+		}
+		for _, c := range v.Verify(context.Background(), vc).Checks {
+			if c.ID == verifier.CheckSignature && c.Status == verifier.Failed {
+				t.Fatalf("issued, then its signature fails: %s", c.Message)
+			}
+		}
+	})
+}
