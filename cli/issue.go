@@ -208,7 +208,7 @@ func batchSummary(cfg *config.Config, j *delivery.JobRecord) (*manifest, error) 
 
 // pdfMaker makes the batch's PDF maker with the active document-signing
 // key, making a self-signed one first for a data directory that has none.
-func pdfMaker(cfg *config.Config, ring *keys.Ring, scheme *transcript.Scheme, pass []byte) (*pdf.Maker, error) {
+func pdfMaker(cfg *config.Config, ring *keys.Ring, scheme *transcript.Scheme, pass []byte, verifyURL func(string) string) (*pdf.Maker, error) {
 	if _, ok := ring.Active(keys.PDFSigning); !ok {
 		if _, err := ring.AddPDFCert(cfg.Name, pass, time.Now()); err != nil {
 			return nil, err
@@ -219,7 +219,7 @@ func pdfMaker(cfg *config.Config, ring *keys.Ring, scheme *transcript.Scheme, pa
 		return nil, err
 	}
 	return &pdf.Maker{
-		Renderer: pdf.NewRenderer(), Institution: cfg.Name, VerifyURL: cfg.VerifyURL, Scheme: scheme,
+		Renderer: pdf.NewRenderer(), Institution: cfg.Name, VerifyURL: verifyURL, Scheme: scheme,
 		Signing: pdf.Signing{Key: key, Chain: chain, TimestampURL: cfg.PDFTimestampURL, Reason: "Official transcript issued by " + cfg.Name},
 	}, nil
 }

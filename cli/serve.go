@@ -99,7 +99,8 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	}
 	srv := &web.Server{Site: site, Log: log, SeparateAdmin: opts.AdminAddr != "",
 		Issuing: &web.Issuing{Service: e.svc, Tokens: e.db, Status: e.status, Signer: e.sig, Scheme: e.scheme,
-			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName, VCAPI: e.vcAPI()},
+			MaxBatchBytes: e.cfg.MaxBatchBytes, Chain: DevChainName, VCAPI: e.vcAPI(),
+			ViewToken: func(id string) string { return keys.ViewToken(e.viewKey, id) }},
 		Verifying: &web.Verifying{Verifier: v,
 			PerSecond: e.cfg.Web.PerSecond, Burst: e.cfg.Web.Burst, MaxBody: e.cfg.Web.MaxUploadBytes,
 			MaxConcurrent: e.cfg.Web.MaxConcurrent, TrustedProxies: proxies}}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/credential"
@@ -34,6 +35,8 @@ type env struct {
 	scheme *transcript.Scheme
 	svc    *delivery.Service
 	pass   []byte
+
+	viewKey []byte // makes the view tokens of the PDFs' QR codes
 
 	mu      sync.Mutex
 	anchors map[string]issuer.Anchorer
@@ -93,6 +96,11 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	} else {
 		sender = &mail.Outbox{Dir: filepath.Join(dir, "outbox"), Log: log}
 	}
+	if e.viewKey, err = ring.ViewKey(); err != nil {
+		e.Close()
+		return nil, err
+	}
+	view := e.viewURL
 	is, err := e.newIssuer(o.NoPDF)
 	if err != nil {
 		e.Close()
@@ -107,7 +115,9 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 			}
 			return filepath.Join(dir, "issued", batch)
 		},
-		Mail: delivery.MailSettings{From: fromAddress(cfg), Institution: cfg.Name, BaseURL: cfg.URL, VerifyURL: cfg.VerifyURL},
+		Mail:      delivery.MailSettings{From: fromAddress(cfg), Institution: cfg.Name, BaseURL: cfg.URL, VerifyURL: view, MaxShareDays: cfg.MaxShareDays},
+		Shares:    db,
+		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
 	}
 	return e, nil
 }
@@ -149,6 +159,13 @@ func (e *env) anchorer(ctx context.Context, chain string) (issuer.Anchorer, erro
 	return a, nil
 }
 
+// viewURL is a credential's verification page with its view token: the
+// page with the transcript, which the PDF's QR code and the graduate's mail
+// carry.
+func (e *env) viewURL(id string) string {
+	return e.cfg.VerifyURL(id) + "?k=" + keys.ViewToken(e.viewKey, id)
+}
+
 // vcAPI is the issuer of the W3C VC API: the active Ed25519 key as its
 // did:key, the W3C-form status lists.
 func (e *env) vcAPI() *vcapi.Issuer {
@@ -175,7 +192,7 @@ func (e *env) newIssuer(noPDF bool) (delivery.Issuer, error) {
 	}
 	var outputs []issuer.Output
 	if !noPDF {
-		maker, err := pdfMaker(e.cfg, e.ring, e.scheme, e.pass)
+		maker, err := pdfMaker(e.cfg, e.ring, e.scheme, e.pass, e.viewURL)
 		if err != nil {
 			return nil, err
 		}

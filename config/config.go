@@ -69,6 +69,12 @@ type Config struct {
 	// for: profile URLs, DIDs or domains. This instance's own issuer is
 	// always on it.
 	TrustedIssuers []string `json:"trustedIssuers,omitempty"`
+	// RetentionDays is how long access logs of share and download links,
+	// and links that ended, are kept (default 365; docs/privacy.md).
+	RetentionDays int `json:"retentionDays,omitempty"`
+	// MaxShareDays is the longest a graduate's share link may live
+	// (default 365).
+	MaxShareDays int `json:"maxShareDays,omitempty"`
 	// Database is the store's DSN ("postgres://..."); empty for SQLite in
 	// the data directory. The --db flag and $ETRANSCRIPT_DB override it.
 	Database DSN `json:"database,omitempty"`
@@ -141,6 +147,9 @@ func (c *Config) Validate() error {
 		if u, err := url.Parse(c.PDFTimestampURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("pdfTimestampUrl: expected the timestamp authority's http(s) URL, got %q", c.PDFTimestampURL)
 		}
+	}
+	if c.RetentionDays < 0 || c.MaxShareDays < 0 {
+		return fmt.Errorf("retentionDays, maxShareDays: expected a positive number of days")
 	}
 	if c.MaxBatchBytes < 0 {
 		return fmt.Errorf("maxBatchBytes: expected a positive number of bytes, got %d", c.MaxBatchBytes)

@@ -44,6 +44,7 @@ const (
 const (
 	KindHolder     = "holder"      // the graduate, at the batch's address
 	KindThirdParty = "third-party" // someone the graduate asked us to send it to
+	KindRenewal    = "renewal"     // a new download link the graduate asked for
 )
 
 // Delivery is one email of a credential to one recipient.
@@ -61,6 +62,10 @@ type Delivery struct {
 	MessageID   string     `json:"-"`
 	SentAt      *time.Time `json:"sentAt,omitempty"`
 	Created     time.Time  `json:"created"`
+	// Note is the graduate's note to a third party; Share the id of the
+	// share link a third party's mail carries (made when it is sent).
+	Note  string `json:"note,omitempty"`
+	Share string `json:"share,omitempty"`
 }
 
 // Link is a download link: only the hash of its token is kept.

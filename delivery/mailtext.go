@@ -16,6 +16,7 @@ type mailData struct {
 	Name, Institution, Link, VerifyURL string
 	Expires, ExpiresZH                 string
 	ThirdParty                         bool
+	Note                               string // the graduate's, to a third party
 	Test                               string // the test chain it was issued on, if it was
 }
 
@@ -24,33 +25,47 @@ const mailText = `{{if .Test}}THIS IS A TEST: this transcript was issued on a te
 
 {{end}}{{if .ThirdParty}}Dear recipient,
 
-{{.Institution}} sends you, at the request of {{.Name}}, their electronic transcript.{{else}}Dear {{.Name}},
-
-{{.Institution}} has issued your electronic transcript.{{end}}
-
-Download it (the verifiable credential as JSON, and the signed PDF) until {{.Expires}}:
+{{.Institution}} sends you, at the request of {{.Name}} and with their consent, their electronic transcript.
+{{if .Note}}
+Their note: {{.Note}}
+{{end}}
+View it, and see that it is genuine, until {{.Expires}}:
 {{.Link}}
 
-Anyone can check that it is genuine at:
+This link was made for you: do not forward it.{{else}}Dear {{.Name}},
+
+{{.Institution}} has issued your electronic transcript.
+
+Download it (the verifiable credential as JSON, and the signed PDF), and share it with employers and universities, until {{.Expires}}:
+{{.Link}}
+
+Anyone with your PDF can check that it is genuine by its QR code, or at:
 {{.VerifyURL}}
 
-This link is personal: do not forward it. Ask the registry for a new one if it has expired.
+This link is personal: do not forward it. Ask for a new one on the registry's site if it has expired.{{end}}
 
 ------------------------------------------------------------
 
 {{if .ThirdParty}}您好：
 
-{{.Institution}}應 {{.Name}} 的要求，將其電子成績單發送給您。{{else}}{{.Name}} 您好：
-
-{{.Institution}}已為您簽發電子成績單。{{end}}
-
-請於 {{.ExpiresZH}} 前下載（JSON 格式的可驗證憑證及已簽署的 PDF）：
+{{.Institution}}應 {{.Name}} 的要求並經其同意，將其電子成績單發送給您。
+{{if .Note}}
+附言：{{.Note}}
+{{end}}
+請於 {{.ExpiresZH}} 前查閱並核實：
 {{.Link}}
 
-任何人均可在以下網址核實其真確性：
+此連結專為您而設，請勿轉發。{{else}}{{.Name}} 您好：
+
+{{.Institution}}已為您簽發電子成績單。
+
+請於 {{.ExpiresZH}} 前下載（JSON 格式的可驗證憑證及已簽署的 PDF），並可分享予僱主及大學：
+{{.Link}}
+
+持有您 PDF 的人可憑其二維碼，或於以下網址核實其真確性：
 {{.VerifyURL}}
 
-此連結僅供您本人使用，請勿轉發。如連結已過期，請聯絡教務處索取新連結。
+此連結僅供您本人使用，請勿轉發。如連結已過期，可於教務處網站索取新連結。{{end}}
 `
 
 const mailHTML = `<!DOCTYPE html>
@@ -58,19 +73,25 @@ const mailHTML = `<!DOCTYPE html>
 {{if .Test}}<p style="border:3px solid #a4161a;padding:.5rem;color:#a4161a"><strong>THIS IS A TEST</strong>: this transcript was issued on a test chain ({{.Test}}) and is not an official record.<br>
 <span lang="zh-Hant"><strong>此為測試</strong>：此成績單於測試區塊鏈（{{.Test}}）上簽發，並非正式紀錄。</span></p>{{end}}
 <div lang="en">
-{{if .ThirdParty}}<p>Dear recipient,</p><p>{{.Institution}} sends you, at the request of {{.Name}}, their electronic transcript.</p>
-{{else}}<p>Dear {{.Name}},</p><p>{{.Institution}} has issued your electronic transcript.</p>{{end}}
-<p><a href="{{.Link}}">Download it</a> (the verifiable credential as JSON, and the signed PDF) until {{.Expires}}.</p>
-<p>Anyone can check that it is genuine at <a href="{{.VerifyURL}}">{{.VerifyURL}}</a>.</p>
-<p>This link is personal: do not forward it. Ask the registry for a new one if it has expired.</p>
+{{if .ThirdParty}}<p>Dear recipient,</p><p>{{.Institution}} sends you, at the request of {{.Name}} and with their consent, their electronic transcript.</p>
+{{if .Note}}<p>Their note: {{.Note}}</p>{{end}}
+<p><a href="{{.Link}}">View it, and see that it is genuine</a>, until {{.Expires}}.</p>
+<p>This link was made for you: do not forward it.</p>
+{{else}}<p>Dear {{.Name}},</p><p>{{.Institution}} has issued your electronic transcript.</p>
+<p><a href="{{.Link}}">Download it</a> (the verifiable credential as JSON, and the signed PDF), and share it with employers and universities, until {{.Expires}}.</p>
+<p>Anyone with your PDF can check that it is genuine by its QR code, or at <a href="{{.VerifyURL}}">{{.VerifyURL}}</a>.</p>
+<p>This link is personal: do not forward it. Ask for a new one on the registry's site if it has expired.</p>{{end}}
 </div>
 <hr>
 <div lang="zh-Hant">
-{{if .ThirdParty}}<p>您好：</p><p>{{.Institution}}應 {{.Name}} 的要求，將其電子成績單發送給您。</p>
-{{else}}<p>{{.Name}} 您好：</p><p>{{.Institution}}已為您簽發電子成績單。</p>{{end}}
-<p>請於 {{.ExpiresZH}} 前<a href="{{.Link}}">下載</a>（JSON 格式的可驗證憑證及已簽署的 PDF）。</p>
-<p>任何人均可在 <a href="{{.VerifyURL}}">{{.VerifyURL}}</a> 核實其真確性。</p>
-<p>此連結僅供您本人使用，請勿轉發。如連結已過期，請聯絡教務處索取新連結。</p>
+{{if .ThirdParty}}<p>您好：</p><p>{{.Institution}}應 {{.Name}} 的要求並經其同意，將其電子成績單發送給您。</p>
+{{if .Note}}<p>附言：{{.Note}}</p>{{end}}
+<p>請於 {{.ExpiresZH}} 前<a href="{{.Link}}">查閱並核實</a>。</p>
+<p>此連結專為您而設，請勿轉發。</p>
+{{else}}<p>{{.Name}} 您好：</p><p>{{.Institution}}已為您簽發電子成績單。</p>
+<p>請於 {{.ExpiresZH}} 前<a href="{{.Link}}">下載</a>（JSON 格式的可驗證憑證及已簽署的 PDF），並可分享予僱主及大學。</p>
+<p>持有您 PDF 的人可憑其二維碼，或於 <a href="{{.VerifyURL}}">{{.VerifyURL}}</a> 核實其真確性。</p>
+<p>此連結僅供您本人使用，請勿轉發。如連結已過期，可於教務處網站索取新連結。</p>{{end}}
 </div>
 </body></html>
 `
@@ -84,7 +105,7 @@ var (
 func (s *Service) compose(d *Delivery, link string, expires time.Time, chain string) (*mailpkg.Message, error) {
 	data := mailData{Name: d.Name, Institution: s.Mail.Institution, Link: link,
 		Expires: expires.Format("2 January 2006"), ExpiresZH: expires.Format("2006年1月2日"),
-		ThirdParty: d.Kind == KindThirdParty}
+		ThirdParty: d.Kind == KindThirdParty, Note: d.Note}
 	if TestChain(chain) {
 		data.Test = chain
 	}

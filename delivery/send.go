@@ -62,16 +62,11 @@ func backoff(n int) time.Duration {
 // store errors it returns stop the round; the mail server's are recorded
 // on the delivery.
 func (s *Service) send(ctx context.Context, d *Delivery, chain string) (bool, error) {
-	now := s.now()
-	ttl := s.Mail.LinkTTL
-	if ttl <= 0 {
-		ttl = DefaultLinkTTL
-	}
-	token, hash := NewToken()
-	link := &Link{Hash: hash, Delivery: d.ID, Expires: now.Add(ttl), Created: now}
-	if err := s.Store.AddLink(ctx, link); err != nil {
+	linkURL, expires, err := s.linkFor(ctx, d)
+	if err != nil {
 		return false, err
 	}
+	now := s.now()
 	if d.MessageID == "" {
 		domain := "etranscript.invalid"
 		if u, err := url.Parse(s.Mail.BaseURL); err == nil && u.Hostname() != "" {
@@ -85,7 +80,7 @@ func (s *Service) send(ctx context.Context, d *Delivery, chain string) (bool, er
 	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
 		return false, err
 	}
-	msg, err := s.compose(d, s.Mail.BaseURL+"/d/"+token, link.Expires, chain)
+	msg, err := s.compose(d, linkURL, expires, chain)
 	if err == nil {
 		err = s.Sender.Send(ctx, msg)
 	}
@@ -110,6 +105,45 @@ func (s *Service) send(ctx context.Context, d *Delivery, chain string) (bool, er
 	return err == nil, nil
 }
 
+// linkFor is the link a delivery's mail carries: a share link for a third
+// party (made at the first attempt, its token new at each), a download
+// link for the graduate.
+func (s *Service) linkFor(ctx context.Context, d *Delivery) (string, time.Time, error) {
+	if d.Kind == KindThirdParty && s.Shares != nil {
+		token, hash := NewToken()
+		if d.Share != "" {
+			shs, err := s.Shares.Shares(ctx, d.Credential)
+			if err != nil {
+				return "", time.Time{}, err
+			}
+			for _, sh := range shs {
+				if sh.ID == d.Share {
+					return s.ShareURL(token), sh.Expires, s.Shares.SetShareToken(ctx, sh.ID, hash)
+				}
+			}
+		}
+		now := s.now()
+		sh := &Share{ID: uuid.NewString(), Hash: hash, Credential: d.Credential, Label: d.Email,
+			Expires: now.AddDate(0, 0, DefaultShareDays), Created: now}
+		if err := s.Shares.AddShare(ctx, sh); err != nil {
+			return "", time.Time{}, err
+		}
+		d.Share = sh.ID
+		return s.ShareURL(token), sh.Expires, nil
+	}
+	now := s.now()
+	ttl := s.Mail.LinkTTL
+	if ttl <= 0 {
+		ttl = DefaultLinkTTL
+	}
+	token, hash := NewToken()
+	link := &Link{Hash: hash, Delivery: d.ID, Expires: now.Add(ttl), Created: now}
+	if err := s.Store.AddLink(ctx, link); err != nil {
+		return "", time.Time{}, err
+	}
+	return s.Mail.BaseURL + "/d/" + token, link.Expires, nil
+}
+
 // NewLink makes another download link for a delivery (to show it again:
 // tokens are not kept) and returns its token.
 func (s *Service) NewLink(ctx context.Context, delivery string) (string, error) {
@@ -124,26 +158,32 @@ func (s *Service) NewLink(ctx context.Context, delivery string) (string, error) 
 
 // Deliver sends a credential's e-transcript to another recipient (a
 // university the graduate applies to, say): recorded now, sent by SendDue.
-func (s *Service) Deliver(ctx context.Context, credential, email, name string) (*Delivery, error) {
-	ds, err := s.Store.CredentialDeliveries(ctx, credential)
+func (s *Service) Deliver(ctx context.Context, credential, email, note string) (*Delivery, error) {
+	holder, err := s.holder(ctx, credential)
 	if err != nil {
 		return nil, err
 	}
-	var holder *Delivery
-	for i := range ds {
-		if ds[i].Kind == KindHolder {
-			holder = &ds[i]
-		}
-	}
-	if holder == nil {
-		return nil, fmt.Errorf("credential %s: %w", credential, ErrNotFound)
-	}
 	now := s.now()
-	d := &Delivery{ID: uuid.NewString(), Batch: holder.Batch, Credential: credential, Kind: KindThirdParty, Email: email, Name: name,
-		State: DeliveryPending, NextAttempt: now, Created: now}
+	// The mail names the graduate, at whose request it goes.
+	d := &Delivery{ID: uuid.NewString(), Batch: holder.Batch, Credential: credential, Kind: KindThirdParty, Email: email, Name: holder.Name,
+		Note: note, State: DeliveryPending, NextAttempt: now, Created: now}
 	if _, err := s.Store.AddDeliveries(ctx, []*Delivery{d}); err != nil {
 		return nil, err
 	}
 	s.Wake()
 	return d, nil
+}
+
+// holder is the graduate's delivery of a credential.
+func (s *Service) holder(ctx context.Context, credential string) (*Delivery, error) {
+	ds, err := s.Store.CredentialDeliveries(ctx, credential)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		if ds[i].Kind == KindHolder {
+			return &ds[i], nil
+		}
+	}
+	return nil, fmt.Errorf("credential %s: %w", credential, ErrNotFound)
 }

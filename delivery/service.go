@@ -33,7 +33,12 @@ type Service struct {
 	Sender mail.Sender
 	// Issuer issues a job's batch: *issuer.Issuer.
 	Issuer Issuer
-	Inbox  string // where submitted batches are kept (DATA/inbox)
+	// Shares keeps the graduates' share links and consents; nil: none.
+	Shares ShareStore
+	// Retention is how long access logs and ended links are kept (0:
+	// DefaultRetention); Work purges older ones once a day.
+	Retention time.Duration
+	Inbox     string // where submitted batches are kept (DATA/inbox)
 	// OutDir is where a batch's credentials are written.
 	OutDir func(batch string) string
 	Mail   MailSettings
@@ -58,6 +63,8 @@ type MailSettings struct {
 	VerifyURL   func(credentialID string) string
 	LinkTTL     time.Duration // 0: DefaultLinkTTL
 	MaxAttempts int           // 0: DefaultMaxAttempts
+	// MaxShareDays bounds a share link's life (0: DefaultMaxShareDays).
+	MaxShareDays int
 }
 
 // Defaults of delivery.
@@ -332,7 +339,12 @@ func (s *Service) Work(ctx context.Context, poll time.Duration) {
 	failures := map[string]time.Time{} // job id -> not before
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	var purged time.Time
 	for {
+		if time.Since(purged) > 24*time.Hour {
+			s.purge(ctx)
+			purged = time.Now()
+		}
 		jobs, err := s.Store.Unfinished(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.log().Error("reading jobs", "err", err)
@@ -367,5 +379,27 @@ func (s *Service) Work(ctx context.Context, poll time.Duration) {
 		case <-s.wake:
 		case <-t.C:
 		}
+	}
+}
+
+// DefaultRetention is how long access logs and ended links are kept.
+const DefaultRetention = 365 * 24 * time.Hour
+
+// purge removes the access logs and the ended links older than the
+// retention (docs/privacy.md).
+func (s *Service) purge(ctx context.Context) {
+	if s.Shares == nil {
+		return
+	}
+	keep := s.Retention
+	if keep <= 0 {
+		keep = DefaultRetention
+	}
+	n, err := s.Shares.Purge(ctx, s.now().Add(-keep))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.log().Error("purging old access logs and links", "err", err)
+	case n > 0:
+		s.log().Info("purged old access logs and links", "rows", n)
 	}
 }

@@ -69,12 +69,12 @@ func (d *DB) UpdateJob(ctx context.Context, j *delivery.JobRecord) error {
 	return d.wrap(err)
 }
 
-const deliveryColumns = `id, batch, credential, kind, email, name, state, attempts, next_attempt, last_error, message_id, sent_at, created`
+const deliveryColumns = `id, batch, credential, kind, email, name, state, attempts, next_attempt, last_error, message_id, sent_at, created, note, share`
 
 func scanDelivery(row scanner) (*delivery.Delivery, error) {
 	var x delivery.Delivery
 	var next, sent, created sql.NullString
-	if err := row.Scan(&x.ID, &x.Batch, &x.Credential, &x.Kind, &x.Email, &x.Name, &x.State, &x.Attempts, &next, &x.LastError, &x.MessageID, &sent, &created); err != nil {
+	if err := row.Scan(&x.ID, &x.Batch, &x.Credential, &x.Kind, &x.Email, &x.Name, &x.State, &x.Attempts, &next, &x.LastError, &x.MessageID, &sent, &created, &x.Note, &x.Share); err != nil {
 		return nil, err
 	}
 	x.NextAttempt, x.Created = parseTS(next), parseTS(created)
@@ -88,14 +88,14 @@ func scanDelivery(row scanner) (*delivery.Delivery, error) {
 func (d *DB) AddDeliveries(ctx context.Context, xs []*delivery.Delivery) (int, error) {
 	added := 0
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return d.wrap(err)
 		}
 		defer st.Close()
 		for _, x := range xs {
-			res, err := st.ExecContext(ctx, x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created))
+			res, err := st.ExecContext(ctx, x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created), x.Note, x.Share)
 			if err != nil {
 				return d.wrap(err)
 			}
@@ -148,8 +148,8 @@ func (d *DB) UpdateDelivery(ctx context.Context, x *delivery.Delivery) error {
 	if x.SentAt != nil {
 		sent = ts(*x.SentAt)
 	}
-	_, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, message_id = $5, sent_at = $6 WHERE id = $7`,
-		x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, sent, x.ID)
+	_, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, message_id = $5, sent_at = $6, share = $7 WHERE id = $8`,
+		x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, sent, x.Share, x.ID)
 	return d.wrap(err)
 }
 

@@ -100,6 +100,44 @@ var migrations = []string{
 	// 3: a batch whose mail is held until asked for (issued with
 	// --no-mail, or on a test chain).
 	`ALTER TABLE jobs ADD COLUMN hold_mail BOOLEAN NOT NULL DEFAULT FALSE;`,
+	// 4: the graduates' share links, who opened them, and their consents
+	// to deliveries; a delivery's note and share link.
+	`CREATE TABLE shares (
+		id TEXT PRIMARY KEY,
+		hash TEXT NOT NULL UNIQUE,
+		credential TEXT NOT NULL,
+		label TEXT NOT NULL,
+		passcode TEXT NOT NULL,
+		max_views INTEGER NOT NULL,
+		views INTEGER NOT NULL,
+		failures INTEGER NOT NULL,
+		locked_until TEXT,
+		expires TEXT NOT NULL,
+		revoked_at TEXT,
+		created TEXT NOT NULL
+	);
+	CREATE INDEX shares_credential ON shares (credential);
+	CREATE TABLE share_views (
+		id {{serial}} PRIMARY KEY,
+		share TEXT NOT NULL,
+		at TEXT NOT NULL,
+		browser TEXT NOT NULL,
+		network TEXT NOT NULL
+	);
+	CREATE INDEX share_views_share ON share_views (share);
+	CREATE TABLE consents (
+		id TEXT PRIMARY KEY,
+		credential TEXT NOT NULL,
+		delivery TEXT NOT NULL,
+		recipient TEXT NOT NULL,
+		note TEXT NOT NULL,
+		statement TEXT NOT NULL,
+		link TEXT NOT NULL,
+		created TEXT NOT NULL
+	);
+	CREATE INDEX consents_credential ON consents (credential);
+	ALTER TABLE deliveries ADD COLUMN note TEXT NOT NULL DEFAULT '';
+	ALTER TABLE deliveries ADD COLUMN share TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the version this build migrates to.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -41,6 +40,11 @@ type Issuing struct {
 	Chain string
 	// VCAPI, if set, issues single credentials at /credentials/issue.
 	VCAPI *vcapi.Issuer
+	// ViewToken, if set, is a credential's view token: the key its PDF's
+	// QR code carries (?k=), without which /v/ID shows no personal data.
+	ViewToken func(credentialID string) string
+	// RenewPerHour bounds the new-link requests of a client (0: 5).
+	RenewPerHour int
 }
 
 // apiError answers {"error": message} with a status.
@@ -78,6 +82,16 @@ func (s *Server) issuerRoutes(e *echo.Echo) {
 	})
 	e.GET(s.prefix+"/d/:token", s.downloadPage)
 	e.GET(s.prefix+"/d/:token/:file", s.downloadFile)
+	e.GET(s.prefix+"/d/:token/shares", s.listShares)
+	e.POST(s.prefix+"/d/:token/shares", s.createShare)
+	e.POST(s.prefix+"/d/:token/shares/:id/revoke", s.revokeShareHolder)
+	e.POST(s.prefix+"/d/:token/deliveries", s.deliverWithConsent)
+	e.GET(s.prefix+"/renew", s.renewPage)
+	e.POST(s.prefix+"/renew", s.renewPage)
+	if s.Verifying != nil {
+		e.GET(s.prefix+"/s/:token", s.sharedPage)
+		e.POST(s.prefix+"/s/:token", s.sharedPage)
+	}
 }
 
 // adminRoutes are the issuer API: batches, revocation, deliveries.
@@ -89,6 +103,7 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	api.POST("/batches/:id/mail", s.releaseMail)
 	api.POST("/credentials/:id/revoke", s.revokeCredential)
 	api.POST("/credentials/:id/deliveries", s.deliverCredential)
+	api.GET("/credentials/:id/shares", s.credentialShares)
 	api.DELETE("/deliveries/:id/links", s.revokeLinks)
 	if s.Issuing.VCAPI != nil {
 		e.POST(s.prefix+"/credentials/issue", s.issueCredential, s.bearer)
@@ -277,16 +292,19 @@ func (s *Server) revokeCredential(c echo.Context) error {
 func (s *Server) deliverCredential(c echo.Context) error {
 	var req struct {
 		Email string `json:"email"`
-		Name  string `json:"name"`
+		Note  string `json:"note"`
+		// Name, the recipient's, was this request's second field before
+		// the graduates' deliveries: accepted, and not used (the mail
+		// greets a third party by role).
+		Name string `json:"name"`
 	}
 	if err := readJSONBody(c, &req); err != nil {
 		return err
 	}
-	a, err := mail.ParseAddress(req.Email)
-	if err != nil || a.Address != req.Email {
+	if !validAddress(req.Email) {
 		return apiError(http.StatusUnprocessableEntity, "email: expected an address such as admissions@university.example")
 	}
-	d, err := s.Issuing.Service.Deliver(c.Request().Context(), c.Param("id"), req.Email, req.Name)
+	d, err := s.Issuing.Service.Deliver(c.Request().Context(), c.Param("id"), req.Email, req.Note)
 	if errors.Is(err, delivery.ErrNotFound) {
 		return apiError(http.StatusNotFound, "no credential with this id was issued here")
 	}
@@ -294,6 +312,21 @@ func (s *Server) deliverCredential(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusAccepted, d)
+}
+
+// credentialShares lists a credential's share links (with their access
+// logs, never a passcode), its deliveries to third parties and the
+// graduate's consents, for the registry's support staff.
+func (s *Server) credentialShares(c echo.Context) error {
+	id := c.Param("id")
+	if ds, err := s.Issuing.Service.Store.CredentialDeliveries(c.Request().Context(), id); err != nil || len(ds) == 0 {
+		return apiError(http.StatusNotFound, "no credential with this id was issued here")
+	}
+	v, err := s.holderData(c, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 // revokeLinks makes every download link of a delivery stop working (410).

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/hmac"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -48,6 +49,9 @@ var words = map[lang]map[string]string{
 		"err_busy":    "The verifier is busy: try again in a few seconds.",
 		"err_expired": "This result is no longer kept: verify the file again.",
 		"err_other":   "The upload could not be read: try again.",
+		"sharedby":    "Shared by the graduate on",
+		"shareuntil":  "this link works until",
+		"limited":     "This page shows whether the credential is valid and who issued it. The graduate's name and grades are shown only through a link the graduate shares, or the QR code of their PDF.",
 	},
 	"zh-Hant": {
 		"title": "核實成績單", "intro": "核實以 Blockcerts 憑證簽發的電子成績單：選擇其 .pdf 或 .json 檔案，或貼上憑證內容。",
@@ -68,6 +72,9 @@ var words = map[lang]map[string]string{
 		"err_busy":    "核實服務繁忙：請於數秒後再試。",
 		"err_expired": "此核實結果已不再保存：請重新核實檔案。",
 		"err_other":   "無法讀取上載的檔案：請再試。",
+		"sharedby":    "畢業生分享於",
+		"shareuntil":  "此連結有效至",
+		"limited":     "此頁面僅顯示憑證是否有效及其簽發機構。畢業生的姓名及成績，只可透過畢業生分享的連結或其 PDF 上的二維碼查閱。",
 	},
 }
 
@@ -107,6 +114,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 <h1>{{t $.Lang "title"}}</h1>
 <p class="verdict {{.Status}}" role="status">{{if eq .Status "verified"}}✔ {{t $.Lang "verified"}}{{else if eq .Status "failed"}}✘ {{t $.Lang "failed"}}{{else}}? {{t $.Lang "indeterminate"}}{{end}}</p>
 {{if $.File}}<p class="muted">{{$.File}}</p>{{end}}
+{{with $.Shared}}<p class="shared">{{t $.Lang "sharedby"}} {{.Created.Format "2006-01-02"}}; {{t $.Lang "shareuntil"}} {{.Expires.Format "2006-01-02"}}.</p>{{end}}
+{{if $.Limited}}<p class="limited">{{t $.Lang "limited"}}</p>{{end}}
 {{with .Credential}}{{if .Issuer}}<p>{{t $.Lang "issuer"}}: <strong>{{$.IssuerHost}}</strong> <span class="muted">({{.Issuer}})</span></p>{{end}}{{end}}
 {{with .Trust}}<p>{{if .Listed}}✔ {{t $.Lang "listed"}}{{else}}⚠ {{t $.Lang "unlisted"}}{{end}}</p>{{end}}
 <h2>{{t $.Lang "checks"}}</h2>
@@ -151,6 +160,8 @@ type page struct {
 	IssuerHost      string
 	Token           string // the kept result's, for the language switch
 	Error           string // a form error's word key
+	Shared          *sharedLine
+	Limited         bool // the page by id: no transcript, and it says why
 }
 
 // transcriptView is the part of the credential the result page shows.
@@ -260,6 +271,20 @@ func (s *Server) sharePage(c echo.Context) error {
 	if _, err := uuid.Parse(id); err == nil && !strings.HasPrefix(id, "urn:") {
 		id = "urn:uuid:" + strings.ToLower(id) // a bare UUID, as in the file's name
 	}
+	// The transcript only with the credential's view token (its PDF's QR
+	// code): the page by id alone says whether it is valid and who issued
+	// it, and shows nothing of the graduate.
+	full := s.Issuing.ViewToken != nil && hmac.Equal([]byte(c.QueryParam("k")), []byte(s.Issuing.ViewToken(id)))
+	return s.credentialPage(c, id, nil, full)
+}
+
+// sharedLine is what a share link's page says of the link: the graduate
+// shared it then, until then. It is not the credential's own validity.
+type sharedLine struct{ Created, Expires time.Time }
+
+// credentialPage verifies a credential issued here and shows the result;
+// the transcript too when full.
+func (s *Server) credentialPage(c echo.Context, id string, shared *sharedLine, full bool) error {
 	ctx := c.Request().Context()
 	ds, err := s.Issuing.Service.Store.CredentialDeliveries(ctx, id)
 	if err != nil || len(ds) == 0 {
@@ -281,7 +306,16 @@ func (s *Server) sharePage(c echo.Context) error {
 	if err != nil {
 		return busy(c, err)
 	}
-	return s.render(c, http.StatusOK, page{Result: r, Transcript: transcriptOf(data, false, r)})
+	p := page{Result: r, Shared: shared}
+	if full {
+		p.Transcript = transcriptOf(data, false, r)
+	} else {
+		p.Limited = true
+		if r.Credential != nil {
+			r.Credential.Subject = ""
+		}
+	}
+	return s.render(c, http.StatusOK, p)
 }
 
 // transcriptOf reads the transcript to show, only from a credential whose

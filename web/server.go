@@ -34,8 +34,9 @@ type Server struct {
 	// serves it on its own listener.
 	SeparateAdmin bool
 
-	prefix  string  // the base URL's path, "" or "/registry"
-	results results // result pages kept for their language switch
+	prefix   string  // the base URL's path, "" or "/registry"
+	results  results // result pages kept for their language switch
+	renewals hourly  // requests for new download links, per client
 }
 
 // Timeouts of the HTTP server: a slow or stuck client cannot hold a
@@ -189,7 +190,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		s.Log.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+		// The route, not the path: paths carry the graduates' tokens and
+		// credential ids, which are not the log's to keep.
+		s.Log.Info("request", "method", c.Request().Method, "route", c.Path(),
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds())
 		return nil
 	}
