@@ -31,6 +31,7 @@ type holderSite struct {
 	issued  testkit.Issued
 	db      *store.DB
 	viewKey []byte
+	clock   *time.Time // the service's now, moved by tests
 }
 
 func newHolderSite(t *testing.T, db *store.DB) *holderSite { return newHolderSiteWithLog(t, db, nil) }
@@ -54,7 +55,9 @@ func newHolderSiteWithLog(t *testing.T, db *store.DB, logs io.Writer) *holderSit
 	if err := db.AddLink(ctx, &delivery.Link{Hash: hash, Delivery: d.ID, Expires: now.Add(24 * time.Hour), Created: now}); err != nil {
 		t.Fatal(err)
 	}
-	svc := &delivery.Service{Store: db, Shares: db, Mail: delivery.MailSettings{Institution: "Test University", BaseURL: "https://registry.example.edu"}}
+	clock := time.Now().UTC()
+	svc := &delivery.Service{Store: db, Shares: db, Now: func() time.Time { return clock },
+		Mail: delivery.MailSettings{Institution: "Test University", BaseURL: "https://registry.example.edu"}}
 	viewKey := bytes.Repeat([]byte{5}, 32)
 	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
 	srv := &web.Server{Site: &publish.Site{Config: is.Config, Status: is.Status},
@@ -63,7 +66,7 @@ func newHolderSiteWithLog(t *testing.T, db *store.DB, logs io.Writer) *holderSit
 	if logs != nil {
 		srv.Log = slog.New(slog.NewTextHandler(logs, nil))
 	}
-	return &holderSite{h: srv.Handler(), token: token, cred: c.ID, issued: c, db: db, viewKey: viewKey}
+	return &holderSite{h: srv.Handler(), token: token, cred: c.ID, issued: c, db: db, viewKey: viewKey, clock: &clock}
 }
 
 func (hs *holderSite) do(method, path, typ, body string, hdr ...string) *httptest.ResponseRecorder {
@@ -109,8 +112,32 @@ func TestShares(t *testing.T) {
 				}
 			})
 			t.Run("fail/bad requests", func(t *testing.T) { testShareRequests(t, hs) })
+			t.Run("fail/expired", func(t *testing.T) {
+				_, p := hs.share(t, `{"label": "Soon", "days": 2}`)
+				if w := hs.do("GET", p, "", ""); w.Code != 200 {
+					t.Fatalf("before: %d", w.Code)
+				}
+				*hs.clock = hs.clock.AddDate(0, 0, 3)
+				defer func() { *hs.clock = hs.clock.AddDate(0, 0, -3) }()
+				if w := hs.do("GET", p, "", ""); w.Code != 410 || !strings.Contains(w.Body.String(), "expired") {
+					t.Fatalf("after: %d", w.Code)
+				}
+			})
 			t.Run("ok/page by id shows no personal data", func(t *testing.T) { testLimitedPage(t, hs) })
 			t.Run("ok/delivery with consent", func(t *testing.T) { testConsent(t, hs) })
+			t.Run("ok/renew", func(t *testing.T) { testRenew(t, hs) })
+			t.Run("ok/retention", func(t *testing.T) {
+				ctx := context.Background()
+				if shs, _ := hs.db.Shares(ctx, hs.cred); len(shs) == 0 {
+					t.Fatal("no shares to purge")
+				}
+				if n, err := hs.db.Purge(ctx, time.Now().AddDate(2, 0, 0)); err != nil || n == 0 {
+					t.Fatalf("purge: %d %v", n, err)
+				}
+				if shs, _ := hs.db.Shares(ctx, hs.cred); len(shs) != 0 {
+					t.Errorf("%d shares left after their retention", len(shs))
+				}
+			})
 		})
 	}
 }
@@ -262,5 +289,37 @@ func TestLogsNoTokens(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "/d/:token") {
 		t.Errorf("no route in the log:\n%s", logs.String())
+	}
+}
+
+// testRenew: a new link for the right student id and address, the same
+// answer for wrong ones, and a limit per client.
+func testRenew(t *testing.T, hs *holderSite) {
+	count := func() int {
+		ds, _ := hs.db.CredentialDeliveries(context.Background(), hs.cred)
+		n := 0
+		for _, d := range ds {
+			if d.Kind == delivery.KindRenewal {
+				n++
+			}
+		}
+		return n
+	}
+	form := func(id, email string) *httptest.ResponseRecorder {
+		return hs.do("POST", "/renew", "application/x-www-form-urlencoded", url.Values{"studentId": {id}, "email": {email}}.Encode())
+	}
+	wrong := form("99999999", "grad@example.edu")
+	right := form(hs.issued.StudentID, "GRAD@example.edu")
+	if wrong.Code != 200 || right.Code != 200 || wrong.Body.String() != right.Body.String() {
+		t.Fatalf("the answers differ: %d %d", wrong.Code, right.Code)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d renewals, want 1", n)
+	}
+	for range 3 {
+		form("x", "y@example.edu")
+	}
+	if w := form(hs.issued.StudentID, "grad@example.edu"); w.Code != 429 {
+		t.Errorf("the sixth request in an hour: %d", w.Code)
 	}
 }

@@ -111,7 +111,10 @@ func (s *server) waitDone(id string, limit time.Duration) jobView {
 	}
 }
 
-var mailLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+/d/[A-Za-z0-9_-]{43}`)
+var (
+	mailLink  = regexp.MustCompile(`http://127\.0\.0\.1:\d+/d/[A-Za-z0-9_-]{43}`)
+	shareLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+/s/[A-Za-z0-9_-]{43}`)
+)
 
 // TestServeAPI: the issuer API through a running serve, on the embedded dev
 // chain, with mail to a real SMTP server.
@@ -290,6 +293,11 @@ func thirdPartyAndVerify(t *testing.T, s *server, smtpSrv *mailtest.Server, data
 	}
 	if m := smtpSrv.Messages(); len(m) != 4 || m[3].To[0] != "admissions@university.example" {
 		t.Errorf("third-party mail not received: %d messages", len(m))
+	} else if body := strings.ReplaceAll(string(m[3].Data), "=\r\n", ""); !strings.Contains(body, "/s/") || strings.Contains(body, "/d/") {
+		// A share link of its own, never the graduate's download link.
+		t.Errorf("the third party's mail does not carry a share link:\n%.1500s", body)
+	} else if code, b := s.do("GET", shareLink.FindString(body)[len(s.base):], "", nil, false); code != 200 || !strings.Contains(string(b), `class="verdict verified"`) {
+		t.Errorf("the third party's share link: %d", code)
 	}
 	// The public share link and the verify API, before the revocation.
 	if code, b := s.do("GET", "/v/"+id, "", nil, false); code != 200 || !strings.Contains(string(b), `class="verdict verified"`) {
