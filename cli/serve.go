@@ -103,7 +103,8 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 			ViewToken: func(id string) string { return keys.ViewToken(e.viewKey, id) }},
 		Verifying: &web.Verifying{Verifier: v,
 			PerSecond: e.cfg.Web.PerSecond, Burst: e.cfg.Web.Burst, MaxBody: e.cfg.Web.MaxUploadBytes,
-			MaxConcurrent: e.cfg.Web.MaxConcurrent, TrustedProxies: proxies}}
+			MaxConcurrent: e.cfg.Web.MaxConcurrent, TrustedProxies: proxies,
+			Receipts: &web.Receipts{Signer: e.vcAPI(), Issuer: e.vcAPI().ID, Site: e.cfg.URL}}}
 	var adminLn net.Listener
 	if opts.AdminAddr != "" {
 		if adminLn, err = net.Listen("tcp", opts.AdminAddr); err != nil {

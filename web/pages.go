@@ -16,6 +16,7 @@ import (
 
 	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/pdf/pdfcheck"
+	"github.com/etranscript/etranscript/receipt"
 	"github.com/etranscript/etranscript/transcript"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/labstack/echo/v4"
@@ -50,6 +51,7 @@ var words = map[lang]map[string]string{
 		"err_expired": "This result is no longer kept: verify the file again.",
 		"err_other":   "The upload could not be read: try again.",
 		"sharedby":    "Shared by the graduate on",
+		"receipt":     "Download a signed receipt of this verification",
 		"shareuntil":  "this link works until",
 		"limited":     "This page shows whether the credential is valid and who issued it. The graduate's name and grades are shown only through a link the graduate shares, or the QR code of their PDF.",
 	},
@@ -73,6 +75,7 @@ var words = map[lang]map[string]string{
 		"err_expired": "此核實結果已不再保存：請重新核實檔案。",
 		"err_other":   "無法讀取上載的檔案：請再試。",
 		"sharedby":    "畢業生分享於",
+		"receipt":     "下載本次核實的簽署收據",
 		"shareuntil":  "此連結有效至",
 		"limited":     "此頁面僅顯示憑證是否有效及其簽發機構。畢業生的姓名及成績，只可透過畢業生分享的連結或其 PDF 上的二維碼查閱。",
 	},
@@ -140,6 +143,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 {{range .Terms}}<h3>{{.Term}}</h3><table><thead><tr><th scope="col">{{t $.Lang "code"}}</th><th scope="col">{{t $.Lang "course"}}</th><th scope="col">{{t $.Lang "cr"}}</th><th scope="col">{{t $.Lang "grade"}}</th><th scope="col">{{t $.Lang "points"}}</th></tr></thead><tbody>
 {{range .Courses}}<tr><td>{{.Code}}</td><td>{{.Title}}</td><td class="num">{{.Credits}}</td><td>{{.Grade}}</td><td class="num">{{points .GradePoints}}</td></tr>{{end}}
 </tbody></table><p>{{t $.Lang "tga"}}: {{.TGA}}</p>{{end}}{{end}}
+{{if and .Receipts .Token}}<p class="noprint"><a href="{{.Prefix}}/verify/{{.Token}}/receipt" download>{{t .Lang "receipt"}}</a></p>{{end}}
 <p class="noprint"><a href="{{.Prefix}}/">{{t .Lang "again"}}</a></p>
 {{else}}
 <h1>{{t .Lang "title"}}</h1>{{if .Error}}<p class="error" role="alert">{{t .Lang .Error}}</p>{{end}}<p>{{t .Lang "intro"}}</p>
@@ -161,7 +165,9 @@ type page struct {
 	Token           string // the kept result's, for the language switch
 	Error           string // a form error's word key
 	Shared          *sharedLine
-	Limited         bool // the page by id: no transcript, and it says why
+	Limited         bool   // the page by id: no transcript, and it says why
+	Hash            string // the SHA-256 of the upload, for its receipt
+	Receipts        bool   // the site signs receipts
 }
 
 // transcriptView is the part of the credential the result page shows.
@@ -216,7 +222,8 @@ func (s *Server) resultPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := page{Result: r, Transcript: transcriptOf(data, isPDF, r), Explorer: explorer(r)}
+	p := page{Result: r, Transcript: transcriptOf(data, isPDF, r), Explorer: explorer(r), Hash: receipt.Hash(data),
+		Receipts: s.Verifying.Receipts != nil}
 	p.Token = s.results.put(p, time.Now())
 	return s.render(c, http.StatusOK, p)
 }
@@ -249,6 +256,30 @@ func (s *Server) cachedResult(c echo.Context) error {
 		return s.render(c, http.StatusGone, page{Error: "err_expired"})
 	}
 	return s.render(c, http.StatusOK, p)
+}
+
+// receiptDownload answers GET /verify/TOKEN/receipt: the signed receipt
+// of a result the site still keeps, as a file to keep.
+func (s *Server) receiptDownload(c echo.Context) error {
+	p, ok := s.results.get(c.Param("token"), time.Now())
+	if !ok {
+		return s.render(c, http.StatusGone, page{Error: "err_expired"})
+	}
+	if s.Verifying.Receipts == nil || p.Hash == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "this site signs no receipts")
+	}
+	rc, err := s.Verifying.Receipts.make(c.Request().Context(), p.Result, p.Hash)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(rc, "", "  ")
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", `attachment; filename="verification-receipt.json"`)
+	return c.Blob(http.StatusOK, "application/vc+ld+json", b)
 }
 
 // verifyAgain sends a GET of the form's address to the form.

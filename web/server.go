@@ -81,6 +81,7 @@ func (s *Server) Handler() http.Handler {
 		e.POST(s.prefix+"/verify", s.resultPage)
 		e.GET(s.prefix+"/verify", s.verifyAgain)
 		e.GET(s.prefix+"/verify/:token", s.cachedResult)
+		e.GET(s.prefix+"/verify/:token/receipt", s.receiptDownload)
 		e.POST(s.prefix+"/api/v1/verify", s.verifyAPI)
 		e.POST(s.prefix+"/credentials/verify", s.verifyCredentialVCAPI)
 		e.POST(s.prefix+"/presentations/verify", s.verifyPresentationVCAPI)

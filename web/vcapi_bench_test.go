@@ -45,7 +45,8 @@ func vcAPISite(tb testing.TB) (*httptest.Server, string) {
 	v := &verifier.Verifier{Fetcher: publish.Fetcher{Site: site}}
 	srv := &web.Server{Site: site,
 		Issuing:   &web.Issuing{Tokens: oneToken{}, Status: is.Status, VCAPI: &vcapi.Issuer{ID: did, Method: vm, Signer: sig.Key, Status: is.Status}},
-		Verifying: &web.Verifying{Verifier: v, PerSecond: 1e6, Burst: 1e6}}
+		Verifying: &web.Verifying{Verifier: v, PerSecond: 1e6, Burst: 1e6,
+			Receipts: &web.Receipts{Signer: &vcapi.Issuer{ID: did, Method: vm, Signer: sig.Key}, Issuer: did, Site: is.Config.URL}}}
 	lastHandler = srv.Handler()
 	ts := httptest.NewServer(lastHandler)
 	tb.Cleanup(ts.Close)

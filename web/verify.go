@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/etranscript/etranscript/internal/jsonstrict"
+	"github.com/etranscript/etranscript/receipt"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
@@ -48,6 +49,22 @@ type Verifying struct {
 
 	semOnce sync.Once
 	sem     chan struct{}
+
+	// Receipts, if set, signs verification receipts (POST
+	// /api/v1/verify?receipt=true, and the result page's download).
+	Receipts *Receipts
+}
+
+// Receipts sign what this site verified, as the site's did:key.
+type Receipts struct {
+	Signer receipt.Signer
+	Issuer string // the did:key receipts are issued as
+	Site   string // this site's address, the receipts' verifiedBy
+}
+
+// make signs the receipt of r for the document whose hash is given.
+func (rs *Receipts) make(ctx context.Context, r *verifier.Result, hash string) (map[string]any, error) {
+	return receipt.Make(ctx, rs.Signer, r, hash, rs.Site, rs.Issuer, time.Now())
 }
 
 // errNoUpload is the answer to a form sent with neither a file nor a
@@ -287,10 +304,20 @@ func (s *Server) verifyUpload(c echo.Context) (r *verifier.Result, data []byte, 
 
 // verifyAPI answers POST /api/v1/verify with the JSON of 'verify --json'.
 func (s *Server) verifyAPI(c echo.Context) error {
-	r, _, _, err := s.verifyUpload(c)
+	r, data, _, err := s.verifyUpload(c)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
+	if c.QueryParam("receipt") == "true" {
+		if s.Verifying.Receipts == nil {
+			return apiError(http.StatusNotImplemented, "this site signs no receipts")
+		}
+		rc, err := s.Verifying.Receipts.make(c.Request().Context(), r, receipt.Hash(data))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, rc)
+	}
 	return c.JSON(http.StatusOK, r)
 }

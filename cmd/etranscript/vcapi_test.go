@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -60,6 +62,14 @@ func TestVCAPI(t *testing.T) {
 	}
 	status := vc["credentialStatus"].(map[string]any)
 	checkW3CList(t, s, status["statusListCredential"].(string))
+	// A signed receipt of that verification, checked by the command line.
+	vcJSON, _ := json.Marshal(vc)
+	code, rc := s.do("POST", "/api/v1/verify?receipt=true", "application/json", vcJSON, false)
+	file := filepath.Join(t.TempDir(), "receipt.json")
+	os.WriteFile(file, rc, 0o644)
+	if r := etranscript(t, data, "verify", file); code != 200 || r.code != 0 || !strings.Contains(r.stdout, "VERIFIED") && !strings.Contains(r.stdout, "verified") {
+		t.Fatalf("the receipt: %d, verify exit %d\n%s%s", code, r.code, r.stdout, r.stderr)
+	}
 	if r := etranscript(t, data, "revoke", vc["id"].(string), "--reason", "issued in error"); r.code != 0 {
 		t.Fatalf("revoke: %+v", r)
 	}
