@@ -44,7 +44,7 @@ func vcAPISite(tb testing.TB) (*httptest.Server, string) {
 	site := &publish.Site{Config: is.Config, Status: is.Status}
 	v := &verifier.Verifier{Fetcher: publish.Fetcher{Site: site}}
 	srv := &web.Server{Site: site,
-		Issuing:   &web.Issuing{Tokens: oneToken{}, Status: is.Status, VCAPI: &vcapi.Issuer{ID: did, Method: vm, Signer: sig.Key, Status: is.Status}},
+		Issuing: &web.Issuing{Tokens: oneToken{}, Status: is.Status, VCAPI: &vcapi.Issuer{ID: did, Method: vm, Signer: sig.Key, Status: is.Status}},
 		Verifying: &web.Verifying{Verifier: v, PerSecond: 1e6, Burst: 1e6,
 			Receipts: &web.Receipts{Signer: &vcapi.Issuer{ID: did, Method: vm, Signer: sig.Key}, Issuer: did, Site: is.Config.URL}}}
 	lastHandler = srv.Handler()
