@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/internal/testkit"
@@ -70,22 +71,22 @@ func TestBrowser(t *testing.T) {
 	}
 	got := map[string]struct {
 		Class, Verdict, Lang, Text, Error string
-		Failed                            []string
+		Failed, Checks                    []string
 	}{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		var r struct {
 			Name, Class, Verdict, Lang, Text, Error string
-			Failed                                  []string
+			Failed, Checks                          []string
 		}
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatal(err)
 		}
 		got[r.Name] = struct {
 			Class, Verdict, Lang, Text, Error string
-			Failed                            []string
-		}{r.Class, r.Verdict, r.Lang, r.Text, r.Error, r.Failed}
+			Failed, Checks                    []string
+		}{r.Class, r.Verdict, r.Lang, r.Text, r.Error, r.Failed, r.Checks}
 	}
 	check := func(name, class, words string) {
 		t.Helper()
@@ -97,19 +98,39 @@ func TestBrowser(t *testing.T) {
 	check("verified", "verified", "Verified")
 	check("verified", "verified", good.StudentID)
 	check("tampered", "failed", "do not trust")
-	if f := got["tampered"].Failed; len(f) == 0 || f[0] != "integrity" {
-		t.Errorf("tampered: failed checks %v, want integrity first", f)
+	if f := got["tampered"].Failed; len(f) == 0 || f[0] != "Content unchanged" {
+		t.Errorf("tampered: failed checks %v, want the content's first", f)
 	}
-	check("pdf", "verified", "pdf_signature")
+	check("pdf", "verified", "PDF signed by the registry")
 	check("pdf", "verified", good.StudentID) // the transcript it carries, shown
 	check("markup", "verified", `<script>document.title="owned"</script>`)
 	check("chinese", "verified", "已核實")
 	if got["chinese"].Lang != "zh-Hant" {
 		t.Errorf("Chinese page lang %q", got["chinese"].Lang)
 	}
+	// The Chinese page has no English sentence: every check's row is in
+	// Chinese, its name and its explanation.
+	if len(got["chinese"].Checks) < 5 {
+		t.Errorf("Chinese page: %d checks", len(got["chinese"].Checks))
+	}
+	for _, row := range got["chinese"].Checks {
+		if !hasCJK(row) || strings.Contains(row, " the ") {
+			t.Errorf("Chinese page: a check row in English: %q", row)
+		}
+	}
 	for _, n := range []string{"verified", "tampered", "pdf", "markup", "chinese"} {
 		if _, err := os.Stat(filepath.Join(art, n+".png")); err != nil {
 			t.Errorf("no screenshot %s.png", n)
 		}
 	}
+}
+
+// hasCJK reports a Han character in s.
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

@@ -84,3 +84,48 @@ func TestRender(t *testing.T) {
 		t.Errorf("unknown reason rendered %q", got)
 	}
 }
+
+// TestCatalogues: every reason has a message in each language, with the
+// same {name} places, and each renders with every place filled.
+func TestCatalogues(t *testing.T) {
+	places := func(msg string) map[string]bool {
+		out := map[string]bool{}
+		for {
+			i := strings.IndexByte(msg, '{')
+			j := strings.IndexByte(msg[max(i, 0):], '}')
+			if i < 0 || j < 0 {
+				return out
+			}
+			out[msg[i+1:i+j]] = true
+			msg = msg[i+j+1:]
+		}
+	}
+	for lang, cat := range map[string]map[string]string{"zh-Hant": MessagesZH} {
+		for r, en := range Messages {
+			msg, ok := cat[r]
+			if !ok {
+				t.Errorf("%s: reason %q has no message", lang, r)
+				continue
+			}
+			want, got := places(en), places(msg)
+			if len(want) != len(got) {
+				t.Errorf("%s: %q has places %v, English %v", lang, r, got, want)
+			}
+			params := map[string]string{}
+			for p := range want {
+				if !got[p] {
+					t.Errorf("%s: %q lacks the place {%s}", lang, r, p)
+				}
+				params[p] = "X"
+			}
+			if out := (Check{Reason: r, Params: params}).Render(cat); strings.Contains(out, "{") && r != "format.invalid" {
+				t.Errorf("%s: %q renders with a place left: %s", lang, r, out)
+			}
+		}
+		for r := range cat {
+			if _, ok := Messages[r]; !ok {
+				t.Errorf("%s: message of reason %q, which English has not", lang, r)
+			}
+		}
+	}
+}

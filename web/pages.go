@@ -42,18 +42,25 @@ var words = map[lang]map[string]string{
 		"issuer": "Issuer", "trusted": "as published at", "anchor": "Blockchain anchor", "chain": "Chain", "tx": "Transaction", "block": "Block",
 		"time": "Time", "confirmations": "Confirmations", "again": "Verify another", "other": "中文", "credential": "Credential",
 		"share": "Share link", "listed": "This issuer is on this site's list of trusted issuers.",
-		"unlisted":    "This issuer is not on this site's list of trusted issuers: decide for yourself whether you know it.",
-		"err_nofile":  "Choose a .pdf or .json file, or paste a credential.",
-		"err_notcred": "This is neither a transcript PDF nor a credential in JSON: nothing was verified.",
-		"err_large":   "The file is too large for this site: a transcript PDF or a credential is far smaller.",
-		"err_rate":    "Too many verifications from your address: wait a moment and try again.",
-		"err_busy":    "The verifier is busy: try again in a few seconds.",
-		"err_expired": "This result is no longer kept: verify the file again.",
-		"err_other":   "The upload could not be read: try again.",
-		"sharedby":    "Shared by the graduate on",
-		"receipt":     "Download a signed receipt of this verification",
-		"shareuntil":  "this link works until",
-		"limited":     "This page shows whether the credential is valid and who issued it. The graduate's name and grades are shown only through a link the graduate shares, or the QR code of their PDF.",
+		"unlisted":     "This issuer is not on this site's list of trusted issuers: decide for yourself whether you know it.",
+		"err_nofile":   "Choose a .pdf or .json file, or paste a credential.",
+		"err_notcred":  "This is neither a transcript PDF nor a credential in JSON: nothing was verified.",
+		"err_large":    "The file is too large for this site: a transcript PDF or a credential is far smaller.",
+		"err_rate":     "Too many verifications from your address: wait a moment and try again.",
+		"err_busy":     "The verifier is busy: try again in a few seconds.",
+		"err_expired":  "This result is no longer kept: verify the file again.",
+		"err_other":    "The upload could not be read: try again.",
+		"sharedby":     "Shared by the graduate on",
+		"receipt":      "Download a signed receipt of this verification",
+		"details":      "details",
+		"status":       "Status",
+		"check_format": "Form of the credential", "check_integrity": "Content unchanged", "check_merkle": "Part of its batch",
+		"check_anchor": "Recorded on blockchain", "check_issuer": "Issued by", "check_signature": "Issuer's signature",
+		"check_key_validity": "Key valid when used", "check_revocation": "Not revoked", "check_validity_period": "Within its validity",
+		"check_pdf_signature": "PDF signed by the registry", "check_presentation": "Credentials presented",
+
+		"shareuntil": "this link works until",
+		"limited":    "This page shows whether the credential is valid and who issued it. The graduate's name and grades are shown only through a link the graduate shares, or the QR code of their PDF.",
 	},
 	"zh-Hant": {
 		"title": "核實成績單", "intro": "核實以 Blockcerts 憑證簽發的電子成績單：選擇其 .pdf 或 .json 檔案，或貼上憑證內容。",
@@ -66,18 +73,25 @@ var words = map[lang]map[string]string{
 		"issuer": "簽發機構", "trusted": "發佈於", "anchor": "區塊鏈錨定", "chain": "區塊鏈", "tx": "交易", "block": "區塊",
 		"time": "時間", "confirmations": "確認數", "again": "核實另一份", "other": "English", "credential": "憑證",
 		"share": "分享連結", "listed": "此簽發機構在本網站的可信簽發機構名單上。",
-		"unlisted":    "此簽發機構不在本網站的可信簽發機構名單上，請自行判斷是否認識此機構。",
-		"err_nofile":  "請選擇 .pdf 或 .json 檔案，或貼上憑證內容。",
-		"err_notcred": "此檔案既非成績單 PDF，亦非 JSON 格式的憑證：未有核實任何內容。",
-		"err_large":   "檔案過大：成績單 PDF 或憑證遠小於此上限。",
-		"err_rate":    "來自您網絡位址的核實次數過多：請稍候再試。",
-		"err_busy":    "核實服務繁忙：請於數秒後再試。",
-		"err_expired": "此核實結果已不再保存：請重新核實檔案。",
-		"err_other":   "無法讀取上載的檔案：請再試。",
-		"sharedby":    "畢業生分享於",
-		"receipt":     "下載本次核實的簽署收據",
-		"shareuntil":  "此連結有效至",
-		"limited":     "此頁面僅顯示憑證是否有效及其簽發機構。畢業生的姓名及成績，只可透過畢業生分享的連結或其 PDF 上的二維碼查閱。",
+		"unlisted":     "此簽發機構不在本網站的可信簽發機構名單上，請自行判斷是否認識此機構。",
+		"err_nofile":   "請選擇 .pdf 或 .json 檔案，或貼上憑證內容。",
+		"err_notcred":  "此檔案既非成績單 PDF，亦非 JSON 格式的憑證：未有核實任何內容。",
+		"err_large":    "檔案過大：成績單 PDF 或憑證遠小於此上限。",
+		"err_rate":     "來自您網絡位址的核實次數過多：請稍候再試。",
+		"err_busy":     "核實服務繁忙：請於數秒後再試。",
+		"err_expired":  "此核實結果已不再保存：請重新核實檔案。",
+		"err_other":    "無法讀取上載的檔案：請再試。",
+		"sharedby":     "畢業生分享於",
+		"receipt":      "下載本次核實的簽署收據",
+		"details":      "詳情",
+		"status":       "狀態",
+		"check_format": "憑證格式", "check_integrity": "內容未經改動", "check_merkle": "屬於其批次",
+		"check_anchor": "已記錄於區塊鏈", "check_issuer": "簽發機構", "check_signature": "簽發機構的簽署",
+		"check_key_validity": "金鑰於使用時有效", "check_revocation": "未被撤銷", "check_validity_period": "於有效期內",
+		"check_pdf_signature": "PDF 經教務處簽署", "check_presentation": "所展示的憑證",
+
+		"shareuntil": "此連結有效至",
+		"limited":    "此頁面僅顯示憑證是否有效及其簽發機構。畢業生的姓名及成績，只可透過畢業生分享的連結或其 PDF 上的二維碼查閱。",
 	},
 }
 
@@ -102,13 +116,32 @@ func pickLang(c echo.Context) lang {
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"t":      func(l lang, k string) string { return words[l][k] },
 	"points": transcript.FormatPoints,
+	// msg is a check's message in the page's language.
+	"msg": func(l lang, c verifier.Check) string { return c.Render(verifier.Catalogue(string(l))) },
+	// checkName is a check's name in words.
+	"checkName": func(l lang, id string) string {
+		if w, ok := words[l]["check_"+id]; ok {
+			return w
+		}
+		return id
+	},
 	"statusWord": func(l lang, s verifier.Status) string {
 		if s == verifier.Failed {
 			return words[l]["failedc"]
 		}
 		return words[l][string(s)]
 	},
-}).Parse(`<!DOCTYPE html>
+	"pair": func(l lang, v *transcriptView) map[string]any { return map[string]any{"L": l, "V": v} },
+}).Parse(`{{define "transcript"}}{{$l := .L}}{{with .V}}<h2>{{t $l "student"}}: {{if and (eq $l "zh-Hant") .NameLocal}}{{.NameLocal}} ({{.Name}}){{else}}{{.Name}}{{if .NameLocal}} ({{.NameLocal}}){{end}}{{end}}</h2>
+<table><tbody><tr><th scope="row">{{t $l "id"}}</th><td>{{.StudentID}}</td></tr>
+<tr><th scope="row">{{t $l "programme"}}</th><td>{{.Program.Name}} ({{.Program.Code}})</td></tr>
+<tr><th scope="row">{{t $l "cga"}}</th><td>{{.CGA}}</td></tr>
+<tr><th scope="row">{{t $l "credits"}}</th><td>{{.CreditsEarned}}</td></tr>
+{{with .Award}}<tr><th scope="row">{{t $l "award"}}</th><td>{{.Degree}}{{if .Major}}, {{.Major}}{{end}}{{if .Classification}}, {{.Classification}}{{end}} {{.Conferred}}</td></tr>{{end}}
+</tbody></table>
+{{range .Terms}}<h3>{{.Term}}</h3><table class="courses"><thead><tr><th scope="col">{{t $l "code"}}</th><th scope="col">{{t $l "course"}}</th><th scope="col" class="num">{{t $l "cr"}}</th><th scope="col">{{t $l "grade"}}</th><th scope="col" class="num">{{t $l "points"}}</th></tr></thead><tbody>
+{{range .Courses}}<tr><td>{{.Code}}</td><td>{{.Title}}</td><td class="num">{{.Credits}}</td><td>{{.Grade}}</td><td class="num">{{points .GradePoints}}</td></tr>{{end}}
+</tbody></table><p>{{t $l "tga"}}: {{.TGA}}</p>{{end}}{{end}}{{end}}<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{t .Lang "title"}}</title><link rel="stylesheet" href="{{.Prefix}}/static/style.css"></head>
 <body><header><nav><a href="{{if .Token}}{{.Prefix}}/verify/{{.Token}}{{end}}?lang={{.OtherLang}}" hreflang="{{.OtherLang}}">{{t .Lang "other"}}</a></nav>
@@ -119,12 +152,14 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 {{if $.File}}<p class="muted">{{$.File}}</p>{{end}}
 {{with $.Shared}}<p class="shared">{{t $.Lang "sharedby"}} {{.Created.Format "2006-01-02"}}; {{t $.Lang "shareuntil"}} {{.Expires.Format "2006-01-02"}}.</p>{{end}}
 {{if $.Limited}}<p class="limited">{{t $.Lang "limited"}}</p>{{end}}
-{{with .Credential}}{{if .Issuer}}<p>{{t $.Lang "issuer"}}: <strong>{{$.IssuerHost}}</strong> <span class="muted">({{.Issuer}})</span></p>{{end}}{{end}}
+{{with .Credential}}{{if .Issuer}}<p>{{t $.Lang "issuer"}}: {{if $.IssuerName}}<strong>{{$.IssuerName}}</strong>, {{t $.Lang "trusted"}} {{end}}<strong>{{$.IssuerHost}}</strong> <span class="muted">({{.Issuer}})</span></p>{{end}}{{end}}
 {{with .Trust}}<p>{{if .Listed}}✔ {{t $.Lang "listed"}}{{else}}⚠ {{t $.Lang "unlisted"}}{{end}}</p>{{end}}
+{{with $.Transcript}}{{template "transcript" (pair $.Lang .)}}{{end}}
 <h2>{{t $.Lang "checks"}}</h2>
-<table><thead><tr><th scope="col">{{t $.Lang "checks"}}</th><th scope="col">Status</th><th scope="col"></th></tr></thead><tbody>
-{{range .Checks}}<tr><td>{{.ID}}</td><td class="status-{{.Status}}">{{if eq .Status "passed"}}✔{{else if eq .Status "failed"}}✘{{else if eq .Status "unknown"}}?{{else}}–{{end}} {{statusWord $.Lang .Status}}</td><td>{{.Message}}</td></tr>
-{{end}}</tbody></table>
+<ul class="checks">
+{{range .Checks}}<li class="status-{{.Status}}"><strong>{{checkName $.Lang .ID}}</strong>: {{if eq .Status "passed"}}✔{{else if eq .Status "failed"}}✘{{else if eq .Status "unknown"}}?{{else}}–{{end}} {{statusWord $.Lang .Status}}
+<details><summary>{{t $.Lang "details"}}</summary><p>{{msg $.Lang .}}</p></details></li>
+{{end}}</ul>
 {{with .Credential}}{{if .Anchor}}<h2>{{t $.Lang "anchor"}}</h2><table><tbody>
 <tr><th scope="row">{{t $.Lang "chain"}}</th><td>{{.Anchor.Chain}}</td></tr>
 <tr><th scope="row">{{t $.Lang "tx"}}</th><td>{{if $.Explorer}}<a href="{{$.Explorer}}">{{.Anchor.Tx}}</a>{{else}}{{.Anchor.Tx}}{{end}}</td></tr>
@@ -133,16 +168,6 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 {{if .Anchor.Confirmations}}<tr><th scope="row">{{t $.Lang "confirmations"}}</th><td>{{.Anchor.Confirmations}}</td></tr>{{end}}
 </tbody></table>{{end}}{{end}}
 {{end}}
-{{with .Transcript}}<h2>{{t $.Lang "student"}}: {{.Name}}{{if .NameLocal}} ({{.NameLocal}}){{end}}</h2>
-<table><tbody><tr><th scope="row">{{t $.Lang "id"}}</th><td>{{.StudentID}}</td></tr>
-<tr><th scope="row">{{t $.Lang "programme"}}</th><td>{{.Program.Name}} ({{.Program.Code}})</td></tr>
-<tr><th scope="row">{{t $.Lang "cga"}}</th><td>{{.CGA}}</td></tr>
-<tr><th scope="row">{{t $.Lang "credits"}}</th><td>{{.CreditsEarned}}</td></tr>
-{{with .Award}}<tr><th scope="row">{{t $.Lang "award"}}</th><td>{{.Degree}}{{if .Major}}, {{.Major}}{{end}}{{if .Classification}}, {{.Classification}}{{end}} {{.Conferred}}</td></tr>{{end}}
-</tbody></table>
-{{range .Terms}}<h3>{{.Term}}</h3><table><thead><tr><th scope="col">{{t $.Lang "code"}}</th><th scope="col">{{t $.Lang "course"}}</th><th scope="col">{{t $.Lang "cr"}}</th><th scope="col">{{t $.Lang "grade"}}</th><th scope="col">{{t $.Lang "points"}}</th></tr></thead><tbody>
-{{range .Courses}}<tr><td>{{.Code}}</td><td>{{.Title}}</td><td class="num">{{.Credits}}</td><td>{{.Grade}}</td><td class="num">{{points .GradePoints}}</td></tr>{{end}}
-</tbody></table><p>{{t $.Lang "tga"}}: {{.TGA}}</p>{{end}}{{end}}
 {{if and .Receipts .Token}}<p class="noprint"><a href="{{.Prefix}}/verify/{{.Token}}/receipt" download>{{t .Lang "receipt"}}</a></p>{{end}}
 <p class="noprint"><a href="{{.Prefix}}/">{{t .Lang "again"}}</a></p>
 {{else}}
@@ -167,6 +192,7 @@ type page struct {
 	Shared          *sharedLine
 	Limited         bool   // the page by id: no transcript, and it says why
 	Hash            string // the SHA-256 of the upload, for its receipt
+	IssuerName      string // as its published profile says
 	Receipts        bool   // the site signs receipts
 }
 
@@ -189,6 +215,13 @@ func (s *Server) render(c echo.Context, code int, p page) error {
 			p.IssuerHost = u.Host
 		} else {
 			p.IssuerHost = p.Result.Credential.Issuer
+		}
+	}
+	if p.Result != nil {
+		for _, c := range p.Result.Checks {
+			if c.ID == verifier.CheckIssuer && c.Status == verifier.Passed {
+				p.IssuerName = c.Params["name"]
+			}
 		}
 	}
 	p.OtherLang = "zh-Hant"
