@@ -16,6 +16,7 @@ import (
 	"github.com/etranscript/etranscript/config"
 	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/keys"
+	"github.com/etranscript/etranscript/pdf"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/verifier"
 	"github.com/etranscript/etranscript/web"
@@ -104,7 +105,7 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 		Verifying: &web.Verifying{Verifier: v,
 			PerSecond: e.cfg.Web.PerSecond, Burst: e.cfg.Web.Burst, MaxBody: e.cfg.Web.MaxUploadBytes,
 			MaxConcurrent: e.cfg.Web.MaxConcurrent, TrustedProxies: proxies,
-			Receipts: &web.Receipts{Signer: e.vcAPI(), Issuer: e.vcAPI().ID, Site: e.cfg.URL}}}
+			Receipts: &web.Receipts{Signer: e.vcAPI(), Issuer: e.vcAPI().ID, Site: e.cfg.URL, PDF: pdf.NewRenderer().ReceiptPDF}}}
 	var adminLn net.Listener
 	if opts.AdminAddr != "" {
 		if adminLn, err = net.Listen("tcp", opts.AdminAddr); err != nil {

@@ -66,6 +66,9 @@ type Delivery struct {
 	// share link a third party's mail carries (made when it is sent).
 	Note  string `json:"note,omitempty"`
 	Share string `json:"share,omitempty"`
+	// NameLocal is the graduate's name in Chinese, if the record has one:
+	// the Chinese part of the mail greets them by it.
+	NameLocal string `json:"-"`
 }
 
 // Link is a download link: only the hash of its token is kept.

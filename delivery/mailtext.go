@@ -14,6 +14,7 @@ import (
 // mailData is what a delivery mail says.
 type mailData struct {
 	Name, Institution, Link, VerifyURL string
+	NameZH                             string // the name the Chinese part uses: the local one if any
 	Expires, ExpiresZH                 string
 	ThirdParty                         bool
 	Note                               string // the graduate's, to a third party
@@ -48,14 +49,14 @@ This link is personal: do not forward it. Ask for a new one on the registry's si
 
 {{if .ThirdParty}}您好：
 
-{{.Institution}}應 {{.Name}} 的要求並經其同意，將其電子成績單發送給您。
+{{.Institution}}應 {{.NameZH}} 的要求並經其同意，將其電子成績單發送給您。
 {{if .Note}}
 附言：{{.Note}}
 {{end}}
 請於 {{.ExpiresZH}} 前查閱並核實：
 {{.Link}}
 
-此連結專為您而設，請勿轉發。{{else}}{{.Name}} 您好：
+此連結專為您而設，請勿轉發。{{else}}{{.NameZH}} 您好：
 
 {{.Institution}}已為您簽發電子成績單。
 
@@ -84,11 +85,11 @@ const mailHTML = `<!DOCTYPE html>
 </div>
 <hr>
 <div lang="zh-Hant">
-{{if .ThirdParty}}<p>您好：</p><p>{{.Institution}}應 {{.Name}} 的要求並經其同意，將其電子成績單發送給您。</p>
+{{if .ThirdParty}}<p>您好：</p><p>{{.Institution}}應 {{.NameZH}} 的要求並經其同意，將其電子成績單發送給您。</p>
 {{if .Note}}<p>附言：{{.Note}}</p>{{end}}
 <p>請於 {{.ExpiresZH}} 前<a href="{{.Link}}">查閱並核實</a>。</p>
 <p>此連結專為您而設，請勿轉發。</p>
-{{else}}<p>{{.Name}} 您好：</p><p>{{.Institution}}已為您簽發電子成績單。</p>
+{{else}}<p>{{.NameZH}} 您好：</p><p>{{.Institution}}已為您簽發電子成績單。</p>
 <p>請於 {{.ExpiresZH}} 前<a href="{{.Link}}">下載</a>（JSON 格式的可驗證憑證及已簽署的 PDF），並可分享予僱主及大學。</p>
 <p>持有您 PDF 的人可憑其二維碼，或於 <a href="{{.VerifyURL}}">{{.VerifyURL}}</a> 核實其真確性。</p>
 <p>此連結僅供您本人使用，請勿轉發。如連結已過期，可於教務處網站索取新連結。</p>{{end}}
@@ -105,7 +106,10 @@ var (
 func (s *Service) compose(d *Delivery, link string, expires time.Time, chain string) (*mailpkg.Message, error) {
 	data := mailData{Name: d.Name, Institution: s.Mail.Institution, Link: link,
 		Expires: expires.Format("2 January 2006"), ExpiresZH: expires.Format("2006年1月2日"),
-		ThirdParty: d.Kind == KindThirdParty, Note: d.Note}
+		ThirdParty: d.Kind == KindThirdParty, Note: d.Note, NameZH: d.Name}
+	if d.NameLocal != "" {
+		data.NameZH = d.NameLocal
+	}
 	if TestChain(chain) {
 		data.Test = chain
 	}

@@ -165,7 +165,7 @@ func (s *Service) Deliver(ctx context.Context, credential, email, note string) (
 	}
 	now := s.now()
 	// The mail names the graduate, at whose request it goes.
-	d := &Delivery{ID: uuid.NewString(), Batch: holder.Batch, Credential: credential, Kind: KindThirdParty, Email: email, Name: holder.Name,
+	d := &Delivery{ID: uuid.NewString(), Batch: holder.Batch, Credential: credential, Kind: KindThirdParty, Email: email, Name: holder.Name, NameLocal: holder.NameLocal,
 		Note: note, State: DeliveryPending, NextAttempt: now, Created: now}
 	if _, err := s.Store.AddDeliveries(ctx, []*Delivery{d}); err != nil {
 		return nil, err

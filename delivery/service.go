@@ -239,7 +239,7 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 		if j.HoldMail {
 			state = DeliveryHeld
 		}
-		pending = append(pending, &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name,
+		pending = append(pending, &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name, NameLocal: r.NameLocal,
 			State: state, NextAttempt: now, Created: now})
 		if len(pending) == issuer.Chunk {
 			if err := flush(); err != nil {

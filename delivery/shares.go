@@ -277,7 +277,7 @@ func (s *Service) Renew(ctx context.Context, studentID, email string, studentOf 
 		if err != nil || id != strings.TrimSpace(studentID) {
 			continue
 		}
-		d := &Delivery{ID: uuid.NewString(), Batch: h.Batch, Credential: h.Credential, Kind: KindRenewal, Email: h.Email, Name: h.Name,
+		d := &Delivery{ID: uuid.NewString(), Batch: h.Batch, Credential: h.Credential, Kind: KindRenewal, Email: h.Email, Name: h.Name, NameLocal: h.NameLocal,
 			State: DeliveryPending, NextAttempt: now, Created: now}
 		if _, err := s.Store.AddDeliveries(ctx, []*Delivery{d}); err != nil {
 			return err

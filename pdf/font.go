@@ -44,8 +44,13 @@ var baseRunes = func() string {
 		}
 	}
 	b.WriteString("–—‘’“”•…·")
+	b.WriteString(labelsZH)
 	return b.String()
 }()
+
+// labelsZH are the Chinese labels every transcript carries beside the
+// English ones.
+const labelsZH = "正式成績單姓名學號課程入學日期已修學分計入平均學位頒授日期科目編號名稱成績績點第頁，共學期累積"
 
 // fonts keeps a cut of the font that covers every character seen so far.
 // Parsing and subsetting the whole CJK font costs about 35 ms per

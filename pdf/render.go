@@ -88,7 +88,7 @@ func (r *Renderer) Render(cred []byte, o Options) ([]byte, error) {
 		p.SetFont("body", "", 7)
 		p.SetTextColor(90, 90, 90)
 		p.CellFormat(120, 4, o.Institution+" · "+c.ID, "", 0, "L", false, 0, "")
-		p.CellFormat(0, 4, fmt.Sprintf("Page %d of {nb}", p.PageNo()), "", 0, "R", false, 0, "")
+		p.CellFormat(0, 4, fmt.Sprintf("Page %d of {nb} · 第 %d 頁，共 {nb} 頁", p.PageNo(), p.PageNo()), "", 0, "R", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 	})
 	d := &doc{p: p, c: &c, o: o}
@@ -168,7 +168,7 @@ func (d *doc) firstPage() {
 	d.font(15)
 	p.MultiCell(pageW-2*margin-qr-4, 7, d.o.Institution, "", "L", false)
 	d.font(11)
-	p.CellFormat(0, 6, "Official Academic Transcript", "", 1, "L", false, 0, "")
+	p.CellFormat(0, 6, "Official Academic Transcript · 正式成績單", "", 1, "L", false, 0, "")
 	if d.o.VerifyURL != "" {
 		d.font(6.5)
 		p.SetXY(pageW-margin-qr-14, margin+qr-1)
@@ -180,8 +180,8 @@ func (d *doc) firstPage() {
 	if s.NameLocal != "" {
 		name += "   " + s.NameLocal
 	}
-	d.field("Name", name)
-	d.field("Student ID", s.StudentID)
+	d.field("Name 姓名", name)
+	d.field("Student ID 學號", s.StudentID)
 	prog := s.Program.Name
 	if s.Program.Code != "" {
 		prog += " (" + s.Program.Code + ")"
@@ -189,9 +189,9 @@ func (d *doc) firstPage() {
 	if s.Program.Level != "" {
 		prog += ", " + s.Program.Level
 	}
-	d.field("Programme", prog)
+	d.field("Programme 課程", prog)
 	if s.Program.Admitted != "" {
-		d.field("Admitted", s.Program.Admitted)
+		d.field("Admitted 入學日期", s.Program.Admitted)
 	}
 	d.rule()
 }
@@ -210,14 +210,14 @@ func (d *doc) continuationHeader() {
 func (d *doc) field(label, value string) {
 	p := d.p
 	d.font(9)
-	lines := p.SplitText(value, pageW-2*margin-32)
+	lines := p.SplitText(value, pageW-2*margin-38)
 	d.room(float64(len(lines)) * lineH)
 	p.SetTextColor(90, 90, 90)
-	p.CellFormat(32, lineH, label, "", 0, "L", false, 0, "")
+	p.CellFormat(38, lineH, label, "", 0, "L", false, 0, "")
 	p.SetTextColor(0, 0, 0)
 	for i, l := range lines {
 		if i > 0 {
-			p.SetX(margin + 32)
+			p.SetX(margin + 38)
 		}
 		p.CellFormat(0, lineH, l, "", 1, "L", false, 0, "")
 	}
@@ -260,17 +260,24 @@ func (d *doc) term(t *credential.Term) {
 		p.CellFormat(0, 6, h, "", 1, "L", false, 0, "")
 		d.font(8)
 		p.SetFillColor(235, 235, 235)
-		for i, hdr := range []string{"Code", "Course title", "Credits", "Grade", "Grade points"} {
-			align := "L"
-			if i >= 2 {
-				align = "R"
+		// English, and Chinese below it.
+		for row, hdrs := range [][]string{{"Code", "Course title", "Credits", "Grade", "Grade points"}, {"科目編號", "科目名稱", "學分", "成績", "績點"}} {
+			border := ""
+			if row == 1 {
+				border = "B"
 			}
-			p.CellFormat(cols[i], lineH, hdr, "B", 0, align, true, 0, "")
+			for i, hdr := range hdrs {
+				align := "L"
+				if i >= 2 {
+					align = "R"
+				}
+				p.CellFormat(cols[i], lineH, hdr, border, 0, align, true, 0, "")
+			}
+			p.Ln(-1)
 		}
-		p.Ln(-1)
 	}
 	// Keep the heading with at least one course.
-	if d.room(6 + 2*lineH + 4) {
+	if d.room(6 + 3*lineH + 4) {
 		p.Ln(1)
 	} else {
 		p.Ln(3)
@@ -301,9 +308,9 @@ func (d *doc) term(t *credential.Term) {
 	}
 	d.room(lineH)
 	d.font(8.5)
-	line := "Term credits " + t.TermCredits
+	line := "Term credits 學期學分 " + t.TermCredits
 	if t.TGA != "" {
-		line += "      Term grade average (TGA) " + t.TGA
+		line += "      Term grade average (TGA) 學期平均績點 " + t.TGA
 	}
 	p.CellFormat(0, lineH, line, "T", 1, "R", false, 0, "")
 }
@@ -322,9 +329,9 @@ func (d *doc) summary() {
 	} else if sc := scaleName(s.Scale); sc != "" {
 		cga += " (" + sc + ")"
 	}
-	d.field("CGA", cga)
-	d.field("Credits earned", s.CreditsEarned)
-	d.field("In the CGA", s.CreditsInAverage+" credits")
+	d.field("CGA 累積平均績點", cga)
+	d.field("Credits earned 已修學分", s.CreditsEarned)
+	d.field("In the CGA 計入平均", s.CreditsInAverage+" credits")
 	if a := s.Award; a != nil {
 		award := a.Degree
 		if a.Major != "" {
@@ -333,9 +340,9 @@ func (d *doc) summary() {
 		if a.Classification != "" {
 			award += ", " + a.Classification
 		}
-		d.field("Award", award)
+		d.field("Award 學位", award)
 		if a.Conferred != "" {
-			d.field("Conferred", a.Conferred)
+			d.field("Conferred 頒授日期", a.Conferred)
 		}
 	}
 	d.rule()

@@ -69,12 +69,12 @@ func (d *DB) UpdateJob(ctx context.Context, j *delivery.JobRecord) error {
 	return d.wrap(err)
 }
 
-const deliveryColumns = `id, batch, credential, kind, email, name, state, attempts, next_attempt, last_error, message_id, sent_at, created, note, share`
+const deliveryColumns = `id, batch, credential, kind, email, name, state, attempts, next_attempt, last_error, message_id, sent_at, created, note, share, name_local`
 
 func scanDelivery(row scanner) (*delivery.Delivery, error) {
 	var x delivery.Delivery
 	var next, sent, created sql.NullString
-	if err := row.Scan(&x.ID, &x.Batch, &x.Credential, &x.Kind, &x.Email, &x.Name, &x.State, &x.Attempts, &next, &x.LastError, &x.MessageID, &sent, &created, &x.Note, &x.Share); err != nil {
+	if err := row.Scan(&x.ID, &x.Batch, &x.Credential, &x.Kind, &x.Email, &x.Name, &x.State, &x.Attempts, &next, &x.LastError, &x.MessageID, &sent, &created, &x.Note, &x.Share, &x.NameLocal); err != nil {
 		return nil, err
 	}
 	x.NextAttempt, x.Created = parseTS(next), parseTS(created)
@@ -88,14 +88,14 @@ func scanDelivery(row scanner) (*delivery.Delivery, error) {
 func (d *DB) AddDeliveries(ctx context.Context, xs []*delivery.Delivery) (int, error) {
 	added := 0
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return d.wrap(err)
 		}
 		defer st.Close()
 		for _, x := range xs {
-			res, err := st.ExecContext(ctx, x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created), x.Note, x.Share)
+			res, err := st.ExecContext(ctx, x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created), x.Note, x.Share, x.NameLocal)
 			if err != nil {
 				return d.wrap(err)
 			}

@@ -137,7 +137,8 @@ var migrations = []string{
 	);
 	CREATE INDEX consents_credential ON consents (credential);
 	ALTER TABLE deliveries ADD COLUMN note TEXT NOT NULL DEFAULT '';
-	ALTER TABLE deliveries ADD COLUMN share TEXT NOT NULL DEFAULT '';`,
+	ALTER TABLE deliveries ADD COLUMN share TEXT NOT NULL DEFAULT '';
+	ALTER TABLE deliveries ADD COLUMN name_local TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the version this build migrates to.

@@ -168,7 +168,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 {{if .Anchor.Confirmations}}<tr><th scope="row">{{t $.Lang "confirmations"}}</th><td>{{.Anchor.Confirmations}}</td></tr>{{end}}
 </tbody></table>{{end}}{{end}}
 {{end}}
-{{if and .Receipts .Token}}<p class="noprint"><a href="{{.Prefix}}/verify/{{.Token}}/receipt" download>{{t .Lang "receipt"}}</a></p>{{end}}
+{{if and .Receipts .Token}}<p class="noprint"><a href="{{.Prefix}}/verify/{{.Token}}/receipt" download>{{t .Lang "receipt"}}</a> · <a href="{{.Prefix}}/verify/{{.Token}}/receipt.pdf" download>PDF</a></p>{{end}}
 <p class="noprint"><a href="{{.Prefix}}/">{{t .Lang "again"}}</a></p>
 {{else}}
 <h1>{{t .Lang "title"}}</h1>{{if .Error}}<p class="error" role="alert">{{t .Lang .Error}}</p>{{end}}<p>{{t .Lang "intro"}}</p>
@@ -294,6 +294,9 @@ func (s *Server) cachedResult(c echo.Context) error {
 // receiptDownload answers GET /verify/TOKEN/receipt: the signed receipt
 // of a result the site still keeps, as a file to keep.
 func (s *Server) receiptDownload(c echo.Context) error {
+	if f := c.Param("format"); f != "receipt" && f != "receipt.pdf" {
+		return echo.NewHTTPError(http.StatusNotFound, "no such page")
+	}
 	p, ok := s.results.get(c.Param("token"), time.Now())
 	if !ok {
 		return s.render(c, http.StatusGone, page{Error: "err_expired"})
@@ -311,6 +314,14 @@ func (s *Server) receiptDownload(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
+	if c.Param("format") == "receipt.pdf" && s.Verifying.Receipts.PDF != nil {
+		pdf, err := s.Verifying.Receipts.PDF(b)
+		if err != nil {
+			return err
+		}
+		h.Set("Content-Disposition", `attachment; filename="verification-receipt.pdf"`)
+		return c.Blob(http.StatusOK, "application/pdf", pdf)
+	}
 	h.Set("Content-Disposition", `attachment; filename="verification-receipt.json"`)
 	return c.Blob(http.StatusOK, "application/vc+ld+json", b)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -81,7 +82,7 @@ func (s *Server) Handler() http.Handler {
 		e.POST(s.prefix+"/verify", s.resultPage)
 		e.GET(s.prefix+"/verify", s.verifyAgain)
 		e.GET(s.prefix+"/verify/:token", s.cachedResult)
-		e.GET(s.prefix+"/verify/:token/receipt", s.receiptDownload)
+		e.GET(s.prefix+"/verify/:token/:format", s.receiptDownload)
 		e.POST(s.prefix+"/api/v1/verify", s.verifyAPI)
 		e.POST(s.prefix+"/credentials/verify", s.verifyCredentialVCAPI)
 		e.POST(s.prefix+"/presentations/verify", s.verifyPresentationVCAPI)
@@ -144,13 +145,67 @@ func (s *Server) httpError(err error, c echo.Context) {
 		code = he.Code
 		msg = fmt.Sprint(he.Message)
 	} else {
-		s.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.Log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(code)
 		return
 	}
+	if wantsPage(c) {
+		s.errorPage(c, code, msg)
+		return
+	}
 	c.JSON(code, map[string]string{"error": msg})
+}
+
+// wantsPage reports a browser's request for a page (not the APIs').
+func wantsPage(c echo.Context) bool {
+	p := c.Request().URL.Path
+	for _, api := range []string{"/api/", "/credentials/", "/presentations/"} {
+		if strings.Contains(p, api) {
+			return false
+		}
+	}
+	return strings.Contains(c.Request().Header.Get("Accept"), "text/html")
+}
+
+// errorWords are what an error page says, by status, in Chinese; the
+// English is the error's own message.
+var errorWords = map[int]string{
+	http.StatusBadRequest:            "請求無效。",
+	http.StatusNotFound:              "找不到所要的頁面或連結。",
+	http.StatusGone:                  "此連結已過期或已被撤回。",
+	http.StatusRequestEntityTooLarge: "檔案過大。",
+	http.StatusTooManyRequests:       "請求過多：請稍候再試。",
+	http.StatusServiceUnavailable:    "服務繁忙：請於數秒後再試。",
+	http.StatusMethodNotAllowed:      "此網址不接受此類請求。",
+}
+
+var errorTmpl = template.Must(template.New("e").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Code}} · {{.Status}}</title><link rel="stylesheet" href="{{.Prefix}}/static/style.css"></head>
+<body><main><h1>{{.Status}}</h1>
+<p role="alert">{{.Message}}</p>
+<p lang="zh-Hant">{{.ZH}}</p>
+<p><a href="{{.Prefix}}/">Verify a transcript <span lang="zh-Hant">核實成績單</span></a></p>
+</main></body></html>
+`))
+
+// errorPage is an error for a person: both languages, the home link.
+func (s *Server) errorPage(c echo.Context, code int, msg string) {
+	zh, ok := errorWords[code]
+	if !ok {
+		zh = "發生錯誤：請稍後再試。"
+	}
+	if code == http.StatusInternalServerError {
+		msg = "Something went wrong on our side: try again later."
+	}
+	var b strings.Builder
+	errorTmpl.Execute(&b, map[string]any{"Code": code, "Status": http.StatusText(code), "Message": msg, "ZH": zh, "Prefix": s.prefix})
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Cache-Control", "no-store")
+	c.HTML(code, b.String())
 }
 
 // otherMethods are the HTTP methods other than allowed.

@@ -60,6 +60,8 @@ type Receipts struct {
 	Signer receipt.Signer
 	Issuer string // the did:key receipts are issued as
 	Site   string // this site's address, the receipts' verifiedBy
+	// PDF, if set, prints a receipt (pdf.Renderer.ReceiptPDF).
+	PDF func(receipt []byte) ([]byte, error)
 }
 
 // make signs the receipt of r for the document whose hash is given.
