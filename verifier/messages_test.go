@@ -100,7 +100,7 @@ func TestCatalogues(t *testing.T) {
 			msg = msg[i+j+1:]
 		}
 	}
-	for lang, cat := range map[string]map[string]string{"zh-Hant": MessagesZH} {
+	for lang, cat := range map[string]map[string]string{"en": Messages, "zh-Hant": MessagesZH} {
 		for r, en := range Messages {
 			msg, ok := cat[r]
 			if !ok {
