@@ -135,17 +135,9 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 // sendBatchMail sends a batch's due mail now, unless a running 'serve'
 // does, and says what went where.
 func sendBatchMail(ctx context.Context, e *env, dir string, j *delivery.JobRecord, w io.Writer) error {
-	release, err := delivery.LockMailer(dir)
-	if errors.Is(err, delivery.ErrMailerBusy) {
+	if delivery.Serving(dir) {
 		fmt.Fprintln(w, "mail: the running 'etranscript serve' sends it")
 		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer release()
-	if _, err := e.svc.Recover(ctx); err != nil {
-		return err
 	}
 	sent, err := e.svc.SendDue(ctx, j.Total+10)
 	if err != nil {

@@ -133,18 +133,12 @@ func serve(ctx context.Context, e *env, opts ServeOptions, w io.Writer, log *slo
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
 	}
-	release, err := delivery.LockMailer(e.cfg.Dir())
+	release, err := delivery.MarkServing(e.cfg.Dir())
 	if err != nil {
 		ln.Close()
-		return Usage(fmt.Errorf("%w: stop it first (one etranscript serve per data directory)", err))
+		return err
 	}
 	defer release()
-	if n, err := e.svc.Recover(ctx); err != nil {
-		ln.Close()
-		return err
-	} else if n > 0 {
-		log.Info("mail interrupted by a crash will be sent again", "deliveries", n)
-	}
 	wctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

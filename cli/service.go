@@ -117,8 +117,13 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 		},
 		Mail:      delivery.MailSettings{From: fromAddress(cfg), Institution: cfg.Name, BaseURL: cfg.URL, VerifyURL: view, MaxShareDays: cfg.MaxShareDays},
 		Shares:    db,
+		Leases:    db,
 		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
 	}
+	if is, ok := is.(*issuer.Issuer); ok {
+		is.Settings.Locker = e.svc // one anchoring per issuer key across processes
+	}
+	e.svc.Beat(ctx)
 	return e, nil
 }
 

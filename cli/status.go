@@ -79,8 +79,7 @@ func SetStatus(ctx context.Context, dir, dsn, id string, ch StatusChange, pass [
 		what = map[bool]string{true: "suspended", false: "no longer suspended"}[ch.On]
 	}
 	fmt.Fprintf(w, "credential %s %s; published %s\n", id, what, svc.ListURL(e.List, ch.Purpose))
-	if release, err := delivery.LockMailer(dir); err == nil {
-		release()
+	if !delivery.Serving(dir) {
 		fmt.Fprintln(w, "nothing serves the status lists now: verifiers see the change once 'etranscript serve' runs")
 	}
 	return nil

@@ -16,7 +16,7 @@ import (
 // SendDue sends the deliveries that are due, one at a time, and reports
 // how many went out.
 func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
-	due, err := s.Store.Due(ctx, s.now(), limit)
+	due, err := s.due(ctx, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -44,6 +44,16 @@ func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
 		err = nil
 	}
 	return int(sent.Load()), err
+}
+
+// due are the deliveries to send now: claimed for this process when
+// several share the store.
+func (s *Service) due(ctx context.Context, limit int) ([]Delivery, error) {
+	if s.Leases == nil {
+		return s.Store.Due(ctx, s.now(), limit)
+	}
+	now := s.now()
+	return s.Leases.ClaimDue(ctx, s.owner(), now, time.Now().Add(-deadAfter), now.Add(sendLease), limit)
 }
 
 // mailWorkers is how many mails are sent at once.

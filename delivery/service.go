@@ -35,6 +35,10 @@ type Service struct {
 	Issuer Issuer
 	// Shares keeps the graduates' share links and consents; nil: none.
 	Shares ShareStore
+	// Leases, if set, let several processes share the store (leases.go);
+	// Owner is this process's identity in them (made if empty).
+	Leases Leases
+	Owner  string
 	// Retention is how long access logs and ended links are kept (0:
 	// DefaultRetention); Work purges older ones once a day.
 	Retention time.Duration
@@ -45,8 +49,9 @@ type Service struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 
-	wake chan struct{}
-	once sync.Once
+	wake      chan struct{}
+	once      sync.Once
+	ownerOnce sync.Once
 }
 
 // Issuer issues a batch, resuming it if it was started: *issuer.Issuer
@@ -165,6 +170,42 @@ func (s *Service) Wake() {
 // Process takes a job as far as it can go now: issued, and its deliveries
 // recorded. Mail goes out through SendDue.
 func (s *Service) Process(ctx context.Context, id string) (*JobRecord, error) {
+	for {
+		j, done, err := s.process(ctx, id)
+		if done || err != nil {
+			return j, err
+		}
+		// Another process works on it: wait until it is issued, or its
+		// lease is free.
+		if j.State == JobDelivering || j.State == JobDone {
+			return j, nil
+		}
+		select {
+		case <-ctx.Done():
+			return j, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// process is Process when the job is free: done is false when another
+// process holds it (j is then as the store says).
+func (s *Service) process(ctx context.Context, id string) (j *JobRecord, done bool, err error) {
+	ok, release, err := s.claimJob(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		j, err := s.Store.Job(ctx, id)
+		return j, false, err
+	}
+	defer release()
+	j, err = s.processClaimed(ctx, id)
+	return j, true, err
+}
+
+// processClaimed takes a job this process holds as far as it can go.
+func (s *Service) processClaimed(ctx context.Context, id string) (*JobRecord, error) {
 	j, err := s.Store.Job(ctx, id)
 	if err != nil {
 		return nil, err
@@ -303,36 +344,38 @@ func (s *Service) finishIfDelivered(ctx context.Context, j *JobRecord) error {
 	return s.Store.UpdateJob(ctx, j)
 }
 
-// ErrMailerBusy means another process of this data directory sends mail.
-var ErrMailerBusy = errors.New("another etranscript process is sending this data directory's mail")
-
-// LockMailer makes this process the one that sends the data directory's
-// mail (a lock file in dir), so that a delivery it finds "sending" was
-// left by a process that died.
-func LockMailer(dir string) (release func(), err error) {
+// MarkServing marks this process as a serve of the data directory dir
+// (a shared lock: several serve processes may run on it, each claiming its
+// work through the database), until release.
+func MarkServing(dir string) (release func(), err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	release, err = flock.Lock(filepath.Join(dir, "mailer.lock"))
-	if errors.Is(err, flock.ErrLocked) {
-		return nil, ErrMailerBusy
-	}
-	return release, err
+	return flock.LockShared(filepath.Join(dir, "serving.lock"))
 }
 
-// Recover sends again, now, the deliveries a dead process left
-// "sending" (same Message-ID: a mail the server had accepted in the instant
-// before the crash goes out twice, and receivers can tell). Call it with
-// the mailer lock held.
-func (s *Service) Recover(ctx context.Context) (int, error) {
-	return s.Store.RequeueSending(ctx, s.now())
+// Serving reports whether a serve runs on the data directory dir on this
+// machine.
+func Serving(dir string) bool {
+	release, err := flock.Lock(filepath.Join(dir, "serving.lock"))
+	if err != nil {
+		return errors.Is(err, flock.ErrLocked)
+	}
+	release()
+	return false
 }
+
+// Beat keeps this process's heartbeat while ctx lives, so that the mails
+// and jobs it claims are not taken for a dead process's (Work does it by
+// itself).
+func (s *Service) Beat(ctx context.Context) { s.heartbeat(ctx) }
 
 // Work runs jobs and sends mail until ctx ends: first it resumes whatever
 // an earlier run left unfinished, then it wakes on Submit, Deliver, or
 // every poll interval for retries.
 func (s *Service) Work(ctx context.Context, poll time.Duration) {
 	s.init()
+	s.heartbeat(ctx)
 	if poll <= 0 {
 		poll = 5 * time.Second
 	}
@@ -356,7 +399,7 @@ func (s *Service) Work(ctx context.Context, poll time.Duration) {
 			if nb, ok := failures[j.ID]; ok && time.Now().Before(nb) {
 				continue
 			}
-			if _, err := s.Process(ctx, j.ID); err != nil {
+			if _, _, err := s.process(ctx, j.ID); err != nil {
 				if ctx.Err() != nil {
 					return
 				}

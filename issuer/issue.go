@@ -60,6 +60,15 @@ type Settings struct {
 	Now     func() time.Time
 	// Progress, if set, is told how many credentials are done of how many.
 	Progress func(done, total int)
+	// Locker, if set, keeps anchoring single-writer per issuer key across
+	// processes (one nonce sequence): delivery.Service over the database.
+	Locker Locker
+}
+
+// Locker takes a named lock across processes, waiting while another holds
+// it.
+type Locker interface {
+	Lock(ctx context.Context, name string) (unlock func(), err error)
 }
 
 // Output renders a credential into a file of another format, written
@@ -170,7 +179,7 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 		}
 	}
 	if st.Stage == StagePrepared {
-		res, err := job.Anchorer.Anchor(ctx, tree.Root(), st)
+		res, err := anchorLocked(ctx, job, s, tree.Root(), st)
 		if err != nil {
 			return nil, fmt.Errorf("batch %s: anchor on %s: %w", id, job.Chain, err)
 		}
@@ -196,6 +205,19 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// anchorLocked anchors root holding the lock of the issuer's anchoring key,
+// when there is a Locker: two processes never send from one key at once.
+func anchorLocked(ctx context.Context, job Job, s Settings, root [32]byte, st *State) (*anchor.Result, error) {
+	if s.Locker != nil {
+		unlock, err := s.Locker.Lock(ctx, "anchor "+job.Chain+" "+s.VerificationMethod)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
+	return job.Anchorer.Anchor(ctx, root, st)
 }
 
 // finish adds the Merkle proof to every stored credential and writes it to

@@ -139,6 +139,23 @@ var migrations = []string{
 	ALTER TABLE deliveries ADD COLUMN note TEXT NOT NULL DEFAULT '';
 	ALTER TABLE deliveries ADD COLUMN share TEXT NOT NULL DEFAULT '';
 	ALTER TABLE deliveries ADD COLUMN name_local TEXT NOT NULL DEFAULT '';`,
+	// 5: several processes on one database: each process's heartbeat, the
+	// leases of the jobs and mails it works on, and named locks (one
+	// anchoring per issuer key at a time).
+	`CREATE TABLE processes (
+		id TEXT PRIMARY KEY,
+		host TEXT NOT NULL,
+		started TEXT NOT NULL,
+		heartbeat TEXT NOT NULL
+	);
+	ALTER TABLE jobs ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE jobs ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
+	ALTER TABLE deliveries ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+	CREATE TABLE locks (
+		name TEXT PRIMARY KEY,
+		owner TEXT NOT NULL,
+		until_at TEXT NOT NULL
+	);`,
 }
 
 // SchemaVersion is the version this build migrates to.

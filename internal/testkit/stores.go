@@ -40,9 +40,34 @@ func Stores(t testing.TB) map[string]func(t testing.TB) *store.DB {
 
 var dbSeq atomic.Int64
 
+// FreshPostgresDSN is the DSN of a new empty database on the test
+// PostgreSQL server (dropped after the test), or "" when none is
+// configured (an error when ETRANSCRIPT_REQUIRE_POSTGRES is set).
+func FreshPostgresDSN(t testing.TB) string {
+	dsn := envvar.TestDB.Get()
+	if dsn == "" {
+		if envvar.RequireDB.Get() != "" {
+			t.Fatal("ETRANSCRIPT_REQUIRE_POSTGRES is set but ETRANSCRIPT_TEST_POSTGRES is not")
+		}
+		return ""
+	}
+	return freshDatabase(t, dsn)
+}
+
 // freshPostgres creates an empty database on the server of dsn and opens
 // the store on it.
 func freshPostgres(t testing.TB, dsn string) *store.DB {
+	db, err := store.Open(context.Background(), "", freshDatabase(t, dsn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// freshDatabase creates an empty database on the server of dsn and
+// returns its DSN.
+func freshDatabase(t testing.TB, dsn string) string {
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -64,10 +89,5 @@ func freshPostgres(t testing.TB, dsn string) *store.DB {
 	if j := strings.Index(dsn[i:], "?"); j >= 0 {
 		q = dsn[i+j:]
 	}
-	db, err := store.Open(context.Background(), "", dsn[:i+1]+name+q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return dsn[:i+1] + name + q
 }

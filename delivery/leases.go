@@ -1,0 +1,161 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Several processes (serve on one or many machines, a command-line issue)
+// share one database: each claims what it works on through the database,
+// never through local files. A process beats every few seconds; a job or
+// a mail it claimed is another's once its lease runs out, or once its
+// heartbeat stops (it died).
+
+// Leases is what the store keeps for that.
+type Leases interface {
+	// Heartbeat says the process owner is alive at now.
+	Heartbeat(ctx context.Context, owner, host string, now time.Time) error
+	// ClaimJob gives owner the job until until, unless another live lease
+	// holds it; false when it does.
+	ClaimJob(ctx context.Context, id, owner string, now, until time.Time) (bool, error)
+	ReleaseJob(ctx context.Context, id, owner string) error
+	// ClaimDue claims the deliveries due at now for owner until until:
+	// pending ones, and ones left sending by a process whose last
+	// heartbeat is before dead.
+	ClaimDue(ctx context.Context, owner string, now, dead, until time.Time, limit int) ([]Delivery, error)
+	// Lock takes a named lock until until, unless another owner holds it.
+	Lock(ctx context.Context, name, owner string, now, until time.Time) (bool, error)
+	Unlock(ctx context.Context, name, owner string) error
+}
+
+// Timing of leases.
+const (
+	beat      = 2 * time.Second  // a process's heartbeat
+	deadAfter = 10 * time.Second // a process silent this long is dead
+	jobLease  = 30 * time.Second // renewed every beat while the job runs
+)
+
+// owner is this process's identity in the leases, made once.
+func (s *Service) owner() string {
+	s.ownerOnce.Do(func() {
+		if s.Owner == "" {
+			s.Owner = uuid.NewString()
+		}
+	})
+	return s.Owner
+}
+
+// heartbeat says this process is alive, now and every beat until ctx ends.
+func (s *Service) heartbeat(ctx context.Context) {
+	if s.Leases == nil {
+		return
+	}
+	host, _ := os.Hostname()
+	host = fmt.Sprintf("%s/%d", host, os.Getpid())
+	if err := s.Leases.Heartbeat(ctx, s.owner(), host, time.Now()); err != nil && ctx.Err() == nil {
+		s.log().Warn("heartbeat", "err", err)
+	}
+	go func() {
+		t := time.NewTicker(beat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := s.Leases.Heartbeat(ctx, s.owner(), host, time.Now()); err != nil && ctx.Err() == nil {
+					s.log().Warn("heartbeat", "err", err)
+				}
+			}
+		}
+	}()
+}
+
+// claimJob claims a job for this process and keeps its lease while ctx
+// lives; release gives it back. ok is false when another process has it.
+func (s *Service) claimJob(ctx context.Context, id string) (ok bool, release func(), err error) {
+	if s.Leases == nil {
+		return true, func() {}, nil
+	}
+	now := time.Now()
+	if ok, err = s.Leases.ClaimJob(ctx, id, s.owner(), now, now.Add(jobLease)); err != nil || !ok {
+		return ok, nil, err
+	}
+	rctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(beat)
+		defer t.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-t.C:
+				now := time.Now()
+				if _, err := s.Leases.ClaimJob(rctx, id, s.owner(), now, now.Add(jobLease)); err != nil && rctx.Err() == nil {
+					s.log().Warn("renewing a job's lease", "batch", id, "err", err)
+				}
+			}
+		}
+	}()
+	return true, func() {
+		stop()
+		wg.Wait()
+		if err := s.Leases.ReleaseJob(context.WithoutCancel(ctx), id, s.owner()); err != nil {
+			s.log().Warn("releasing a job's lease", "batch", id, "err", err)
+		}
+	}, nil
+}
+
+// Lock takes a named lock across every process of the database, waiting
+// for it while another holds it, and keeps it until unlock
+// (issuer.Locker: one anchoring per issuer key at a time, so one nonce
+// sequence).
+func (s *Service) Lock(ctx context.Context, name string) (unlock func(), err error) {
+	if s.Leases == nil {
+		return func() {}, nil
+	}
+	for {
+		now := time.Now()
+		ok, err := s.Leases.Lock(ctx, name, s.owner(), now, now.Add(jobLease))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(beat)
+		defer t.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-t.C:
+				now := time.Now()
+				s.Leases.Lock(rctx, name, s.owner(), now, now.Add(jobLease))
+			}
+		}
+	}()
+	return func() {
+		stop()
+		<-done
+		s.Leases.Unlock(context.WithoutCancel(ctx), name, s.owner())
+	}, nil
+}
