@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,23 +56,11 @@ func (s *Service) heartbeat(ctx context.Context) {
 	}
 	host, _ := os.Hostname()
 	host = fmt.Sprintf("%s/%d", host, os.Getpid())
-	if err := s.Leases.Heartbeat(ctx, s.owner(), host, time.Now()); err != nil && ctx.Err() == nil {
+	beatNow := func(ctx context.Context) error { return s.Leases.Heartbeat(ctx, s.owner(), host, time.Now()) }
+	if err := beatNow(ctx); err != nil && ctx.Err() == nil {
 		s.log().Warn("heartbeat", "err", err)
 	}
-	go func() {
-		t := time.NewTicker(beat)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := s.Leases.Heartbeat(ctx, s.owner(), host, time.Now()); err != nil && ctx.Err() == nil {
-					s.log().Warn("heartbeat", "err", err)
-				}
-			}
-		}
-	}()
+	s.renewing(ctx, beatNow) // until ctx ends
 }
 
 // claimJob claims a job for this process and keeps its lease while ctx
@@ -86,28 +73,13 @@ func (s *Service) claimJob(ctx context.Context, id string) (ok bool, release fun
 	if ok, err = s.Leases.ClaimJob(ctx, id, s.owner(), now, now.Add(jobLease)); err != nil || !ok {
 		return ok, nil, err
 	}
-	rctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(beat)
-		defer t.Stop()
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case <-t.C:
-				now := time.Now()
-				if _, err := s.Leases.ClaimJob(rctx, id, s.owner(), now, now.Add(jobLease)); err != nil && rctx.Err() == nil {
-					s.log().Warn("renewing a job's lease", "batch", id, "err", err)
-				}
-			}
-		}
-	}()
+	stop := s.renewing(ctx, func(ctx context.Context) error {
+		now := time.Now()
+		_, err := s.Leases.ClaimJob(ctx, id, s.owner(), now, now.Add(jobLease))
+		return err
+	})
 	return true, func() {
 		stop()
-		wg.Wait()
 		if err := s.Leases.ReleaseJob(context.WithoutCancel(ctx), id, s.owner()); err != nil {
 			s.log().Warn("releasing a job's lease", "batch", id, "err", err)
 		}
@@ -137,7 +109,22 @@ func (s *Service) Lock(ctx context.Context, name string) (unlock func(), err err
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	rctx, stop := context.WithCancel(ctx)
+	stop := s.renewing(ctx, func(ctx context.Context) error {
+		now := time.Now()
+		_, err := s.Leases.Lock(ctx, name, s.owner(), now, now.Add(jobLease))
+		return err
+	})
+	return func() {
+		stop()
+		s.Leases.Unlock(context.WithoutCancel(ctx), name, s.owner())
+	}, nil
+}
+
+// renewing runs renew every beat until the returned stop is called (stop
+// waits for it to end); a failure is logged, and tried again at the next
+// beat.
+func (s *Service) renewing(ctx context.Context, renew func(context.Context) error) (stop func()) {
+	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -148,14 +135,11 @@ func (s *Service) Lock(ctx context.Context, name string) (unlock func(), err err
 			case <-rctx.Done():
 				return
 			case <-t.C:
-				now := time.Now()
-				s.Leases.Lock(rctx, name, s.owner(), now, now.Add(jobLease))
+				if err := renew(rctx); err != nil && rctx.Err() == nil {
+					s.log().Warn("renewing a lease", "err", err)
+				}
 			}
 		}
 	}()
-	return func() {
-		stop()
-		<-done
-		s.Leases.Unlock(context.WithoutCancel(ctx), name, s.owner())
-	}, nil
+	return func() { cancel(); <-done }
 }

@@ -7,20 +7,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/etranscript/etranscript/delivery"
-	"github.com/etranscript/etranscript/internal/envvar"
-	"github.com/etranscript/etranscript/internal/testkit"
-	"github.com/etranscript/etranscript/publish"
-	"github.com/etranscript/etranscript/verifier"
-	"github.com/etranscript/etranscript/web"
 )
 
 // TestAccessibility: axe-core reports no violation of WCAG 2.1 A and AA
@@ -30,42 +23,14 @@ import (
 // new-link form. And the keyboard alone reaches the upload and the
 // result.
 func TestAccessibility(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is not installed (Debian package chromium; .ci/run installs it): %v", err)
-	}
-	art := envvar.Artifacts.Get()
-	if art == "" {
-		art, _ = filepath.Abs("artifacts")
-	}
-	os.MkdirAll(art, 0o755)
-	is := testkit.NewIssuer(t)
-	res := is.Issue(t, testkit.Batch(1, 8, 13))
-	c := res.Issued[0]
-	db := testkit.Stores(t)["sqlite"](t)
-	ctx := context.Background()
-	now := time.Now().UTC()
-	db.CreateJob(ctx, &delivery.JobRecord{ID: res.ID, Input: strings.Repeat("0", 64), Chain: "mocknet", Source: "-", State: delivery.JobDone, Out: res.Out, Created: now, Updated: now})
-	db.AddDeliveries(ctx, []*delivery.Delivery{{ID: "d-1", Batch: res.ID, Credential: c.ID, Kind: delivery.KindHolder, Email: "grad@example.edu", Name: "Grad",
-		State: delivery.DeliverySent, NextAttempt: now, Created: now}})
-	token, hash := delivery.NewToken()
-	db.AddLink(ctx, &delivery.Link{Hash: hash, Delivery: "d-1", Expires: now.Add(time.Hour), Created: now})
-	srv := httptest.NewUnstartedServer(nil)
-	svc := &delivery.Service{Store: db, Shares: db, Mail: delivery.MailSettings{Institution: "Test University", BaseURL: "http://" + srv.Listener.Addr().String()}}
-	dl, _ := svc.Open(ctx, token)
+	chromium, art := browserEnv(t)
+	gs := newGraduateSite(t, 8, 13)
+	c, svc, dl, token, ctx := gs.cred, gs.svc, gs.dl, gs.token, context.Background()
 	_, open, _ := svc.CreateShare(ctx, dl, delivery.ShareRequest{Label: "Acme"})
 	_, locked, _ := svc.CreateShare(ctx, dl, delivery.ShareRequest{Label: "Beta", Passcode: "open-sesame"})
 	gone, goneTok, _ := svc.CreateShare(ctx, dl, delivery.ShareRequest{Label: "Gone"})
 	svc.RevokeShare(ctx, c.ID, gone.ID)
-	v := &verifier.Verifier{AllowTestChains: true, Fetcher: is.Fetcher(nil)}
-	srv.Config.Handler = (&web.Server{Site: &publish.Site{Config: is.Config, Status: is.Status},
-		Issuing:   &web.Issuing{Service: svc, Status: is.Status},
-		Verifying: &web.Verifying{Verifier: v, PerSecond: 1e6, Burst: 1e6}}).Handler()
-	srv.Start()
-	defer srv.Close()
+	srv := gs.srv
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
 	os.WriteFile(good, c.JSON, 0o644)

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/etranscript/etranscript/internal/envvar"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/publish"
 	"github.com/etranscript/etranscript/verifier"
@@ -27,18 +26,7 @@ import (
 // fields hold markup shows it as text, the Chinese page. Screenshots go to
 // $ETRANSCRIPT_ARTIFACTS (default interop/artifacts).
 func TestBrowser(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is not installed (Debian package chromium; .ci/run installs it): %v", err)
-	}
-	art := envvar.Artifacts.Get()
-	if art == "" {
-		art, _ = filepath.Abs("artifacts")
-	}
-	os.MkdirAll(art, 0o755)
+	chromium, art := browserEnv(t)
 	is := testkit.NewIssuer(t)
 	is.EnablePDF(t)
 	b := testkit.Batch(2, 12, 5)

@@ -74,7 +74,7 @@ func (is *Issuer) Issue(ctx context.Context, doc map[string]any, o Options) (map
 		addContext(doc, ldcontext.DataIntegrity)
 		o.NoStatus = true // nor Bitstring Status List entries
 	}
-	if id := issuerID(doc["issuer"]); id != is.ID {
+	if id := vcdm.IDOf(doc["issuer"]); id != is.ID {
 		return nil, invalid("format.issuer_other", nil, "issuer", id, "expected", is.ID)
 	}
 	if err := is.addStatus(ctx, doc, o); err != nil {
@@ -141,17 +141,6 @@ func addProof(doc, p map[string]any) {
 	default:
 		doc["proof"] = []any{old, p}
 	}
-}
-
-func issuerID(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case map[string]any:
-		id, _ := x["id"].(string)
-		return id
-	}
-	return ""
 }
 
 // addContext appends url to the document's @context unless it is there.

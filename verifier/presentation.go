@@ -31,7 +31,7 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, doc map[string]any, o
 		ps.add(p.Reason, p.Params...)
 	}
 	checkContexts(doc, &ps)
-	proofs := asList(doc["proof"])
+	proofs := vcdm.List(doc["proof"])
 	if len(proofs) == 0 {
 		ps.add("format.proof_missing")
 	}
@@ -82,7 +82,7 @@ func (v *Verifier) holderProof(ctx context.Context, st *state, proofs []any, o P
 
 // heldCredentials verifies each credential of the presentation.
 func (v *Verifier) heldCredentials(ctx context.Context, doc map[string]any) *outcome {
-	creds := asList(doc["verifiableCredential"])
+	creds := vcdm.List(doc["verifiableCredential"])
 	worst := &outcome{status: Passed, reason: "presentation.credentials_ok", params: []any{"count", len(creds)}}
 	for i, c := range creds {
 		m, _ := c.(map[string]any)

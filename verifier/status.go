@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/etranscript/etranscript/credential/dataintegrity"
+	"github.com/etranscript/etranscript/credential/vcdm"
 	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/status"
 )
@@ -197,7 +198,7 @@ func (v *Verifier) authenticList(ctx context.Context, st *state, list map[string
 		return untrusted("revocation.list_other_issuer", "issuer", clip(iss))
 	}
 	var proofs []map[string]any
-	for _, x := range asList(list["proof"]) {
+	for _, x := range vcdm.List(list["proof"]) {
 		if m, ok := x.(map[string]any); ok && m["type"] == "DataIntegrityProof" && m["cryptosuite"] == dataintegrity.EdDSARDFC2022 {
 			proofs = append(proofs, m)
 		}

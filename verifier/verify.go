@@ -20,6 +20,7 @@ import (
 	"github.com/etranscript/etranscript/credential/dataintegrity"
 	"github.com/etranscript/etranscript/credential/ldcontext"
 	"github.com/etranscript/etranscript/credential/merkleproof"
+	"github.com/etranscript/etranscript/credential/vcdm"
 	"github.com/etranscript/etranscript/internal/jsonstrict"
 	"github.com/etranscript/etranscript/keys"
 )
@@ -226,16 +227,7 @@ func summarize(doc map[string]any) *Summary {
 	return s
 }
 
-func issuerID(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case map[string]any:
-		id, _ := x["id"].(string)
-		return id
-	}
-	return ""
-}
+func issuerID(v any) string { return vcdm.IDOf(v) }
 
 // Context URLs of the two VC data models.
 const (

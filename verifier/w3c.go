@@ -25,12 +25,12 @@ import (
 // isBlockcerts reports a credential of the Blockcerts path: a Merkle
 // proof, or a Blockcerts context.
 func isBlockcerts(doc map[string]any) bool {
-	for _, p := range asList(doc["proof"]) {
+	for _, p := range vcdm.List(doc["proof"]) {
 		if pm, ok := p.(map[string]any); ok && isMerkleProof(pm) {
 			return true
 		}
 	}
-	for _, c := range asList(doc["@context"]) {
+	for _, c := range vcdm.List(doc["@context"]) {
 		if s, ok := c.(string); ok && strings.Contains(s, "blockcerts") {
 			return true
 		}
@@ -73,7 +73,7 @@ func (v *Verifier) checkW3CFormat(r *Result, st *state) bool {
 		ps.add(p.Reason, p.Params...)
 	}
 	checkContexts(st.doc, &ps)
-	proofs := asList(st.doc["proof"])
+	proofs := vcdm.List(st.doc["proof"])
 	if len(proofs) == 0 {
 		ps.add("format.proof_missing")
 	}
@@ -192,7 +192,7 @@ func (v *Verifier) checkW3CProof(ctx context.Context, st *state, sp map[string]a
 // an id or a list of ids) names, each of which must be there.
 func previousProofs(doc map[string]any, prev any) ([]any, *outcome) {
 	byID := map[string]any{}
-	for _, p := range asList(doc["proof"]) {
+	for _, p := range vcdm.List(doc["proof"]) {
 		if pm, ok := p.(map[string]any); ok {
 			if id, ok := pm["id"].(string); ok {
 				byID[id] = pm
@@ -200,7 +200,7 @@ func previousProofs(doc map[string]any, prev any) ([]any, *outcome) {
 		}
 	}
 	var out []any
-	for _, id := range asList(prev) {
+	for _, id := range vcdm.List(prev) {
 		s, _ := id.(string)
 		p, ok := byID[s]
 		if !ok {
@@ -257,14 +257,4 @@ func (v *Verifier) checkW3CStatus(ctx context.Context, r *Result, st *state) {
 		return
 	}
 	v.checkRevocation(ctx, r, st)
-}
-
-func asList(v any) []any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return x
-	}
-	return []any{v}
 }

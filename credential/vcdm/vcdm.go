@@ -302,8 +302,10 @@ func checkEnveloped(m map[string]any, i int, ps *problems) {
 	}
 }
 
-// list is v as a list: nil for nothing, the elements of an array, or v
-// alone.
+// List is a JSON value as a list: nil for nothing, the elements of an
+// array, or the value alone (JSON-LD's sets, written either way).
+func List(v any) []any { return list(v) }
+
 func list(v any) []any {
 	switch x := v.(type) {
 	case nil:
@@ -313,6 +315,10 @@ func list(v any) []any {
 	}
 	return []any{v}
 }
+
+// IDOf is the id of a value that is an id or an object with one (an
+// issuer, a holder): "" if it has none.
+func IDOf(v any) string { return idOf(v) }
 
 func idOf(v any) string {
 	switch x := v.(type) {
