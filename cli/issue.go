@@ -33,7 +33,7 @@ type IssueOptions struct {
 	NoMail   bool // never mail this batch unless asked ('etranscript mail')
 	Mail     bool // mail it even on a test chain
 	NoPDF    bool
-	Progress func(done, total int)
+	Progress func(issuer.Progress)
 	// Passphrase returns the passphrase of the issuer's keys, when needed.
 	Passphrase func() ([]byte, error)
 }
@@ -245,4 +245,23 @@ func samePath(a, b string) bool {
 func dirExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+// ProgressLine shows a batch's progress on one terminal line of w, stage
+// by stage: built, anchored, written (the mail follows, said after).
+func ProgressLine(w io.Writer) func(issuer.Progress) {
+	var built, written, total int
+	anchored := "…"
+	return func(p issuer.Progress) {
+		switch p.Stage {
+		case issuer.ProgressBuilt:
+			built = p.Done
+		case issuer.ProgressAnchored:
+			anchored = "✓"
+		case issuer.ProgressWritten:
+			written = p.Done
+		}
+		total = p.Total
+		fmt.Fprintf(w, "\rbuilt %d/%d · anchored %s · written %d/%d ", built, total, anchored, written, total)
+	}
 }

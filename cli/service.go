@@ -93,6 +93,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 			return nil, Usage(err)
 		}
 		sender = s
+		e.closers = append(e.closers, s.Close) // the connections kept open
 	} else {
 		sender = &mail.Outbox{Dir: filepath.Join(dir, "outbox"), Log: log}
 	}
@@ -225,16 +226,16 @@ func (c cannotIssue) Issue(context.Context, issuer.Request) (*issuer.Batch, erro
 // withProgress is an issuer that also tells show how far a batch is.
 type withProgress struct {
 	delivery.Issuer
-	show func(done, total int)
+	show func(issuer.Progress)
 }
 
 func (w withProgress) Issue(ctx context.Context, r issuer.Request) (*issuer.Batch, error) {
 	inner := r.Progress
-	r.Progress = func(done, total int) {
+	r.Progress = func(p issuer.Progress) {
 		if inner != nil {
-			inner(done, total)
+			inner(p)
 		}
-		w.show(done, total)
+		w.show(p)
 	}
 	return w.Issuer.Issue(ctx, r)
 }

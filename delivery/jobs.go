@@ -29,6 +29,11 @@ type JobRecord struct {
 	HoldMail bool      `json:"mailHeld"`
 	Created  time.Time `json:"created"`
 	Updated  time.Time `json:"updated"`
+	// Built and Written count the credentials through those stages;
+	// Anchored says the root is on its chain (Done is Built).
+	Built    int  `json:"built"`
+	Anchored bool `json:"anchored"`
+	Written  int  `json:"written"`
 }
 
 // Delivery states.

@@ -238,12 +238,21 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 	// time: a batch of any size is never held whole.
 	b := j.Records()
 	last := time.Time{}
-	progress := func(done, total int) {
-		if time.Since(last) < time.Second && done < total {
+	progress := func(p issuer.Progress) {
+		switch p.Stage {
+		case issuer.ProgressBuilt:
+			j.Built, j.Done = p.Done, p.Done
+		case issuer.ProgressAnchored:
+			j.Anchored = true
+		case issuer.ProgressWritten:
+			j.Written = p.Done
+		}
+		j.Total = p.Total
+		if time.Since(last) < time.Second && p.Done < p.Total {
 			return
 		}
 		last = time.Now()
-		j.Done, j.Total, j.Updated = done, total, s.now()
+		j.Updated = s.now()
 		if err := s.Store.UpdateJob(ctx, j); err != nil {
 			s.log().Warn("recording progress", "batch", j.ID, "err", err)
 		}

@@ -58,11 +58,32 @@ type Settings struct {
 	Canon   dataintegrity.Canonicalizer // nil: dataintegrity.Default
 	Workers int                         // 0: one per CPU
 	Now     func() time.Time
-	// Progress, if set, is told how many credentials are done of how many.
-	Progress func(done, total int)
+	// Progress, if set, is told how far the batch is, stage by stage.
+	Progress func(Progress)
 	// Locker, if set, keeps anchoring single-writer per issuer key across
 	// processes (one nonce sequence): delivery.Service over the database.
 	Locker Locker
+}
+
+// Progress is how far a batch is: Done of Total credentials through
+// Stage.
+type Progress struct {
+	Stage       string // ProgressBuilt, ProgressAnchored or ProgressWritten
+	Done, Total int
+}
+
+// The stages Progress reports.
+const (
+	ProgressBuilt    = "built"    // built, signed and hashed
+	ProgressAnchored = "anchored" // the root on its chain (Done = Total)
+	ProgressWritten  = "written"  // with their Merkle proofs, in the output directory
+)
+
+// report tells s.Progress, if any.
+func (s Settings) report(stage string, done, total int) {
+	if s.Progress != nil {
+		s.Progress(Progress{Stage: stage, Done: done, Total: total})
+	}
 }
 
 // Locker takes a named lock across processes, waiting while another holds
@@ -193,6 +214,7 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 			return nil, fmt.Errorf("batch %s: %w", id, err)
 		}
 	}
+	s.report(ProgressAnchored, st.Count, st.Count)
 	out := &Batch{ID: st.Batch, Chain: st.Chain, MerkleRoot: tree.Root(), Anchor: st.Anchor, Out: job.Out, Resumed: resumed}
 	if out.Issued, err = finish(ctx, job, s, st, tree, leaves); err != nil {
 		return nil, fmt.Errorf("batch %s: %w", id, err)
@@ -311,6 +333,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			return nil, err
 		}
 		issued = append(issued, chunk...)
+		s.report(ProgressWritten, len(issued), st.Count)
 	}
 	if len(issued) != st.Count {
 		return nil, fmt.Errorf("credentials.jsonl: %d credentials, state says %d", len(issued), st.Count)
@@ -441,9 +464,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			encodePool.Put(l)
 		}
 		done += m
-		if s.Progress != nil {
-			s.Progress(done, n)
-		}
+		s.report(ProgressBuilt, done, n)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, err // the reader stopped early

@@ -32,7 +32,7 @@ type Request struct {
 	Out     string // where the credentials are written
 	// Progress, if set, is told how many credentials are done of how
 	// many.
-	Progress func(done, total int)
+	Progress func(Progress)
 }
 
 // Issue runs the batch through Run on its chain, resuming it if an

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -46,7 +47,28 @@ type SMTP struct {
 	// TLS configures the connection (nil: verify the server's name).
 	TLS     *tls.Config
 	Timeout time.Duration
+
+	// Connections are kept open between messages (a few at a time, each
+	// for a while and a number of messages), so that a batch's mail does
+	// not pay a connection, a TLS handshake and a login per message.
+	mu   sync.Mutex
+	idle []*conn
 }
+
+// conn is an open, logged-in connection to the server.
+type conn struct {
+	c     *smtp.Client
+	raw   net.Conn
+	used  int
+	since time.Time
+}
+
+// Reuse limits.
+const (
+	maxIdle     = 4
+	maxIdleTime = 20 * time.Second
+	maxUses     = 100
+)
 
 // ParseURL reads smtp://[user:pass@]host[:port] (STARTTLS when the server
 // offers it; port 587 by default) or smtps://... (implicit TLS, 465).
@@ -92,7 +114,9 @@ func (s *SMTP) tlsConfig() *tls.Config {
 	return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 }
 
-// Send delivers m: one connection per message, with a deadline.
+// Send delivers m, with a deadline, on an open connection when one is
+// idle (reset first, to see it is alive), else on a new one; the
+// connection is kept for the next message unless something failed.
 func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	body, err := m.Bytes()
 	if err != nil {
@@ -106,43 +130,101 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	cn := s.reuse(ctx)
+	if cn == nil {
+		if cn, err = s.dial(ctx); err != nil {
+			return err
+		}
+	}
+	if err := cn.c.SendMail(from, []string{to}, bytes.NewReader(body)); err != nil {
+		cn.c.Close()
+		return classify(s.Addr, "send", err)
+	}
+	s.release(cn)
+	return nil
+}
+
+// reuse is an idle connection still alive, with ctx's deadline, or nil.
+func (s *SMTP) reuse(ctx context.Context) *conn {
+	for {
+		s.mu.Lock()
+		if len(s.idle) == 0 {
+			s.mu.Unlock()
+			return nil
+		}
+		cn := s.idle[len(s.idle)-1]
+		s.idle = s.idle[:len(s.idle)-1]
+		s.mu.Unlock()
+		if dl, ok := ctx.Deadline(); ok {
+			cn.raw.SetDeadline(dl)
+		}
+		if time.Since(cn.since) < maxIdleTime && cn.c.Reset() == nil {
+			return cn
+		}
+		cn.c.Close()
+	}
+}
+
+// release keeps a connection for the next message, or says goodbye.
+func (s *SMTP) release(cn *conn) {
+	cn.used++
+	cn.since = time.Now()
+	s.mu.Lock()
+	if cn.used < maxUses && len(s.idle) < maxIdle {
+		s.idle = append(s.idle, cn)
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	cn.c.Quit()
+}
+
+// Close says goodbye on every idle connection.
+func (s *SMTP) Close() {
+	s.mu.Lock()
+	idle := s.idle
+	s.idle = nil
+	s.mu.Unlock()
+	for _, cn := range idle {
+		cn.c.Quit()
+	}
+}
+
+// dial opens a connection (TLS as configured) and logs in.
+func (s *SMTP) dial(ctx context.Context) (*conn, error) {
 	d := net.Dialer{}
-	conn, err := d.DialContext(ctx, "tcp", s.Addr)
+	raw, err := d.DialContext(ctx, "tcp", s.Addr)
 	if err != nil {
-		return fmt.Errorf("smtp %s: %w", s.Addr, err)
+		return nil, fmt.Errorf("smtp %s: %w", s.Addr, err)
 	}
 	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
+		raw.SetDeadline(dl)
 	}
 	var c *smtp.Client
 	if s.Implicit {
-		c = smtp.NewClient(tls.Client(conn, s.tlsConfig()))
+		c = smtp.NewClient(tls.Client(raw, s.tlsConfig()))
 	} else {
-		c = smtp.NewClient(conn)
+		c = smtp.NewClient(raw)
 		if ok, _ := c.Extension("STARTTLS"); ok {
 			c.Close()
-			if conn, err = d.DialContext(ctx, "tcp", s.Addr); err != nil {
-				return fmt.Errorf("smtp %s: %w", s.Addr, err)
+			if raw, err = d.DialContext(ctx, "tcp", s.Addr); err != nil {
+				return nil, fmt.Errorf("smtp %s: %w", s.Addr, err)
 			}
 			if dl, ok := ctx.Deadline(); ok {
-				conn.SetDeadline(dl)
+				raw.SetDeadline(dl)
 			}
-			if c, err = smtp.NewClientStartTLS(conn, s.tlsConfig()); err != nil {
-				return fmt.Errorf("smtp %s: STARTTLS: %w", s.Addr, err)
+			if c, err = smtp.NewClientStartTLS(raw, s.tlsConfig()); err != nil {
+				return nil, fmt.Errorf("smtp %s: STARTTLS: %w", s.Addr, err)
 			}
 		}
 	}
-	defer c.Close()
 	if s.User != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.User, s.Password)); err != nil {
-			return classify(s.Addr, "auth", err)
+			c.Close()
+			return nil, classify(s.Addr, "auth", err)
 		}
 	}
-	if err := c.SendMail(from, []string{to}, bytes.NewReader(body)); err != nil {
-		return classify(s.Addr, "send", err)
-	}
-	c.Quit()
-	return nil
+	return &conn{c: c, raw: raw, since: time.Now()}, nil
 }
 
 // classify makes 5xx replies permanent.

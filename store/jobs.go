@@ -12,12 +12,12 @@ import (
 
 var _ delivery.JobStore = (*DB)(nil)
 
-const jobColumns = `id, input, chain, source, state, total, done, error, out_dir, created, updated, hold_mail`
+const jobColumns = `id, input, chain, source, state, total, done, error, out_dir, created, updated, hold_mail, built, anchored, written`
 
 func scanJob(row scanner) (*delivery.JobRecord, error) {
 	var j delivery.JobRecord
 	var created, updated sql.NullString
-	if err := row.Scan(&j.ID, &j.Input, &j.Chain, &j.Source, &j.State, &j.Total, &j.Done, &j.Error, &j.Out, &created, &updated, &j.HoldMail); err != nil {
+	if err := row.Scan(&j.ID, &j.Input, &j.Chain, &j.Source, &j.State, &j.Total, &j.Done, &j.Error, &j.Out, &created, &updated, &j.HoldMail, &j.Built, &j.Anchored, &j.Written); err != nil {
 		return nil, err
 	}
 	j.Created, j.Updated = parseTS(created), parseTS(updated)
@@ -40,8 +40,8 @@ func (d *DB) CreateJob(ctx context.Context, j *delivery.JobRecord) (*delivery.Jo
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			j.ID, j.Input, j.Chain, j.Source, j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Created), ts(j.Updated), j.HoldMail)
+		_, err = tx.ExecContext(ctx, `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+			j.ID, j.Input, j.Chain, j.Source, j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Created), ts(j.Updated), j.HoldMail, j.Built, j.Anchored, j.Written)
 		out, created = j, true
 		return err
 	})
@@ -64,8 +64,9 @@ func (d *DB) Unfinished(ctx context.Context) ([]delivery.JobRecord, error) {
 
 // UpdateJob implements delivery.JobStore.
 func (d *DB) UpdateJob(ctx context.Context, j *delivery.JobRecord) error {
-	_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = $1, total = $2, done = $3, error = $4, out_dir = $5, updated = $6, hold_mail = $7 WHERE id = $8`,
-		j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Updated), j.HoldMail, j.ID)
+	_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = $1, total = $2, done = $3, error = $4, out_dir = $5, updated = $6, hold_mail = $7,
+		built = $8, anchored = $9, written = $10 WHERE id = $11`,
+		j.State, j.Total, j.Done, j.Error, j.Out, ts(j.Updated), j.HoldMail, j.Built, j.Anchored, j.Written, j.ID)
 	return d.wrap(err)
 }
 

@@ -141,7 +141,7 @@ var migrations = []string{
 	ALTER TABLE deliveries ADD COLUMN name_local TEXT NOT NULL DEFAULT '';`,
 	// 5: several processes on one database: each process's heartbeat, the
 	// leases of the jobs and mails it works on, and named locks (one
-	// anchoring per issuer key at a time).
+	// anchoring per issuer key at a time); a job's progress by stage.
 	`CREATE TABLE processes (
 		id TEXT PRIMARY KEY,
 		host TEXT NOT NULL,
@@ -151,6 +151,9 @@ var migrations = []string{
 	ALTER TABLE jobs ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 	ALTER TABLE jobs ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
 	ALTER TABLE deliveries ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE jobs ADD COLUMN built INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE jobs ADD COLUMN anchored BOOLEAN NOT NULL DEFAULT FALSE;
+	ALTER TABLE jobs ADD COLUMN written INTEGER NOT NULL DEFAULT 0;
 	CREATE TABLE locks (
 		name TEXT PRIMARY KEY,
 		owner TEXT NOT NULL,

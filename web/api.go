@@ -193,6 +193,9 @@ func (s *Server) submitBatch(c echo.Context) error {
 type batchView struct {
 	*delivery.JobRecord
 	Mail map[string]int `json:"mail"`
+	// Mailed counts the graduates' mails accepted by the mail server: the
+	// last stage after built, anchored and written.
+	Mailed int `json:"mailed"`
 }
 
 func (s *Server) job(c echo.Context) (*delivery.JobRecord, error) {
@@ -217,7 +220,7 @@ func (s *Server) getBatch(c echo.Context) error {
 	for _, d := range ds {
 		counts[d.State]++
 	}
-	return c.JSON(http.StatusOK, batchView{j, counts})
+	return c.JSON(http.StatusOK, batchView{j, counts, counts[delivery.DeliverySent]})
 }
 
 // batchCredentials lists a batch's credentials with their delivery state.

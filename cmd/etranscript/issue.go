@@ -18,7 +18,7 @@ func issueCommand(g *globals) *cobra.Command {
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
 			if term.IsTerminal(int(os.Stderr.Fd())) {
-				io.Progress = func(done, total int) { fmt.Fprintf(os.Stderr, "\rissuing %d/%d", done, total) }
+				io.Progress = cli.ProgressLine(os.Stderr)
 				defer fmt.Fprintln(os.Stderr)
 			}
 			io.Passphrase = func() ([]byte, error) { return passphrase(false) }

@@ -80,11 +80,15 @@ func (s *server) do(method, path, typ string, body []byte, auth bool) (int, []by
 }
 
 type jobView struct {
-	State string         `json:"state"`
-	Done  int            `json:"done"`
-	Total int            `json:"total"`
-	Error string         `json:"error"`
-	Mail  map[string]int `json:"mail"`
+	State    string         `json:"state"`
+	Done     int            `json:"done"`
+	Total    int            `json:"total"`
+	Error    string         `json:"error"`
+	Mail     map[string]int `json:"mail"`
+	Built    int            `json:"built"`
+	Anchored bool           `json:"anchored"`
+	Written  int            `json:"written"`
+	Mailed   int            `json:"mailed"`
 }
 
 func (s *server) job(id string) jobView {
@@ -212,7 +216,7 @@ func releaseHeldMail(t *testing.T, s *server, smtpSrv *mailtest.Server) []mailte
 			break
 		}
 	}
-	if j.Mail["sent"] != 3 || j.Done != 3 {
+	if j.Mail["sent"] != 3 || j.Done != 3 || j.Built != 3 || !j.Anchored || j.Written != 3 || j.Mailed != 3 {
 		t.Fatalf("job %+v", j)
 	}
 	msgs := smtpSrv.Messages()

@@ -31,13 +31,26 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	refuse   error // answered to DATA while set
+	sessions int   // connections opened
+}
+
+// Sessions is how many connections clients opened.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
 }
 
 // Start runs a server until the test ends. With tlsConfig, it offers
 // STARTTLS (or, if implicit, speaks TLS from the start).
 func Start(t testing.TB, tlsConfig *tls.Config, implicit bool) *Server {
 	s := &Server{}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		s.mu.Lock()
+		s.sessions++
+		s.mu.Unlock()
+		return &session{s: s}, nil
+	}))
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
 	s.srv.TLSConfig = tlsConfig
