@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
@@ -54,9 +55,18 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return Usage(err)
 	}
-	b, err := scheme.ReadFile(batchFile, opts.Batch, cfg.MaxBatchBytes)
+	// A JSON file over the size cap is read a record at a time (no cap,
+	// memory flat in its size); a smaller one is read whole, so that each
+	// problem is named with its line too.
+	var b *transcript.Batch
+	stream, err := overCap(batchFile, cfg.MaxBatchBytes)
 	if err != nil {
 		return err
+	}
+	if !stream {
+		if b, err = scheme.ReadFile(batchFile, opts.Batch, cfg.MaxBatchBytes); err != nil {
+			return err
+		}
 	}
 	if opts.Chain == "" {
 		opts.Chain = DevChainName
@@ -80,16 +90,29 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		return Usage(errors.New("--mail and --no-mail: choose one"))
 	}
 	hold := opts.NoMail || delivery.TestChain(opts.Chain) && !opts.Mail
-	j, _, err := e.svc.Submit(ctx, b, delivery.Submission{Chain: opts.Chain, HoldMail: hold})
+	sub := delivery.Submission{Chain: opts.Chain, HoldMail: hold}
+	var j *delivery.JobRecord
+	if stream {
+		j, _, err = e.svc.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
+			f, err := os.Open(batchFile)
+			if err != nil {
+				return "", 0, err
+			}
+			defer f.Close()
+			return scheme.StreamJSON(filepath.Base(batchFile), f, opts.Batch, w)
+		}, sub)
+	} else {
+		j, _, err = e.svc.Submit(ctx, b, sub)
+	}
 	if err != nil {
 		return err
 	}
 	if j.Chain != opts.Chain {
-		return Usage(fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", b.ID, j.Chain, j.Chain))
+		return Usage(fmt.Errorf("batch %s was started on chain %q; finish it there (issue it again with --chain %s)", j.ID, j.Chain, j.Chain))
 	}
 	already := j.State == delivery.JobDelivering || j.State == delivery.JobDone
 	resumed := j.State == delivery.JobIssuing
-	if j, err = e.svc.Process(ctx, b.ID); err != nil {
+	if j, err = e.svc.Process(ctx, j.ID); err != nil {
 		return err
 	}
 	res, err := batchSummary(e.cfg, j)
@@ -105,7 +128,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	}
 	if already {
 		fmt.Fprintf(w, "batch %s: already issued on %s (%d credential(s) on %s, Merkle root %s); nothing was issued again\n",
-			b.ID, j.Created.UTC().Format("2006-01-02 15:04Z"), len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
+			j.ID, j.Created.UTC().Format("2006-01-02 15:04Z"), len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
 		where := "its files are in %s\n"
 		if opts.Out != "" && !samePath(opts.Out, j.Out) {
 			where = "its files are in %s, where it was first written (not in " + opts.Out + ")\n"
@@ -113,9 +136,9 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		fmt.Fprintf(w, where, j.Out)
 	} else {
 		if resumed {
-			fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", b.ID)
+			fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", j.ID)
 		}
-		fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %s\n", b.ID, len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
+		fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %s\n", j.ID, len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
 		if a := res.Anchor; a != nil && a.Block > 0 {
 			fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
 		}
@@ -126,7 +149,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		if delivery.TestChain(j.Chain) && !opts.NoMail {
 			why = chainLabel(e.cfg, j.Chain) + " is a test chain: its credentials are tests (issue with --mail to mail them)"
 		}
-		fmt.Fprintf(w, "mail: held (%s); to mail the graduates their links: etranscript mail %s\n", why, b.ID)
+		fmt.Fprintf(w, "mail: held (%s); to mail the graduates their links: etranscript mail %s\n", why, j.ID)
 		return nil
 	}
 	return sendBatchMail(ctx, e, dir, j, w)
@@ -264,4 +287,17 @@ func ProgressLine(w io.Writer) func(issuer.Progress) {
 		total = p.Total
 		fmt.Fprintf(w, "\rbuilt %d/%d · anchored %s · written %d/%d ", built, total, anchored, written, total)
 	}
+}
+
+// overCap reports a JSON batch file larger than the size cap (read as a
+// stream); a CSV file over the cap is refused as before (ReadFile).
+func overCap(path string, max int64) (bool, error) {
+	if max <= 0 {
+		max = transcript.DefaultMaxBatchBytes
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false, err
+	}
+	return strings.EqualFold(filepath.Ext(path), ".json") && fi.Size() > max, nil
 }

@@ -125,7 +125,16 @@ func TestChain(chain string) bool { return chain == anchor.Mocknet || chain == "
 // Inbox first. Submitting the same batch again returns the existing job
 // (as it was submitted); another batch under a used id is ErrOtherInput.
 func (s *Service) Submit(ctx context.Context, b *transcript.Batch, sub Submission) (*JobRecord, bool, error) {
-	chain := sub.Chain
+	return s.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
+		return b.ID, len(b.Records), b.WriteJSON(w)
+	}, sub)
+}
+
+// SubmitStream is Submit of a batch that write writes as Batch.WriteJSON
+// does, returning its id and number of records: a batch file of any size,
+// validated and copied a record at a time (transcript.StreamJSON), never
+// held whole.
+func (s *Service) SubmitStream(ctx context.Context, write func(io.Writer) (id string, n int, err error), sub Submission) (*JobRecord, bool, error) {
 	s.init()
 	if err := os.MkdirAll(s.Inbox, 0o700); err != nil {
 		return nil, false, err
@@ -134,25 +143,28 @@ func (s *Service) Submit(ctx context.Context, b *transcript.Batch, sub Submissio
 	// the whole batch's JSON in memory); named by content, so another batch
 	// under the same id never overwrites the input of the job that has it.
 	h := sha256.New()
-	var input string
-	src, err := atomicfile.Stream(s.Inbox, "."+b.ID+".*", 0o600, func(w io.Writer) error {
-		return b.WriteJSON(io.MultiWriter(w, h))
+	var input, id string
+	var n int
+	src, err := atomicfile.Stream(s.Inbox, ".batch.*", 0o600, func(w io.Writer) error {
+		var err error
+		id, n, err = write(io.MultiWriter(w, h))
+		return err
 	}, func() string {
 		input = hex.EncodeToString(h.Sum(nil))
-		return b.ID + "-" + input[:16] + ".json"
+		return id + "-" + input[:16] + ".json"
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	now := s.now()
-	j := &JobRecord{ID: b.ID, Input: input, Chain: chain, Source: src, State: JobQueued, Total: len(b.Records),
-		Out: s.OutDir(b.ID), Created: now, Updated: now, HoldMail: sub.HoldMail}
+	j := &JobRecord{ID: id, Input: input, Chain: sub.Chain, Source: src, State: JobQueued, Total: n,
+		Out: s.OutDir(id), Created: now, Updated: now, HoldMail: sub.HoldMail}
 	j, created, err := s.Store.CreateJob(ctx, j)
 	if errors.Is(err, issuer.ErrOtherInput) {
 		os.Remove(src) // no job reads it
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("batch %s: %w", b.ID, err)
+		return nil, false, fmt.Errorf("batch %s: %w", id, err)
 	}
 	s.Wake()
 	return j, created, nil

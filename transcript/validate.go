@@ -126,7 +126,13 @@ func (s *Scheme) validate(ps *problems, b *Batch, lines []int) {
 	if len(b.Records) == 0 {
 		ps.add(Problem{Field: "records", Message: "expected at least one record"})
 	}
-	seen := make(map[string]int, len(b.Records))
+	s.validateRecords(ps, b, lines, make(map[string]int, len(b.Records)), 0)
+}
+
+// validateRecords validates b's records, which are the batch's from record
+// base+1 on; seen holds the student ids of the records before (a streamed
+// batch validates a record at a time).
+func (s *Scheme) validateRecords(ps *problems, b *Batch, lines []int, seen map[string]int, base int) {
 	lim := s.creditLimit()
 	for i := range b.Records {
 		r := &b.Records[i]
@@ -134,15 +140,16 @@ func (s *Scheme) validate(ps *problems, b *Batch, lines []int) {
 		if lines != nil {
 			line = lines[i]
 		}
+		n := base + i + 1
 		at := func(field, msg string, args ...any) {
-			ps.add(Problem{Record: i + 1, Line: line, StudentID: r.StudentID, Field: field, Message: fmt.Sprintf(msg, args...)})
+			ps.add(Problem{Record: n, Line: line, StudentID: r.StudentID, Field: field, Message: fmt.Sprintf(msg, args...)})
 		}
 		if !studentIDRE.MatchString(r.StudentID) {
 			at("studentId", "expected letters, digits or '-' (at most 32), got %q", clip(r.StudentID))
 		} else if first, dup := seen[r.StudentID]; dup {
 			at("studentId", "duplicate student id: also record %d", first)
 		} else {
-			seen[r.StudentID] = i + 1
+			seen[r.StudentID] = n
 		}
 		text(at, "name", r.Name, true, 200)
 		text(at, "nameLocal", r.NameLocal, false, 200)

@@ -1,0 +1,82 @@
+package transcript
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+// streamOrRead runs both readers on in: StreamJSON's output and error,
+// and ReadJSON's batch written as the inbox copy, and error.
+func streamOrRead(t testing.TB, in string) (streamed []byte, serr error, read []byte, rerr error) {
+	var w bytes.Buffer
+	_, _, serr = HKUST().StreamJSON("f.json", strings.NewReader(in), "", &w)
+	b, rerr := HKUST().ReadJSON("f.json", strings.NewReader(in), 1<<20)
+	var r bytes.Buffer
+	if rerr == nil {
+		b.WriteJSON(&r)
+	}
+	return w.Bytes(), serr, r.Bytes(), rerr
+}
+
+// TestStreamJSON: a streamed batch writes the same inbox copy as one read
+// whole, and refuses what the whole read refuses.
+func TestStreamJSON(t *testing.T) {
+	sample, err := os.ReadFile("../cli/sample/sample-batch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := batchJSON(good())
+	for _, tc := range []struct {
+		name, in string
+		ok       bool
+	}{
+		{"ok/sample", string(sample), true},
+		{"ok/generated", g, true},
+		{"ok/byte order mark", "\xef\xbb\xbf" + g, true},
+		{"fail/unknown grade", strings.Replace(g, `"grade":"A`, `"grade":"Z`, 1), false},
+		{"fail/duplicate student", strings.Replace(string(sample), `"20487777"`, `"20481234"`, 1), false},
+		{"fail/duplicate key", strings.Replace(g, `"name":`, `"name":"x","name":`, 1), false},
+		{"fail/unknown field", strings.Replace(g, `"name":`, `"nom":"x","name":`, 1), false},
+		{"fail/trailing data", g + "{}", false},
+		{"fail/no records", `{"batch":"x","records":[]}`, false},
+		{"fail/bad id", strings.Replace(g, `"batch":"`, `"batch":"bad id `, 1), false},
+		{"fail/top-level field", `{"batch":"x","extra":1,"records":[]}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			streamed, serr, read, rerr := streamOrRead(t, tc.in)
+			if (serr == nil) != tc.ok || (rerr == nil) != tc.ok {
+				t.Fatalf("streamed: %v; read whole: %v", serr, rerr)
+			}
+			var inv *InvalidError
+			if serr != nil && !errors.As(serr, &inv) {
+				t.Fatalf("not an InvalidError: %v", serr)
+			}
+			if tc.ok && !bytes.Equal(streamed, read) {
+				t.Errorf("the inbox copies differ:\n%.300s\n%.300s", streamed, read)
+			}
+		})
+	}
+}
+
+// FuzzStreamJSON: the streamed reader accepts exactly what the whole
+// reader accepts (of files that give "batch" first), and writes the same
+// bytes.
+func FuzzStreamJSON(f *testing.F) {
+	f.Add(batchJSON(good()))
+	f.Add(`{"batch":"x","records":[{}]}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		if i, j := strings.Index(in, `"batch"`), strings.Index(in, `"records"`); i < 0 || j < 0 || i > j {
+			return // a large file must give its id first
+		}
+		streamed, serr, read, rerr := streamOrRead(t, in)
+		if (serr == nil) != (rerr == nil) {
+			t.Fatalf("streamed: %v; read whole: %v", serr, rerr)
+		}
+		if serr == nil && !bytes.Equal(streamed, read) {
+			t.Fatalf("the inbox copies differ")
+		}
+	})
+}
