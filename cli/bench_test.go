@@ -26,7 +26,7 @@ func BenchmarkIssueCommand(b *testing.B) {
 			name += "-pdf"
 		}
 		b.Run(name, func(b *testing.B) {
-			file := filepath.Join(b.TempDir(), "batch.json")
+			file := filepath.Join(testkit.BenchDir(b), "batch.json")
 			f, err := os.Create(file)
 			if err != nil {
 				b.Fatal(err)
@@ -39,7 +39,7 @@ func BenchmarkIssueCommand(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				b.StopTimer()
-				dir := filepath.Join(b.TempDir(), "data")
+				dir := filepath.Join(testkit.BenchDir(b), "data")
 				cfg := &config.Config{Name: "Bench University", URL: "https://registry.example.edu", Email: "registry@example.edu"}
 				if err := Init(dir, cfg, pass, io.Discard); err != nil {
 					b.Fatal(err)

@@ -124,7 +124,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	if is, ok := is.(*issuer.Issuer); ok {
 		is.Settings.Locker = e.svc // one anchoring per issuer key across processes
 	}
-	e.svc.Beat(ctx)
+	e.closers = append(e.closers, e.svc.Beat(ctx)) // before the store closes
 	return e, nil
 }
 

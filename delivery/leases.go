@@ -49,10 +49,11 @@ func (s *Service) owner() string {
 	return s.Owner
 }
 
-// heartbeat says this process is alive, now and every beat until ctx ends.
-func (s *Service) heartbeat(ctx context.Context) {
+// heartbeat says this process is alive, now and every beat until ctx ends
+// or stop is called.
+func (s *Service) heartbeat(ctx context.Context) (stop func()) {
 	if s.Leases == nil {
-		return
+		return func() {}
 	}
 	host, _ := os.Hostname()
 	host = fmt.Sprintf("%s/%d", host, os.Getpid())
@@ -60,7 +61,7 @@ func (s *Service) heartbeat(ctx context.Context) {
 	if err := beatNow(ctx); err != nil && ctx.Err() == nil {
 		s.log().Warn("heartbeat", "err", err)
 	}
-	s.renewing(ctx, beatNow) // until ctx ends
+	return s.renewing(ctx, beatNow)
 }
 
 // claimJob claims a job for this process and keeps its lease while ctx

@@ -386,17 +386,17 @@ func Serving(dir string) bool {
 	return false
 }
 
-// Beat keeps this process's heartbeat while ctx lives, so that the mails
-// and jobs it claims are not taken for a dead process's (Work does it by
-// itself).
-func (s *Service) Beat(ctx context.Context) { s.heartbeat(ctx) }
+// Beat keeps this process's heartbeat while ctx lives, until stop is
+// called (before the store closes), so that the mails and jobs it claims
+// are not taken for a dead process's (Work does it by itself).
+func (s *Service) Beat(ctx context.Context) (stop func()) { return s.heartbeat(ctx) }
 
 // Work runs jobs and sends mail until ctx ends: first it resumes whatever
 // an earlier run left unfinished, then it wakes on Submit, Deliver, or
 // every poll interval for retries.
 func (s *Service) Work(ctx context.Context, poll time.Duration) {
 	s.init()
-	s.heartbeat(ctx)
+	defer s.heartbeat(ctx)()
 	if poll <= 0 {
 		poll = 5 * time.Second
 	}

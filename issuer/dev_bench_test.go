@@ -77,7 +77,7 @@ func BenchmarkIssueDev1000x40(b *testing.B) {
 	for b.Loop() {
 		n++
 		batch.ID = fmt.Sprintf("dev-%d", n)
-		job := issuer.Job{Dir: benchDir(b), Batch: batch, Input: issuer.Digest(batch), Chain: "dev", Anchorer: e, Out: benchDir(b)}
+		job := issuer.Job{Dir: testkit.BenchDir(b), Batch: batch, Input: issuer.Digest(batch), Chain: "dev", Anchorer: e, Out: testkit.BenchDir(b)}
 		if _, err := issuer.Run(context.Background(), job, s); err != nil {
 			b.Fatal(err)
 		}

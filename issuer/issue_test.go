@@ -161,7 +161,7 @@ func BenchmarkIssue1000x40(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		job := issuer.Job{Dir: benchDir(b), Batch: batch, Input: input, Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: benchDir(b)}
+		job := issuer.Job{Dir: testkit.BenchDir(b), Batch: batch, Input: input, Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: testkit.BenchDir(b)}
 		if _, err := issuer.Run(context.Background(), job, s); err != nil {
 			b.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func BenchmarkIssue1000x40PDF(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		is.PDF.Renderer = pdf.NewRenderer()
-		job := issuer.Job{Dir: benchDir(b), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: benchDir(b)}
+		job := issuer.Job{Dir: testkit.BenchDir(b), Batch: batch, Input: issuer.Digest(batch), Chain: "mocknet", Anchorer: anchor.MocknetAnchorer{}, Out: testkit.BenchDir(b)}
 		if _, err := issuer.Run(context.Background(), job, is.Settings()); err != nil {
 			b.Fatal(err)
 		}
