@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -277,46 +278,56 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 	if err != nil {
 		return err
 	}
-	// The credentials are in the order of the records. Deliveries are
-	// stored issuer.Chunk at a time, one transaction each.
-	now, i := s.now(), 0
-	var pending []*Delivery
-	flush := func() error {
+	to, err := recipients(b, res.Issued)
+	if err != nil {
+		return fmt.Errorf("batch %s: %w", j.ID, err)
+	}
+	// Deliveries are stored issuer.Chunk at a time, one transaction each.
+	now := s.now()
+	state := DeliveryPending
+	if j.HoldMail {
+		state = DeliveryHeld
+	}
+	for base := 0; base < len(res.Issued); base += issuer.Chunk {
+		var pending []*Delivery
+		for i := base; i < min(base+issuer.Chunk, len(res.Issued)); i++ {
+			r := to[i]
+			pending = append(pending, &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: res.Issued[i].ID, Kind: KindHolder,
+				Email: r.Email, Name: r.Name, NameLocal: r.NameLocal, State: state, NextAttempt: now, Created: now})
+		}
 		if _, err := s.Store.AddDeliveries(ctx, pending); err != nil {
 			return fmt.Errorf("batch %s: recording deliveries: %w", j.ID, err)
 		}
-		pending = pending[:0]
-		return nil
-	}
-	for r, err := range b.All() {
-		if err != nil {
-			return fmt.Errorf("batch %s: reading its saved input: %w", j.ID, err)
-		}
-		if i >= len(res.Issued) || res.Issued[i].StudentID != r.StudentID {
-			return fmt.Errorf("batch %s: record %d (student %s) has no credential", j.ID, i+1, r.StudentID)
-		}
-		c := res.Issued[i]
-		i++
-		state := DeliveryPending
-		if j.HoldMail {
-			state = DeliveryHeld
-		}
-		pending = append(pending, &Delivery{ID: uuid.NewString(), Batch: j.ID, Credential: c.ID, Kind: KindHolder, Email: r.Email, Name: r.Name, NameLocal: r.NameLocal,
-			State: state, NextAttempt: now, Created: now})
-		if len(pending) == issuer.Chunk {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	if i != len(res.Issued) {
-		return fmt.Errorf("batch %s: %d credentials for %d records", j.ID, len(res.Issued), i)
 	}
 	j.State, j.Done, j.Total, j.Error, j.Out, j.Updated = JobDelivering, len(res.Issued), len(res.Issued), "", res.Out, s.now()
 	return s.Store.UpdateJob(ctx, j)
+}
+
+// recipients are whom each issued credential goes to, in order: as the
+// issuer recorded them, or, for a batch an earlier version prepared, read
+// from its saved input (each record's credential is in its place).
+func recipients(b transcript.Records, issued []issuer.Issued) ([]issuer.Recipient, error) {
+	to := make([]issuer.Recipient, 0, len(issued))
+	for _, c := range issued {
+		to = append(to, c.Recipient)
+	}
+	if !slices.ContainsFunc(to, func(r issuer.Recipient) bool { return r.Email == "" }) {
+		return to, nil
+	}
+	to = to[:0]
+	for r, err := range b.All() {
+		if err != nil {
+			return nil, fmt.Errorf("reading its saved input: %w", err)
+		}
+		if i := len(to); i >= len(issued) || issued[i].StudentID != r.StudentID {
+			return nil, fmt.Errorf("record %d (student %s) has no credential", i+1, r.StudentID)
+		}
+		to = append(to, issuer.Recipient{Email: r.Email, Name: r.Name, NameLocal: r.NameLocal})
+	}
+	if len(to) != len(issued) {
+		return nil, fmt.Errorf("%d credentials for %d records", len(issued), len(to))
+	}
+	return to, nil
 }
 
 // ErrStillIssuing is returned for a batch whose mail cannot be released

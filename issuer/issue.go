@@ -131,6 +131,14 @@ type Issued struct {
 	PDF       string `json:"pdf,omitempty"`
 	// Outputs are the names of every output's file (the PDF's too).
 	Outputs []string `json:"outputs,omitempty"`
+	// Recipient is who its delivery goes to, from its record (not in the
+	// manifest; empty for a batch an earlier version prepared).
+	Recipient Recipient `json:"-"`
+}
+
+// Recipient is whom a credential is delivered to.
+type Recipient struct {
+	Email, Name, NameLocal string
 }
 
 // Batch is a finished batch. The credentials themselves are in Out: a
@@ -293,8 +301,9 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 		err := workpool.Run(ctx, len(lines), s.Workers, nil, func(j int) error {
 			i := base + j
 			var id, student string
+			var to Recipient
 			if index != nil {
-				id, student = index[i][0], index[i][1]
+				id, student, to = index[i][0], index[i][1], index[i].recipient()
 			} else {
 				// A batch prepared by an earlier version, without the index.
 				var head struct {
@@ -326,7 +335,7 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			if err := stage.Write(name, js); err != nil {
 				return err
 			}
-			chunk[j] = Issued{StudentID: student, ID: id, File: name}
+			chunk[j] = Issued{StudentID: student, ID: id, File: name, Recipient: to}
 			return writeOutputs(ctx, s.Outputs, stage, js, &chunk[j])
 		})
 		if err != nil {
@@ -428,7 +437,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	chunks := make(chan pending, 1)
 	reader.Go(func() { readAhead(pctx, b, n, s, chunks) })
 	leaves := make([]merkle.Hash, n)
-	index := make([][2]string, n) // credential id, student id
+	index := make([]entry, n)
 	path := filepath.Join(job.Dir, "credentials.jsonl")
 	f, err := os.OpenFile(path+".tmp", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -449,7 +458,8 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			if entries != nil {
 				st = entries[j]
 			}
-			index[i] = [2]string{ids[j], records[j].StudentID}
+			r := records[j]
+			index[i] = entry{ids[j], r.StudentID, r.Email, r.Name, r.NameLocal}
 			var err error
 			if lines[j], leaves[i], err = buildOne(ctx, canon, in, s, records[j], ids[j], st); err != nil {
 				return fmt.Errorf("record %d (student %s): %w", i+1, records[j].StudentID, err)
@@ -521,7 +531,7 @@ func buildOne(ctx context.Context, canon dataintegrity.Canonicalizer, in credent
 
 // savePrepared stores what prepare made (the leaves, the index of ids)
 // and the batch's state, prepared, with its Merkle tree's root.
-func savePrepared(job Job, input string, leaves []merkle.Hash, index [][2]string) (*State, *merkle.Tree, error) {
+func savePrepared(job Job, input string, leaves []merkle.Hash, index []entry) (*State, *merkle.Tree, error) {
 	tree, err := merkle.New(leaves)
 	if err != nil {
 		return nil, nil, err
@@ -604,12 +614,22 @@ func readAhead(ctx context.Context, b transcript.Records, n int, s Settings, out
 	}
 }
 
-// indexFile holds each credential's id and student id, in batch order.
+// indexFile holds each credential's entry, in batch order.
 const indexFile = "index.json"
+
+// entry is a credential's in the index: its id, its record's student id,
+// and its recipient's email, name and local name (an earlier version
+// stored the first two only).
+type entry [5]string
+
+// recipient is the entry's recipient.
+func (e *entry) recipient() Recipient {
+	return Recipient{Email: e[2], Name: e[3], NameLocal: e[4]}
+}
 
 // readIndex loads the stored index; nil without one (a batch prepared by
 // an earlier version).
-func readIndex(dir string, n int) ([][2]string, error) {
+func readIndex(dir string, n int) ([]entry, error) {
 	b, err := os.ReadFile(filepath.Join(dir, indexFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -617,7 +637,7 @@ func readIndex(dir string, n int) ([][2]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var index [][2]string
+	var index []entry
 	if err := json.Unmarshal(b, &index); err != nil || len(index) != n {
 		return nil, fmt.Errorf("%s: damaged (%d entries for %d credentials, %v)", filepath.Join(dir, indexFile), len(index), n, err)
 	}

@@ -127,6 +127,12 @@ func TestResume(t *testing.T) {
 	if !run.Resumed || c.calls != 1 {
 		t.Errorf("resumed %v, anchored %d times", first.Resumed, c.calls)
 	}
+	// Each credential's recipient, from the stored index, is its record's.
+	for i, r := range b.Records {
+		if want := (issuer.Recipient{Email: r.Email, Name: r.Name, NameLocal: r.NameLocal}); run.Issued[i].Recipient != want {
+			t.Errorf("credential %d goes to %+v, want %+v", i, run.Issued[i].Recipient, want)
+		}
+	}
 	job.Out = t.TempDir()
 	run, err = issuer.Run(context.Background(), job, is.Settings())
 	if err != nil {
