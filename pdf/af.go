@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 
 	pdflib "github.com/digitorus/pdf"
@@ -37,11 +36,10 @@ func associate(doc []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`).FindSubmatch(doc)
-	if m == nil {
-		return nil, fmt.Errorf("no startxref")
+	prev, err := startxref(doc)
+	if err != nil {
+		return nil, err
 	}
-	prev, _ := strconv.Atoi(string(m[1]))
 	var b bytes.Buffer
 	b.Write(doc)
 	if doc[len(doc)-1] != '\n' {
@@ -70,17 +68,64 @@ func associate(doc []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// dictOf returns the dictionary of object id as written ("<< ... >>"):
-// fpdf writes the catalog and file specifications uncompressed.
-func dictOf(doc []byte, id uint32) ([]byte, error) {
-	re := regexp.MustCompile(`(?s)(?:^|[\r\n])` + strconv.Itoa(int(id)) + ` 0 obj\s*(<<.*?>>)\s*endobj`)
-	all := re.FindAllSubmatch(doc, -1)
-	if len(all) == 0 {
-		return nil, fmt.Errorf("object %d not found", id)
+// startxref is the offset the document's last "startxref" gives, which
+// must end it ("startxref N %%EOF").
+func startxref(doc []byte) (int, error) {
+	i := bytes.LastIndex(doc, []byte("startxref"))
+	if i < 0 {
+		return 0, fmt.Errorf("no startxref")
 	}
-	d := bytes.TrimSpace(all[len(all)-1][1])
-	if !bytes.HasSuffix(d, []byte(">>")) {
-		return nil, fmt.Errorf("object %d: not a dictionary", id)
+	f := bytes.Fields(doc[i+len("startxref"):])
+	if len(f) != 2 || string(f[1]) != "%%EOF" {
+		return 0, fmt.Errorf("no startxref at the end")
 	}
-	return d, nil
+	n, err := strconv.Atoi(string(f[0]))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("startxref %q: not an offset", f[0])
+	}
+	return n, nil
 }
+
+// dictOf returns the dictionary of object id as written ("<< ... >>"),
+// its last definition: fpdf writes the catalog and file specifications
+// uncompressed, each "ID 0 obj" at the start of a line, its dictionary
+// ending at the first ">>" that "endobj" follows.
+func dictOf(doc []byte, id uint32) ([]byte, error) {
+	head := []byte(strconv.Itoa(int(id)) + " 0 obj")
+	for end := len(doc); end > 0; {
+		i := bytes.LastIndex(doc[:end], head)
+		if i < 0 {
+			break
+		}
+		end = i
+		if i > 0 && doc[i-1] != '\n' && doc[i-1] != '\r' {
+			continue
+		}
+		if d := dictAt(doc[i+len(head):]); d != nil {
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("object %d not found", id)
+}
+
+// dictAt is the dictionary that b starts with (after white space), up to
+// the first ">>" followed by "endobj"; nil if there is none.
+func dictAt(b []byte) []byte {
+	b = bytes.TrimLeft(b, pdfSpace)
+	if !bytes.HasPrefix(b, []byte("<<")) {
+		return nil
+	}
+	for from := 0; ; {
+		j := bytes.Index(b[from:], []byte("endobj"))
+		if j < 0 {
+			return nil
+		}
+		if d := bytes.TrimRight(b[:from+j], pdfSpace); len(d) >= 4 && bytes.HasSuffix(d, []byte(">>")) {
+			return d
+		}
+		from += j + len("endobj")
+	}
+}
+
+// pdfSpace is PDF's white space (ISO 32000-2 §7.2.3).
+const pdfSpace = "\x00\t\n\f\r "

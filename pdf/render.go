@@ -158,11 +158,7 @@ func (d *doc) firstPage() {
 	// QR code to the verification page, top right, with its URL.
 	const qr = 30.0
 	if d.o.VerifyURL != "" {
-		png, err := qrcode.Encode(d.o.VerifyURL, qrcode.Medium, 512)
-		if err == nil {
-			p.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
-			p.ImageOptions("qr", pageW-margin-qr, margin-2, qr, qr, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, d.o.VerifyURL)
-		}
+		d.qrCode(d.o.VerifyURL, pageW-margin-qr, margin-2, qr)
 	}
 	p.SetXY(margin, margin)
 	d.font(15)
@@ -174,7 +170,8 @@ func (d *doc) firstPage() {
 		p.SetXY(pageW-margin-qr-14, margin+qr-1)
 		p.MultiCell(qr+14, 3, "Verify: "+d.o.VerifyURL, "", "C", false)
 	}
-	p.SetY(margin + qr + 8)
+	// Below the QR code and its URL, however many lines that takes.
+	p.SetY(max(margin+qr+8, p.GetY()+2))
 	d.rule()
 	name := s.Name
 	if s.NameLocal != "" {
@@ -194,6 +191,33 @@ func (d *doc) firstPage() {
 		d.field("Admitted 入學日期", s.Program.Admitted)
 	}
 	d.rule()
+}
+
+// qrCode draws the QR code of url, its quiet zone included, as a square of
+// size at x, y, linked to url: drawn as filled runs of modules, not an
+// image, so it is sharp at any zoom and costs no image encoding.
+func (d *doc) qrCode(url string, x, y, size float64) {
+	q, err := qrcode.New(url, qrcode.Medium)
+	if err != nil {
+		return // too long for a QR code: the URL is printed below it
+	}
+	bm := q.Bitmap()
+	m := size / float64(len(bm))
+	d.p.SetFillColor(0, 0, 0)
+	for r, row := range bm {
+		for c := 0; c < len(row); {
+			if !row[c] {
+				c++
+				continue
+			}
+			start := c
+			for c < len(row) && row[c] {
+				c++
+			}
+			d.p.Rect(x+float64(start)*m, y+float64(r)*m, float64(c-start)*m, m, "F")
+		}
+	}
+	d.p.LinkString(x, y, size, size, url)
 }
 
 func (d *doc) continuationHeader() {
