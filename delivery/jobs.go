@@ -107,6 +107,9 @@ type JobStore interface {
 	// next attempt is due.
 	Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+	// SaveDeliveries adds links and updates deliveries in one
+	// transaction: a round of mail is recorded in two, not three per mail.
+	SaveDeliveries(ctx context.Context, ds []*Delivery, links []*Link) error
 	// RequeueSending makes every "sending" delivery pending and due now.
 	RequeueSending(ctx context.Context, now time.Time) (int, error)
 	Deliveries(ctx context.Context, batch string) ([]Delivery, error)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sync/atomic"
 	"time"
 
 	"github.com/etranscript/etranscript/internal/workpool"
@@ -31,20 +30,25 @@ func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
 			chains[d.Batch] = j.Chain
 		}
 	}
-	// A few at a time: each waits on the mail server and on the store.
-	var sent atomic.Int64
-	err = workpool.Run(ctx, len(due), mailWorkers, nil, func(i int) error {
-		ok, err := s.send(ctx, &due[i], chains[due[i].Batch])
-		if ok {
-			sent.Add(1)
+	// In rounds: one transaction records a round as being sent (with
+	// its links and Message-IDs) before the mail server is asked, a few
+	// mails go at a time, and one transaction records what happened.
+	sent := 0
+	for base := 0; base < len(due); base += sendRound {
+		n, err := s.sendRound(ctx, due[base:min(base+sendRound, len(due))], chains)
+		sent += n
+		if errors.Is(err, context.Canceled) && ctx.Err() == nil {
+			err = nil
 		}
-		return err
-	})
-	if errors.Is(err, context.Canceled) && ctx.Err() == nil {
-		err = nil
+		if err != nil {
+			return sent, err
+		}
 	}
-	return int(sent.Load()), err
+	return sent, nil
 }
+
+// sendRound is how many deliveries are recorded together.
+const sendRound = 64
 
 // due are the deliveries to send now: claimed for this process when
 // several share the store.
@@ -68,32 +72,74 @@ func backoff(n int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// send makes one attempt at a delivery of a batch issued on chain. The
-// store errors it returns stop the round; the mail server's are recorded
-// on the delivery.
-func (s *Service) send(ctx context.Context, d *Delivery, chain string) (bool, error) {
-	linkURL, expires, err := s.linkFor(ctx, d)
-	if err != nil {
-		return false, err
-	}
+// sendRound makes one attempt at each of ds, whose batches were issued
+// on chains[batch]. The store's errors end it; the mail server's are
+// recorded on the delivery.
+func (s *Service) sendRound(ctx context.Context, ds []Delivery, chains map[string]string) (int, error) {
+	urls := make([]string, len(ds))
+	expires := make([]time.Time, len(ds))
+	var links []*Link
+	all := make([]*Delivery, len(ds))
 	now := s.now()
-	if d.MessageID == "" {
-		domain := "etranscript.invalid"
-		if u, err := url.Parse(s.Mail.BaseURL); err == nil && u.Hostname() != "" {
-			domain = u.Hostname()
+	for i := range ds {
+		d := &ds[i]
+		all[i] = d
+		var l *Link
+		var err error
+		if urls[i], expires[i], l, err = s.linkFor(ctx, d); err != nil {
+			return 0, err
 		}
-		d.MessageID = mail.NewID(domain)
+		if l != nil {
+			links = append(links, l)
+		}
+		if d.MessageID == "" {
+			d.MessageID = mail.NewID(s.mailDomain())
+		}
+		// Recorded before the mail server is asked: a crash leaves it
+		// "sending", and it is sent again (same Message-ID) after the
+		// lease.
+		d.State, d.Attempts, d.NextAttempt = DeliverySending, d.Attempts+1, now.Add(sendLease)
 	}
-	// Recorded before the mail server is asked: a crash now leaves it
-	// "sending", and it is sent again (same Message-ID) after the lease.
-	d.State, d.Attempts, d.NextAttempt = DeliverySending, d.Attempts+1, now.Add(sendLease)
-	if err := s.Store.UpdateDelivery(ctx, d); err != nil {
-		return false, err
+	if err := s.Store.SaveDeliveries(ctx, all, links); err != nil {
+		return 0, err
 	}
-	msg, err := s.compose(d, linkURL, expires, chain)
-	if err == nil {
-		err = s.Sender.Send(ctx, msg)
+	results := make([]error, len(ds))
+	tried := make([]bool, len(ds))
+	workpool.Run(ctx, len(ds), mailWorkers, nil, func(i int) error {
+		msg, err := s.compose(&ds[i], urls[i], expires[i], chains[ds[i].Batch])
+		if err == nil {
+			err = s.Sender.Send(ctx, msg)
+		}
+		results[i], tried[i] = err, true
+		return nil
+	})
+	sent := 0
+	for i := range ds {
+		if !tried[i] { // stopped first: due again now, the attempt not counted
+			ds[i].State, ds[i].Attempts, ds[i].NextAttempt = DeliveryPending, ds[i].Attempts-1, now
+			continue
+		}
+		if s.outcome(&ds[i], results[i]) {
+			sent++
+		}
 	}
+	if err := s.Store.SaveDeliveries(context.WithoutCancel(ctx), all, nil); err != nil {
+		return 0, err
+	}
+	return sent, ctx.Err()
+}
+
+// mailDomain is the domain of the Message-IDs: the site's.
+func (s *Service) mailDomain() string {
+	if u, err := url.Parse(s.Mail.BaseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "etranscript.invalid"
+}
+
+// outcome records on d what the mail server said of it (err), and
+// reports whether it was sent.
+func (s *Service) outcome(d *Delivery, err error) bool {
 	max := s.Mail.MaxAttempts
 	if max <= 0 {
 		max = DefaultMaxAttempts
@@ -109,26 +155,23 @@ func (s *Service) send(ctx context.Context, d *Delivery, chain string) (bool, er
 		d.State, d.NextAttempt, d.LastError = DeliveryPending, s.now().Add(backoff(d.Attempts)), err.Error()
 		s.log().Info("delivery will be retried", "delivery", d.ID, "attempt", d.Attempts, "next", d.NextAttempt, "err", err)
 	}
-	if uerr := s.Store.UpdateDelivery(context.WithoutCancel(ctx), d); uerr != nil {
-		return false, uerr
-	}
-	return err == nil, nil
+	return err == nil
 }
 
 // linkFor is the link a delivery's mail carries: a share link for a third
-// party (made at the first attempt, its token new at each), a download
-// link for the graduate.
-func (s *Service) linkFor(ctx context.Context, d *Delivery) (string, time.Time, error) {
+// party (made and stored at the first attempt, its token new at each), a
+// download link for the graduate (returned, for the caller to store).
+func (s *Service) linkFor(ctx context.Context, d *Delivery) (string, time.Time, *Link, error) {
 	if d.Kind == KindThirdParty && s.Shares != nil {
 		token, hash := NewToken()
 		if d.Share != "" {
 			shs, err := s.Shares.Shares(ctx, d.Credential)
 			if err != nil {
-				return "", time.Time{}, err
+				return "", time.Time{}, nil, err
 			}
 			for _, sh := range shs {
 				if sh.ID == d.Share {
-					return s.ShareURL(token), sh.Expires, s.Shares.SetShareToken(ctx, sh.ID, hash)
+					return s.ShareURL(token), sh.Expires, nil, s.Shares.SetShareToken(ctx, sh.ID, hash)
 				}
 			}
 		}
@@ -136,10 +179,10 @@ func (s *Service) linkFor(ctx context.Context, d *Delivery) (string, time.Time, 
 		sh := &Share{ID: uuid.NewString(), Hash: hash, Credential: d.Credential, Label: d.Email,
 			Expires: now.AddDate(0, 0, DefaultShareDays), Created: now}
 		if err := s.Shares.AddShare(ctx, sh); err != nil {
-			return "", time.Time{}, err
+			return "", time.Time{}, nil, err
 		}
 		d.Share = sh.ID
-		return s.ShareURL(token), sh.Expires, nil
+		return s.ShareURL(token), sh.Expires, nil, nil
 	}
 	now := s.now()
 	ttl := s.Mail.LinkTTL
@@ -148,10 +191,7 @@ func (s *Service) linkFor(ctx context.Context, d *Delivery) (string, time.Time, 
 	}
 	token, hash := NewToken()
 	link := &Link{Hash: hash, Delivery: d.ID, Expires: now.Add(ttl), Created: now}
-	if err := s.Store.AddLink(ctx, link); err != nil {
-		return "", time.Time{}, err
-	}
-	return s.Mail.BaseURL + "/d/" + token, link.Expires, nil
+	return s.Mail.BaseURL + "/d/" + token, link.Expires, link, nil
 }
 
 // NewLink makes another download link for a delivery (to show it again:

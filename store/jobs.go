@@ -145,13 +145,44 @@ func (d *DB) CredentialDeliveries(ctx context.Context, credential string) ([]del
 
 // UpdateDelivery implements delivery.JobStore.
 func (d *DB) UpdateDelivery(ctx context.Context, x *delivery.Delivery) error {
+	_, err := d.db.ExecContext(ctx, updateDelivery, deliveryUpdate(x)...)
+	return d.wrap(err)
+}
+
+// SaveDeliveries implements delivery.JobStore: one transaction.
+func (d *DB) SaveDeliveries(ctx context.Context, ds []*delivery.Delivery, links []*delivery.Link) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		for _, l := range links {
+			if _, err := tx.ExecContext(ctx, insertLink, l.Hash, l.Delivery, ts(l.Expires), ts(l.Created)); err != nil {
+				return d.wrap(err)
+			}
+		}
+		if len(ds) == 0 {
+			return nil
+		}
+		st, err := tx.PrepareContext(ctx, updateDelivery)
+		if err != nil {
+			return d.wrap(err)
+		}
+		defer st.Close()
+		for _, x := range ds {
+			if _, err := st.ExecContext(ctx, deliveryUpdate(x)...); err != nil {
+				return d.wrap(err)
+			}
+		}
+		return nil
+	})
+}
+
+const updateDelivery = `UPDATE deliveries SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, message_id = $5, sent_at = $6, share = $7 WHERE id = $8`
+
+// deliveryUpdate is updateDelivery's arguments for x.
+func deliveryUpdate(x *delivery.Delivery) []any {
 	var sent any
 	if x.SentAt != nil {
 		sent = ts(*x.SentAt)
 	}
-	_, err := d.db.ExecContext(ctx, `UPDATE deliveries SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, message_id = $5, sent_at = $6, share = $7 WHERE id = $8`,
-		x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, sent, x.Share, x.ID)
-	return d.wrap(err)
+	return []any{x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, sent, x.Share, x.ID}
 }
 
 // RequeueSending implements delivery.JobStore.
@@ -167,10 +198,11 @@ func (d *DB) RequeueSending(ctx context.Context, now time.Time) (int, error) {
 
 // AddLink implements delivery.JobStore.
 func (d *DB) AddLink(ctx context.Context, l *delivery.Link) error {
-	_, err := d.db.ExecContext(ctx, `INSERT INTO links (hash, delivery, expires, created) VALUES ($1, $2, $3, $4)`,
-		l.Hash, l.Delivery, ts(l.Expires), ts(l.Created))
+	_, err := d.db.ExecContext(ctx, insertLink, l.Hash, l.Delivery, ts(l.Expires), ts(l.Created))
 	return d.wrap(err)
 }
+
+const insertLink = `INSERT INTO links (hash, delivery, expires, created) VALUES ($1, $2, $3, $4)`
 
 // Link implements delivery.JobStore.
 func (d *DB) Link(ctx context.Context, hash string) (*delivery.Link, error) {
