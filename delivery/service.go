@@ -53,6 +53,14 @@ type Service struct {
 	wake      chan struct{}
 	once      sync.Once
 	ownerOnce sync.Once
+	// submitted is the batch last submitted in memory, by its input
+	// digest: issuing it in this process need not read its saved copy
+	// again. Another process, or a resumed run, reads the saved copy.
+	submitted struct {
+		sync.Mutex
+		input string
+		batch *transcript.Batch
+	}
 }
 
 // Issuer issues a batch, resuming it if it was started: *issuer.Issuer
@@ -101,6 +109,19 @@ func (j *JobRecord) Records() transcript.Records {
 	return &transcript.BatchFile{Path: j.Source, ID: j.ID, Count: j.Total}
 }
 
+// records are a job's records: the batch submitted in memory when it is
+// this job's input (the same digest), else its saved copy. Taking it
+// forgets it.
+func (s *Service) records(j *JobRecord) transcript.Records {
+	s.submitted.Lock()
+	defer s.submitted.Unlock()
+	if b := s.submitted.batch; b != nil && s.submitted.input == j.Input && b.ID == j.ID && len(b.Records) == j.Total {
+		s.submitted.input, s.submitted.batch = "", nil
+		return b
+	}
+	return j.Records()
+}
+
 // Digest is the job's input digest (Digest of its batch).
 func (j *JobRecord) Digest() ([32]byte, error) {
 	var d [32]byte
@@ -126,9 +147,15 @@ func TestChain(chain string) bool { return chain == anchor.Mocknet || chain == "
 // Inbox first. Submitting the same batch again returns the existing job
 // (as it was submitted); another batch under a used id is ErrOtherInput.
 func (s *Service) Submit(ctx context.Context, b *transcript.Batch, sub Submission) (*JobRecord, bool, error) {
-	return s.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
+	j, created, err := s.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
 		return b.ID, len(b.Records), b.WriteJSON(w)
 	}, sub)
+	if err == nil { // j's input is b's (another batch under its id is an error)
+		s.submitted.Lock()
+		s.submitted.input, s.submitted.batch = j.Input, b
+		s.submitted.Unlock()
+	}
+	return j, created, err
 }
 
 // SubmitStream is Submit of a batch that write writes as Batch.WriteJSON
@@ -247,9 +274,10 @@ func (s *Service) processClaimed(ctx context.Context, id string) (*JobRecord, er
 }
 
 func (s *Service) issue(ctx context.Context, j *JobRecord) error {
-	// The saved input, validated when it was submitted, read a chunk at a
-	// time: a batch of any size is never held whole.
-	b := j.Records()
+	// The batch as submitted in memory, or its saved input (validated
+	// when it was submitted) read a chunk at a time: a batch of any size
+	// is never held whole.
+	b := s.records(j)
 	last := time.Time{}
 	progress := func(p issuer.Progress) {
 		switch p.Stage {
