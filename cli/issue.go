@@ -57,16 +57,22 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	}
 	// A JSON file over the size cap is read a record at a time (no cap,
 	// memory flat in its size); a smaller one is read whole, so that each
-	// problem is named with its line too.
-	var b *transcript.Batch
+	// problem is named with its line too, while the keys are decrypted. A
+	// bad file is reported before anything else.
 	stream, err := overCap(batchFile, cfg.MaxBatchBytes)
 	if err != nil {
 		return err
 	}
-	if !stream {
-		if b, err = scheme.ReadFile(batchFile, opts.Batch, cfg.MaxBatchBytes); err != nil {
-			return err
-		}
+	reading := make(chan error, 1)
+	var b *transcript.Batch
+	if stream {
+		reading <- nil
+	} else {
+		go func() {
+			var err error
+			b, err = scheme.ReadFile(batchFile, opts.Batch, cfg.MaxBatchBytes)
+			reading <- err
+		}()
 	}
 	if opts.Chain == "" {
 		opts.Chain = DevChainName
@@ -74,11 +80,13 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if opts.Passphrase == nil {
 		opts.Passphrase = func() ([]byte, error) { return nil, Usage(errors.New("passphrase: set $ETRANSCRIPT_PASSPHRASE")) }
 	}
-	pass, err := opts.Passphrase()
-	if err != nil {
-		return err
+	e, err := openWithPassphrase(ctx, dir, opts)
+	if rerr := <-reading; rerr != nil {
+		if e != nil {
+			e.Close()
+		}
+		return rerr
 	}
-	e, err := openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, NoPDF: opts.NoPDF, Out: opts.Out, Log: opts.Log})
 	if err != nil {
 		return err
 	}
@@ -89,21 +97,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if opts.Mail && opts.NoMail {
 		return Usage(errors.New("--mail and --no-mail: choose one"))
 	}
-	hold := opts.NoMail || delivery.TestChain(opts.Chain) && !opts.Mail
-	sub := delivery.Submission{Chain: opts.Chain, HoldMail: hold}
-	var j *delivery.JobRecord
-	if stream {
-		j, _, err = e.svc.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
-			f, err := os.Open(batchFile)
-			if err != nil {
-				return "", 0, err
-			}
-			defer f.Close()
-			return scheme.StreamJSON(filepath.Base(batchFile), f, opts.Batch, w)
-		}, sub)
-	} else {
-		j, _, err = e.svc.Submit(ctx, b, sub)
-	}
+	j, err := submit(ctx, e, batchFile, b, opts)
 	if err != nil {
 		return err
 	}
@@ -126,24 +120,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	if already {
-		fmt.Fprintf(w, "batch %s: already issued on %s (%d credential(s) on %s, Merkle root %s); nothing was issued again\n",
-			j.ID, j.Created.UTC().Format("2006-01-02 15:04Z"), len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
-		where := "its files are in %s\n"
-		if opts.Out != "" && !samePath(opts.Out, j.Out) {
-			where = "its files are in %s, where it was first written (not in " + opts.Out + ")\n"
-		}
-		fmt.Fprintf(w, where, j.Out)
-	} else {
-		if resumed {
-			fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", j.ID)
-		}
-		fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %s\n", j.ID, len(res.Files), chainLabel(e.cfg, res.Chain), res.MerkleRoot)
-		if a := res.Anchor; a != nil && a.Block > 0 {
-			fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
-		}
-		fmt.Fprintf(w, "written to %s\n", j.Out)
-	}
+	printIssued(w, e.cfg, j, res, opts, already, resumed)
 	if j.HoldMail {
 		why := "issued with --no-mail"
 		if delivery.TestChain(j.Chain) && !opts.NoMail {
@@ -153,6 +130,49 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		return nil
 	}
 	return sendBatchMail(ctx, e, dir, j, w)
+}
+
+// submit records the batch as a job: b, or, when b is nil, the batch
+// file read a record at a time.
+func submit(ctx context.Context, e *env, batchFile string, b *transcript.Batch, opts IssueOptions) (*delivery.JobRecord, error) {
+	hold := opts.NoMail || delivery.TestChain(opts.Chain) && !opts.Mail
+	sub := delivery.Submission{Chain: opts.Chain, HoldMail: hold}
+	if b != nil {
+		j, _, err := e.svc.Submit(ctx, b, sub)
+		return j, err
+	}
+	j, _, err := e.svc.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
+		f, err := os.Open(batchFile)
+		if err != nil {
+			return "", 0, err
+		}
+		defer f.Close()
+		return e.scheme.StreamJSON(filepath.Base(batchFile), f, opts.Batch, w)
+	}, sub)
+	return j, err
+}
+
+// printIssued says what became of a batch: issued now, resumed, or
+// issued before.
+func printIssued(w io.Writer, cfg *config.Config, j *delivery.JobRecord, res *manifest, opts IssueOptions, already, resumed bool) {
+	if already {
+		fmt.Fprintf(w, "batch %s: already issued on %s (%d credential(s) on %s, Merkle root %s); nothing was issued again\n",
+			j.ID, j.Created.UTC().Format("2006-01-02 15:04Z"), len(res.Files), chainLabel(cfg, res.Chain), res.MerkleRoot)
+		where := "its files are in %s\n"
+		if opts.Out != "" && !samePath(opts.Out, j.Out) {
+			where = "its files are in %s, where it was first written (not in " + opts.Out + ")\n"
+		}
+		fmt.Fprintf(w, where, j.Out)
+	} else {
+		if resumed {
+			fmt.Fprintf(w, "batch %s: resumed where an earlier run stopped\n", j.ID)
+		}
+		fmt.Fprintf(w, "batch %s: %d credential(s) issued on %s, Merkle root %s\n", j.ID, len(res.Files), chainLabel(cfg, res.Chain), res.MerkleRoot)
+		if a := res.Anchor; a != nil && a.Block > 0 {
+			fmt.Fprintf(w, "anchored in transaction %s, block %d (%s), %d confirmation(s)\n", a.TxID, a.Block, a.Time.Format("2006-01-02 15:04:05Z"), a.Confirmations)
+		}
+		fmt.Fprintf(w, "written to %s\n", j.Out)
+	}
 }
 
 // sendBatchMail sends a batch's due mail now, unless a running 'serve'
@@ -287,6 +307,16 @@ func ProgressLine(w io.Writer) func(issuer.Progress) {
 		total = p.Total
 		fmt.Fprintf(w, "\rbuilt %d/%d · anchored %s · written %d/%d ", built, total, anchored, written, total)
 	}
+}
+
+// openWithPassphrase asks for the passphrase and opens the issuer's
+// environment with it.
+func openWithPassphrase(ctx context.Context, dir string, opts IssueOptions) (*env, error) {
+	pass, err := opts.Passphrase()
+	if err != nil {
+		return nil, err
+	}
+	return openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, NoPDF: opts.NoPDF, Out: opts.Out, Log: opts.Log})
 }
 
 // overCap reports a JSON batch file larger than the size cap (read as a
