@@ -115,9 +115,14 @@ func (s *Scheme) readJSON(file string, r io.Reader, maxBytes int64, batchID stri
 		Batch   string            `json:"batch"`
 		Records []json.RawMessage `json:"records"`
 	}
-	if err := strictUnmarshal(data, &top); err != nil {
-		ps.add(Problem{Message: jsonMessage(data, err, 0)})
-		return nil, ps.err()
+	var ok bool
+	if top.Batch, top.Records, ok = splitBatch(data); !ok {
+		// Not the usual shape: encoding/json says what is wrong, if
+		// anything.
+		if err := strictUnmarshal(data, &top); err != nil {
+			ps.add(Problem{Message: jsonMessage(data, err, 0)})
+			return nil, ps.err()
+		}
 	}
 	if batchID != "" {
 		top.Batch = batchID
