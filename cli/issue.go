@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/etranscript/etranscript/anchor"
@@ -55,8 +54,8 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return Usage(err)
 	}
-	// A JSON file over the size cap is read a record at a time (no cap,
-	// memory flat in its size); a smaller one is read whole, so that each
+	// A file over the size cap is read a record at a time (no cap, memory
+	// flat in its size); a smaller one is read whole, so that each
 	// problem is named with its line too, while the keys are decrypted. A
 	// bad file is reported before anything else.
 	stream, err := overCap(batchFile, cfg.MaxBatchBytes)
@@ -142,12 +141,7 @@ func submit(ctx context.Context, e *env, batchFile string, b *transcript.Batch, 
 		return j, err
 	}
 	j, _, err := e.svc.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
-		f, err := os.Open(batchFile)
-		if err != nil {
-			return "", 0, err
-		}
-		defer f.Close()
-		return e.scheme.StreamJSON(filepath.Base(batchFile), f, opts.Batch, w)
+		return e.scheme.StreamFile(batchFile, opts.Batch, w)
 	}, sub)
 	return j, err
 }
@@ -319,8 +313,8 @@ func openWithPassphrase(ctx context.Context, dir string, opts IssueOptions) (*en
 	return openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, NoPDF: opts.NoPDF, Out: opts.Out, Log: opts.Log})
 }
 
-// overCap reports a JSON batch file larger than the size cap (read as a
-// stream); a CSV file over the cap is refused as before (ReadFile).
+// overCap reports a batch file larger than the size cap: it is read as a
+// stream (transcript.StreamFile), with no cap.
 func overCap(path string, max int64) (bool, error) {
 	if max <= 0 {
 		max = transcript.DefaultMaxBatchBytes
@@ -329,5 +323,5 @@ func overCap(path string, max int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return strings.EqualFold(filepath.Ext(path), ".json") && fi.Size() > max, nil
+	return fi.Size() > max, nil
 }

@@ -37,16 +37,57 @@ func (s *Scheme) ReadFile(path, batchID string, maxBytes int64) (*Batch, error) 
 	case ".json":
 		return s.readJSON(name, f, maxBytes, batchID)
 	case ".csv":
-		if batchID == "" {
-			batchID = strings.TrimSuffix(name, filepath.Ext(name))
-			if !batchIDRE.MatchString(batchID) {
-				return nil, &InvalidError{Problems: []Problem{{File: name, Field: "batch", Message: fmt.Sprintf(
-					"a CSV batch is named by its file, and %q is not a batch id (letters, digits, '.', '_' or '-', at most 64): name the batch with --batch ID", clip(batchID))}}}
-			}
+		if batchID, err = csvBatchID(name, batchID); err != nil {
+			return nil, err
 		}
 		return s.ReadCSV(name, batchID, f, maxBytes)
 	}
-	return nil, &InvalidError{Problems: []Problem{{File: name, Message: "expected a .json or .csv batch file"}}}
+	return nil, notABatchFile(name)
+}
+
+// StreamFile is ReadFile of a batch file of any size, written to w as
+// Batch.WriteJSON would write it (StreamJSON, StreamCSV): it returns the
+// batch's id and its number of records.
+func (s *Scheme) StreamFile(path, batchID string, w io.Writer) (id string, n int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	name := filepath.Base(path)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return s.StreamJSON(name, f, batchID, w)
+	case ".csv":
+		fi, err := f.Stat()
+		if err != nil {
+			return "", 0, err
+		}
+		if batchID, err = csvBatchID(name, batchID); err != nil {
+			return "", 0, err
+		}
+		n, err := s.StreamCSV(name, batchID, f, fi.Size(), w)
+		return batchID, n, err
+	}
+	return "", 0, notABatchFile(name)
+}
+
+// csvBatchID is the id of the CSV batch file name: batchID if given, else
+// the file's name.
+func csvBatchID(name, batchID string) (string, error) {
+	if batchID != "" {
+		return batchID, nil
+	}
+	batchID = strings.TrimSuffix(name, filepath.Ext(name))
+	if !batchIDRE.MatchString(batchID) {
+		return "", &InvalidError{Problems: []Problem{{File: name, Field: "batch", Message: fmt.Sprintf(
+			"a CSV batch is named by its file, and %q is not a batch id (letters, digits, '.', '_' or '-', at most 64): name the batch with --batch ID", clip(batchID))}}}
+	}
+	return batchID, nil
+}
+
+func notABatchFile(name string) error {
+	return &InvalidError{Problems: []Problem{{File: name, Message: "expected a .json or .csv batch file"}}}
 }
 
 func readCapped(file string, r io.Reader, max int64) ([]byte, error) {

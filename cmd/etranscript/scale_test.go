@@ -42,6 +42,60 @@ func TestIssueLarge(t *testing.T) {
 	}
 }
 
+// TestIssueLargeCSV: 'issue' of a CSV export of a class of 10,000 (40
+// courses each, one row a course, over the 32 MiB cap) succeeds, read in
+// two passes without holding the file; each student's rows are not
+// together (every student's first term, then every student's second...),
+// as an export ordered by term writes them.
+func TestIssueLargeCSV(t *testing.T) {
+	const n, courses = 10000, 40
+	data := initData(t, "https://registry.example.edu")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "class-2026.csv")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("studentId,name,nameLocal,email,programCode,programName,level,term,courseCode,courseTitle,credits,grade\n")
+	grades := []string{"A+", "A", "A-", "B+", "B", "B-", "C+", "C"}
+	for ti := range courses / 5 {
+		term := fmt.Sprintf("%d-%02d Fall", 2020+ti/2, (21+ti/2)%100)
+		if ti%2 == 1 {
+			term = fmt.Sprintf("%d-%02d Spring", 2020+ti/2, (21+ti/2)%100)
+		}
+		for i := range n {
+			for ci := range 5 {
+				k := ti*5 + ci
+				fmt.Fprintf(w, "2%07d,STUDENT %d,,s%d@example.edu,BSC-COSC,Bachelor of Science in Computer Science,undergraduate,%s,COMP%04d,\"A course on topic %d, of the programme\",3,%s\n",
+					i, i, i, term, 1000+k, k, grades[(i+k)%len(grades)])
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	f.Close()
+	if fi.Size() < 32<<20 {
+		t.Fatalf("the batch is only %d bytes", fi.Size())
+	}
+	cmd := etranscriptCmd(data, "issue", file, "--chain", "mocknet", "--no-mail", "--no-pdf", "--out", filepath.Join(dir, "out"))
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("issue: %v\n%s", err, out)
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	t.Logf("%d transcripts (%d MB of CSV) in %s, peak resident memory %d MB", n, fi.Size()>>20, time.Since(start).Round(time.Second), rss>>20)
+	if rss >= 1<<30 {
+		t.Errorf("peak resident memory %d MB, not under 1 GiB", rss>>20)
+	}
+	if !strings.Contains(string(out), fmt.Sprintf("batch class-2026: %d credential(s) issued", n)) {
+		t.Errorf("issue said:\n%s", out)
+	}
+}
+
 // writeLargeBatch writes a valid batch of n generated records, each with
 // courses courses, a record at a time; it returns its size.
 func writeLargeBatch(t *testing.T, path string, n, courses int) int64 {
