@@ -3,12 +3,14 @@ package transcript
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/etranscript/etranscript/internal/jsonstrict"
+	"github.com/etranscript/etranscript/internal/workpool"
 )
 
 // maxStreamProblems bounds the problems a streamed batch reports: the
@@ -28,9 +30,8 @@ func (s *Scheme) StreamJSON(file string, r io.Reader, batchID string, w io.Write
 	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
 		br.Discard(3)
 	}
-	dec := json.NewDecoder(br)
 	st := &streamer{s: s, ps: &problems{file: file}, seen: map[string]int{}, lim: s.creditLimit(), w: w, id: batchID}
-	if err := st.top(dec); err != nil {
+	if err := st.top(&lexer{r: br}); err != nil {
 		return "", 0, err
 	}
 	if st.n == 0 {
@@ -61,46 +62,36 @@ func (st *streamer) fail(msg string, args ...any) error {
 
 // top reads the batch object: "batch", then "records", nothing else, each
 // once, and nothing after it.
-func (st *streamer) top(dec *json.Decoder) error {
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+func (st *streamer) top(lx *lexer) error {
+	if lx.expect('{') != nil {
 		return st.fail("expected a JSON object with \"batch\" and \"records\"")
 	}
 	given := st.id != ""
 	seenKey := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		key, ok := tok.(string)
-		if err != nil || !ok {
-			return st.fail("malformed JSON: %v", err)
+	for first := true; ; first = false {
+		if c, err := lx.peek(); err == nil && c == '}' && first {
+			break
+		}
+		key, err := st.name(lx)
+		if err != nil {
+			return err
 		}
 		if seenKey[key] {
 			return st.fail("duplicate member name %q at the top of the batch", key)
 		}
 		seenKey[key] = true
-		switch key {
-		case "batch":
-			var id string
-			if err := dec.Decode(&id); err != nil {
-				return st.fail("batch: expected a string")
-			}
-			if !given {
-				st.id = id
-			}
-		case "records":
-			if st.id == "" {
-				return st.fail("a large batch file must give \"batch\" before \"records\" (or name the batch with --batch ID)")
-			}
-			if err := st.records(dec); err != nil {
-				return err
-			}
-		default:
-			return st.fail("unknown field %q at the top of the batch: expected \"batch\" and \"records\"", key)
+		if err := st.member(lx, key, given); err != nil {
+			return err
 		}
+		if c, err := lx.peek(); err != nil || c != ',' {
+			break
+		}
+		lx.expect(',')
 	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+	if lx.expect('}') != nil {
 		return st.fail("malformed JSON at the end of the batch")
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := lx.peek(); err != io.EOF {
 		return st.fail("data after the JSON value")
 	}
 	if !batchIDRE.MatchString(st.id) {
@@ -109,33 +100,126 @@ func (st *streamer) top(dec *json.Decoder) error {
 	return st.finish()
 }
 
-// records reads, checks, validates and writes each record.
-func (st *streamer) records(dec *json.Decoder) error {
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+// name reads a member name and its colon.
+func (st *streamer) name(lx *lexer) (string, error) {
+	raw, err := lx.value()
+	var key string
+	if err != nil || raw[0] != '"' || jsonstrict.Check(raw, jsonstrict.Limits{}) != nil || json.Unmarshal(raw, &key) != nil {
+		return "", st.fail("malformed JSON at the top of the batch: expected a member name")
+	}
+	if lx.expect(':') != nil {
+		return "", st.fail("malformed JSON at the top of the batch: expected ':' after %q", key)
+	}
+	return key, nil
+}
+
+// member reads the value of the top-level member key.
+func (st *streamer) member(lx *lexer, key string, given bool) error {
+	switch key {
+	case "batch":
+		raw, err := lx.value()
+		var id string
+		if err != nil || raw[0] != '"' || jsonstrict.Check(raw, jsonstrict.Limits{}) != nil || json.Unmarshal(raw, &id) != nil {
+			return st.fail("batch: expected a string")
+		}
+		if !given {
+			st.id = id
+		}
+		return nil
+	case "records":
+		if st.id == "" {
+			return st.fail("a large batch file must give \"batch\" before \"records\" (or name the batch with --batch ID)")
+		}
+		return st.records(lx)
+	}
+	return st.fail("unknown field %q at the top of the batch: expected \"batch\" and \"records\"", key)
+}
+
+// records reads, checks, validates and writes each record: read in
+// order, checked and validated a chunk at a time on every core, then
+// written in order.
+func (st *streamer) records(lx *lexer) error {
+	if lx.expect('[') != nil {
 		return st.fail("records: expected an array of records")
 	}
-	for dec.More() {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return st.fail("record %d: malformed JSON: %v", st.n+1, err)
+	if c, err := lx.peek(); err == nil && c == ']' {
+		lx.expect(']')
+		return nil
+	}
+	for more := true; more; {
+		var chunk []json.RawMessage
+		for len(chunk) < streamChunk && more {
+			raw, err := lx.value()
+			if err != nil {
+				n := st.n + len(chunk) + 1
+				if ferr := st.flush(chunk); ferr != nil {
+					return ferr
+				}
+				return st.fail("record %d: %v", n, err)
+			}
+			chunk = append(chunk, raw)
+			if c, err := lx.peek(); err == nil && c == ',' {
+				lx.expect(',')
+			} else {
+				more = false
+			}
 		}
-		st.n++
-		if err := st.record(raw); err != nil {
+		if err := st.flush(chunk); err != nil {
 			return err
 		}
 		if len(st.ps.list) >= maxStreamProblems {
 			return st.fail("more than %d problems: the rest of the file was not read", maxStreamProblems)
 		}
 	}
-	if _, err := dec.Token(); err != nil {
-		return st.fail("records: malformed JSON: %v", err)
+	if lx.expect(']') != nil {
+		return st.fail("records: malformed JSON: expected ',' or ']' after record %d", st.n)
 	}
 	return nil
 }
 
-// record checks one record strictly, validates it, and writes it.
-func (st *streamer) record(raw json.RawMessage) error {
-	i := st.n
+// streamChunk is how many records are checked at once.
+const streamChunk = 256
+
+// flush checks and validates a chunk of records on every core, then, in
+// order, looks for student ids seen before and writes each record while
+// the batch has no problem.
+func (st *streamer) flush(chunk []json.RawMessage) error {
+	recs := make([]*Record, len(chunk))
+	found := make([][]Problem, len(chunk))
+	js := make([][]byte, len(chunk)) // each record as written
+	workpool.Run(context.Background(), len(chunk), 0, nil, func(k int) error {
+		recs[k], found[k] = st.check(chunk[k], st.n+k+1)
+		if recs[k] != nil && len(found[k]) == 0 {
+			js[k], _ = json.Marshal(recs[k]) // a decoded record marshals
+		}
+		return nil
+	})
+	for k, r := range recs {
+		st.n++
+		for _, p := range found[k] {
+			st.ps.add(p)
+		}
+		if r == nil {
+			continue
+		}
+		if first, dup := st.seen[r.StudentID]; dup {
+			st.ps.add(Problem{File: st.ps.file, Record: st.n, StudentID: r.StudentID, Field: "studentId", Message: fmt.Sprintf("duplicate student id: also record %d", first)})
+		} else if studentIDRE.MatchString(r.StudentID) {
+			st.seen[r.StudentID] = st.n
+		}
+		if len(st.ps.list) == 0 { // nothing more is written once the batch is refused
+			if err := st.write(js[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// check checks the i-th record strictly and validates it on its own (not
+// against the others' student ids): the record, unless it does not
+// decode, and its problems.
+func (st *streamer) check(raw json.RawMessage, i int) (*Record, []Problem) {
 	if err := jsonstrict.Check(raw, jsonstrict.Limits{MaxDepth: 62}); err != nil {
 		// Where in the record, by its field: the line is not known.
 		p := strictProblem(raw, err)
@@ -144,8 +228,7 @@ func (st *streamer) record(raw json.RawMessage) error {
 			p.Message = se.Kind.Error() + detail(se.Detail)
 		}
 		p.Record = i
-		st.ps.add(p)
-		return nil
+		return nil, []Problem{p}
 	}
 	var r Record
 	if err := strictUnmarshal(raw, &r); err != nil {
@@ -153,26 +236,19 @@ func (st *streamer) record(raw json.RawMessage) error {
 		if len(found) == 0 {
 			found = []Problem{{Message: jsonMessage(raw, err, 0)}}
 		}
-		for _, p := range found {
-			p.Record = i
-			st.ps.add(p)
+		for k := range found {
+			found[k].Record = i
 		}
-		return nil
+		return nil, found
 	}
 	b := &Batch{ID: st.id, Records: []Record{r}}
 	sub := &problems{file: st.ps.file}
-	st.s.validateRecords(sub, b, nil, st.seen, i-1)
-	for _, p := range sub.list {
-		st.ps.add(p)
-	}
-	if len(st.ps.list) > 0 {
-		return nil // nothing more is written: the batch is refused
-	}
-	return st.write(&r)
+	st.s.validateRecords(sub, b, nil, map[string]int{}, i-1)
+	return &b.Records[0], sub.list
 }
 
-// write writes a record as Batch.WriteJSON does.
-func (st *streamer) write(r *Record) error {
+// write writes a record's JSON as Batch.WriteJSON does.
+func (st *streamer) write(js []byte) error {
 	if !st.began {
 		id, _ := json.Marshal(st.id)
 		if _, err := fmt.Fprintf(st.w, `{"batch":%s,"records":[`, id); err != nil {
@@ -182,11 +258,7 @@ func (st *streamer) write(r *Record) error {
 	} else if _, err := io.WriteString(st.w, ","); err != nil {
 		return err
 	}
-	js, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	_, err = st.w.Write(js)
+	_, err := st.w.Write(js)
 	return err
 }
 

@@ -44,6 +44,14 @@ func TestStreamJSON(t *testing.T) {
 		{"fail/no records", `{"batch":"x","records":[]}`, false},
 		{"fail/bad id", strings.Replace(g, `"batch":"`, `"batch":"bad id `, 1), false},
 		{"fail/top-level field", `{"batch":"x","extra":1,"records":[]}`, false},
+		{"ok/escaped names", strings.Replace(strings.Replace(g, `"batch"`, `"b\u0061tch"`, 1), `"records"`, ` "rec\u006frds" `, 1), true},
+		{"ok/brackets in strings", strings.Replace(g, `"name":"`, `"name":"]}[{\"`, 1), true},
+		{"fail/trailing comma", strings.Replace(g, `}]}`, `},]}`, 1), false},
+		{"fail/missing comma", strings.Replace(g, `},{`, `} {`, 1), false},
+		{"fail/missing colon", strings.Replace(g, `"records":`, `"records" `, 1), false},
+		{"fail/record not an object", `{"batch":"x","records":[1]}`, false},
+		{"fail/unterminated", strings.TrimSuffix(g, `]}`), false},
+		{"fail/empty", ``, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			streamed, serr, read, rerr := streamOrRead(t, tc.in)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,7 +44,11 @@ func (s *Scheme) StreamCSV(file, batchID string, f io.ReaderAt, size int64, w io
 			return 0, st.fail("more than %d problems: the rest of the file was not read", maxStreamProblems)
 		}
 		if len(ps.list) == 0 {
-			if err := st.write(rec); err != nil {
+			js, err := json.Marshal(rec)
+			if err != nil {
+				return 0, err
+			}
+			if err := st.write(js); err != nil {
 				return 0, err
 			}
 		}
