@@ -2,6 +2,7 @@ package transcript
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,22 @@ func (l *lexer) expect(c byte) error {
 	}
 	l.r.ReadByte()
 	return nil
+}
+
+// member reads the member name want and its colon.
+func (l *lexer) member(want string) error {
+	raw, err := l.value()
+	var name string
+	if err == nil {
+		err = json.Unmarshal(raw, &name)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: expected %q: %v", errMalformed, want, err)
+	}
+	if name != want {
+		return fmt.Errorf("%w: expected %q, found %q", errMalformed, want, name)
+	}
+	return l.expect(':')
 }
 
 // value skips white space and returns the next value's bytes, in a new

@@ -88,6 +88,30 @@ type BatchFile struct {
 // BatchID implements Records.
 func (f *BatchFile) BatchID() string { return f.ID }
 
+// head reads the file's start, {"batch":ID,"records":[, and returns ID.
+func (f *BatchFile) head(lx *lexer) (string, error) {
+	var id string
+	for _, step := range []func() error{
+		func() error { return lx.expect('{') },
+		func() error { return lx.member("batch") },
+		func() error {
+			raw, err := lx.value()
+			if err == nil {
+				err = json.Unmarshal(raw, &id)
+			}
+			return err
+		},
+		func() error { return lx.expect(',') },
+		func() error { return lx.member("records") },
+		func() error { return lx.expect('[') },
+	} {
+		if err := step(); err != nil {
+			return "", fmt.Errorf("expected {\"batch\":ID,\"records\":[...]}: %w", err)
+		}
+	}
+	return id, nil
+}
+
 // Len implements Records.
 func (f *BatchFile) Len() int { return f.Count }
 
@@ -105,29 +129,29 @@ func (f *BatchFile) All() iter.Seq2[*Record, error] {
 			return
 		}
 		defer fh.Close()
-		dec := json.NewDecoder(bufio.NewReaderSize(fh, 1<<20))
-		var id string
-		for _, want := range []any{json.Delim('{'), "batch", &id, "records", json.Delim('[')} {
-			if p, ok := want.(*string); ok {
-				if err := dec.Decode(p); err != nil {
-					fail("batch id: %v", err)
-					return
-				}
-				continue
-			}
-			if tok, err := dec.Token(); err != nil || tok != want {
-				fail("expected %v, found %v (%v)", want, tok, err)
-				return
-			}
+		// The file is this program's own output: split by the lexer and
+		// each record decoded once, no strict checks again.
+		lx := &lexer{r: bufio.NewReaderSize(fh, 1<<20)}
+		id, err := f.head(lx)
+		if err != nil {
+			fail("%v", err)
+			return
 		}
 		if id != f.ID {
 			fail("holds batch %q, not %q", id, f.ID)
 			return
 		}
 		n := 0
-		for dec.More() {
+		for more := true; more; {
+			if c, err := lx.peek(); err == nil && c == ']' && n == 0 {
+				break
+			}
+			raw, err := lx.value()
 			r := new(Record)
-			if err := dec.Decode(r); err != nil {
+			if err == nil {
+				err = json.Unmarshal(raw, r)
+			}
+			if err != nil {
 				fail("record %d: %v", n+1, err)
 				return
 			}
@@ -138,14 +162,19 @@ func (f *BatchFile) All() iter.Seq2[*Record, error] {
 			if !yield(r, nil) {
 				return
 			}
+			if c, err := lx.peek(); err == nil && c == ',' {
+				lx.expect(',')
+			} else {
+				more = false
+			}
 		}
-		for _, want := range []json.Delim{']', '}'} {
-			if tok, err := dec.Token(); err != nil || tok != want {
-				fail("expected %v at the end, found %v (%v)", want, tok, err)
+		for _, want := range []byte{']', '}'} {
+			if err := lx.expect(want); err != nil {
+				fail("at the end: %v", err)
 				return
 			}
 		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if _, err := lx.peek(); !errors.Is(err, io.EOF) {
 			fail("data after the batch")
 			return
 		}

@@ -56,7 +56,9 @@ func TestBatchFile(t *testing.T) {
 		{"fail/more", string(js), "b-1", 2, "more than the 2"},
 		{"fail/truncated", string(js[:len(js)/2]), "b-1", 3, "record"},
 		{"fail/trailing", string(js) + "{}", "b-1", 3, "data after"},
-		{"fail/not-a-batch", `{"records":[]}`, "b-1", 0, "expected batch"},
+		{"fail/not-a-batch", `{"records":[]}`, "b-1", 0, `expected "batch", found "records"`},
+		{"fail/not-json", `<batch/>`, "b-1", 0, `expected '{'`},
+		{"fail/records-not-array", `{"batch":"b-1","records":{}}`, "b-1", 0, `expected '['`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var last error
