@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,6 +80,7 @@ func TestService(t *testing.T) {
 			t.Run("ok/submit-issue-mail-download", func(t *testing.T) { testDelivery(t, jobs) })
 			t.Run("ok/smtp-down-then-back", func(t *testing.T) { testRetry(t, jobs) })
 			t.Run("ok/chain-down-then-back", func(t *testing.T) { testResume(t, jobs) })
+			t.Run("ok/stopped-mid-round", func(t *testing.T) { testStopped(t, jobs) })
 		})
 	}
 }
@@ -227,6 +229,75 @@ func testRetry(t *testing.T, open func(testing.TB) delivery.JobStore) {
 	msgs := smtpSrv.Messages()
 	if !strings.Contains(string(msgs[3].Data), "Message-ID: <"+x.MessageID+">") {
 		t.Error("the resent message has another Message-ID")
+	}
+}
+
+// stopping is a mail sender that stops its caller (ctx's cancel) once it
+// has sent one message.
+type stopping struct {
+	mail.Sender
+	cancel context.CancelFunc
+	once   sync.Once
+}
+
+func (s *stopping) Send(ctx context.Context, m *mail.Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.Sender.Send(ctx, m)
+	s.once.Do(s.cancel)
+	return err
+}
+
+// testStopped: a round of mail stopped part-way (the process told to
+// stop) leaves nothing "sending": each mail is sent, or due again, its
+// attempt counted only if the mail server was asked; the next round sends
+// the rest, each graduate once.
+func testStopped(t *testing.T, open func(testing.TB) delivery.JobStore) {
+	svc, smtpSrv, clk, _ := service(t, open, 0)
+	b := testkit.Batch(40, 2, 3)
+	ctx := context.Background()
+	svc.Submit(ctx, b, delivery.Submission{Chain: "mocknet"})
+	if _, err := svc.Process(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	stopCtx, cancel := context.WithCancel(ctx)
+	real := svc.Sender
+	svc.Sender = &stopping{Sender: real, cancel: cancel}
+	sent, err := svc.SendDue(stopCtx, 100)
+	if !errors.Is(err, context.Canceled) || sent < 1 || sent == 40 {
+		t.Fatalf("stopped round: %d sent, %v", sent, err)
+	}
+	ds, _ := svc.Store.Deliveries(ctx, b.ID)
+	untried := 0
+	for _, d := range ds {
+		switch {
+		case d.State == delivery.DeliverySent && d.Attempts == 1:
+		case d.State == delivery.DeliveryPending && d.Attempts == 0 && !d.NextAttempt.After(clk.now()): // never tried
+			untried++
+		case d.State == delivery.DeliveryPending && d.Attempts == 1 && d.LastError != "": // asked, and stopped
+		default:
+			t.Fatalf("after the stop: %+v", d)
+		}
+	}
+	if untried == 0 {
+		t.Error("the stop left no mail untried: the test did not stop a round part-way")
+	}
+	svc.Sender = real
+	clk.add(time.Hour)
+	rest, err := svc.SendDue(ctx, 100)
+	if err != nil || sent+rest != 40 {
+		t.Fatalf("then %d more sent (%d before), %v", rest, sent, err)
+	}
+	seen := map[string]bool{}
+	for _, m := range smtpSrv.Messages() {
+		if seen[m.To[0]] {
+			t.Errorf("%s mailed twice", m.To[0])
+		}
+		seen[m.To[0]] = true
+	}
+	if len(seen) != 40 {
+		t.Errorf("%d graduates mailed, want 40", len(seen))
 	}
 }
 
