@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/etranscript/etranscript/internal/workpool"
@@ -31,8 +33,8 @@ func (s *Service) SendDue(ctx context.Context, limit int) (int, error) {
 		}
 	}
 	// In rounds: one transaction records a round as being sent (with
-	// its links and Message-IDs) before the mail server is asked, a few
-	// mails go at a time, and one transaction records what happened.
+	// its links and Message-IDs) before the mail server is asked, then a
+	// few mails go at a time, each outcome recorded as it comes.
 	sent := 0
 	for base := 0; base < len(due); base += sendRound {
 		n, err := s.sendRound(ctx, due[base:min(base+sendRound, len(due))], chains)
@@ -73,8 +75,9 @@ func backoff(n int) time.Duration {
 }
 
 // sendRound makes one attempt at each of ds, whose batches were issued
-// on chains[batch]. The store's errors end it; the mail server's are
-// recorded on the delivery.
+// on chains[batch]: one transaction marks them all as being sent, with
+// their links and Message-IDs, before the mail server is asked. The
+// store's errors end it; the mail server's are recorded on the delivery.
 func (s *Service) sendRound(ctx context.Context, ds []Delivery, chains map[string]string) (int, error) {
 	urls := make([]string, len(ds))
 	expires := make([]time.Time, len(ds))
@@ -103,30 +106,103 @@ func (s *Service) sendRound(ctx context.Context, ds []Delivery, chains map[strin
 	if err := s.Store.SaveDeliveries(ctx, all, links); err != nil {
 		return 0, err
 	}
-	results := make([]error, len(ds))
+	// Each outcome is recorded as soon as the mail server has answered,
+	// with whatever others came meanwhile (a group commit): a crash sends
+	// again (same Message-ID) only the mail answered in the moment
+	// before, never the rest of the round.
+	rec := s.recorder(ctx)
 	tried := make([]bool, len(ds))
-	workpool.Run(ctx, len(ds), mailWorkers, nil, func(i int) error {
+	var sent atomic.Int64
+	err := workpool.Run(ctx, len(ds), mailWorkers, nil, func(i int) error {
+		tried[i] = true
 		msg, err := s.compose(&ds[i], urls[i], expires[i], chains[ds[i].Batch])
 		if err == nil {
 			err = s.Sender.Send(ctx, msg)
 		}
-		results[i], tried[i] = err, true
-		return nil
+		if s.outcome(&ds[i], err) {
+			sent.Add(1)
+		}
+		return rec.record(&ds[i])
 	})
-	sent := 0
+	if rerr := rec.close(); err == nil {
+		err = rerr
+	}
+	// Those never tried (stopped first) are due again now, the attempt not
+	// counted.
+	var untried []*Delivery
 	for i := range ds {
-		if !tried[i] { // stopped first: due again now, the attempt not counted
+		if !tried[i] {
 			ds[i].State, ds[i].Attempts, ds[i].NextAttempt = DeliveryPending, ds[i].Attempts-1, now
-			continue
-		}
-		if s.outcome(&ds[i], results[i]) {
-			sent++
+			untried = append(untried, &ds[i])
 		}
 	}
-	if err := s.Store.SaveDeliveries(context.WithoutCancel(ctx), all, nil); err != nil {
-		return 0, err
+	if len(untried) > 0 {
+		if serr := s.Store.SaveDeliveries(context.WithoutCancel(ctx), untried, nil); serr != nil {
+			return int(sent.Load()), serr
+		}
 	}
-	return sent, ctx.Err()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return int(sent.Load()), err
+}
+
+// recorder writes outcomes as they come: each commit takes every
+// outcome that arrived while the one before was being written.
+type recorder struct {
+	in   chan *Delivery
+	done chan struct{}
+	mu   sync.Mutex
+	err  error // the first write's error: no more are written
+}
+
+func (s *Service) recorder(ctx context.Context) *recorder {
+	r := &recorder{in: make(chan *Delivery, mailWorkers), done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		for d := range r.in {
+			group := []*Delivery{d}
+			for more := true; more; {
+				select {
+				case next, ok := <-r.in:
+					if ok {
+						group = append(group, next)
+					}
+					more = ok
+				default:
+					more = false
+				}
+			}
+			if r.failed() == nil {
+				if err := s.Store.SaveDeliveries(context.WithoutCancel(ctx), group, nil); err != nil {
+					r.mu.Lock()
+					r.err = err
+					r.mu.Unlock()
+				}
+			}
+		}
+	}()
+	return r
+}
+
+func (r *recorder) failed() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// record queues d's outcome; after a failed write it says so, and the
+// round stops.
+func (r *recorder) record(d *Delivery) error {
+	r.in <- d
+	return r.failed()
+}
+
+// close waits for every outcome to be written.
+func (r *recorder) close() error {
+	close(r.in)
+	<-r.done
+	return r.failed()
 }
 
 // mailDomain is the domain of the Message-IDs: the site's.
