@@ -100,10 +100,6 @@ type Output interface {
 	// Extension is the file name's ending, with its dot (".pdf"); each
 	// output has its own, and none is ".json".
 	Extension() string
-	// Prepare is given a chunk of credentials (JSON) before they are
-	// made, so that what they share is made once (the PDF cuts its font
-	// once for the chunk).
-	Prepare(creds ...string) error
 	// Make renders one credential (its JSON, as published).
 	Make(ctx context.Context, cred []byte) ([]byte, error)
 }
@@ -254,6 +250,9 @@ func anchorLocked(ctx context.Context, job Job, s Settings, root [32]byte, st *S
 // the output directory, Chunk credentials at a time on every core. Writing
 // again gives the same files.
 func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tree, leaves []merkle.Hash) ([]Issued, error) {
+	if err := checkOutputs(s.Outputs); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(job.Out, 0o755); err != nil {
 		return nil, err
 	}
@@ -295,9 +294,6 @@ func finish(ctx context.Context, job Job, s Settings, st *State, tree *merkle.Tr
 			return nil, err
 		}
 		chunk := make([]Issued, len(lines))
-		if err := prepareOutputs(s.Outputs, lines); err != nil {
-			return nil, err
-		}
 		err := workpool.Run(ctx, len(lines), s.Workers, nil, func(j int) error {
 			i := base + j
 			var id, student string
@@ -686,22 +682,11 @@ func merkleProof(st *State, s Settings, tree *merkle.Tree, leaf merkle.Hash, i i
 	}, nil
 }
 
-// prepareOutputs checks every output's extension and gives it a chunk of
-// credentials before they are made.
-func prepareOutputs(outputs []Output, lines [][]byte) error {
-	if len(outputs) == 0 {
-		return nil
-	}
-	texts := make([]string, len(lines))
-	for j, l := range lines {
-		texts[j] = string(l)
-	}
+// checkOutputs checks every output's extension.
+func checkOutputs(outputs []Output) error {
 	for _, o := range outputs {
 		if ext := o.Extension(); !strings.HasPrefix(ext, ".") || strings.EqualFold(ext, ".json") || strings.ContainsAny(ext, `/\`) {
 			return fmt.Errorf("output %q: its extension must start with a dot and not be .json", ext)
-		}
-		if err := o.Prepare(texts...); err != nil {
-			return fmt.Errorf("output %s: %w", o.Extension(), err)
 		}
 	}
 	return nil

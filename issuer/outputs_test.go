@@ -19,7 +19,6 @@ import (
 type idText struct{ ext string }
 
 func (o idText) Extension() string     { return o.ext }
-func (idText) Prepare(...string) error { return nil }
 func (idText) Make(_ context.Context, cred []byte) ([]byte, error) {
 	var c struct{ ID string }
 	if err := json.Unmarshal(cred, &c); err != nil {

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"github.com/etranscript/etranscript/credential"
 	"github.com/etranscript/etranscript/pdf/pdfcheck"
 	"github.com/etranscript/etranscript/transcript"
-	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -24,22 +22,12 @@ type Options struct {
 	Scheme    *transcript.Scheme // for the grading key
 }
 
-// Renderer renders transcripts. It keeps a cut of the font that covers the
-// characters of the transcripts it has rendered, so use one per batch: it
-// is safe for concurrent use.
-type Renderer struct {
-	fonts fonts
-}
+// Renderer renders transcripts and receipts. It is safe for concurrent
+// use; the font is read once per process, on first use.
+type Renderer struct{}
 
 // NewRenderer returns a Renderer.
 func NewRenderer() *Renderer { return &Renderer{} }
-
-// Prepare makes the font cover texts in one go (a batch's names and course
-// titles), so that rendering its transcripts does not cut the font again.
-func (r *Renderer) Prepare(texts ...string) error {
-	_, err := r.fonts.cover(texts...)
-	return err
-}
 
 // AttachmentName is the attached credential's file name.
 const AttachmentName = pdfcheck.AttachmentName
@@ -66,31 +54,19 @@ func (r *Renderer) Render(cred []byte, o Options) ([]byte, error) {
 	if c.ID == "" || s.StudentID == "" {
 		return nil, errors.New("credential: not a transcript credential (no id or student id)")
 	}
-	font, err := r.fonts.cover(texts(&c, o)...)
+	f, err := body()
 	if err != nil {
-		return nil, fmt.Errorf("font: %w", err)
+		return nil, err
 	}
-	p := fpdf.New("P", "mm", "A4", "")
-	p.SetCompression(true)
-	p.SetMargins(margin, margin, margin)
-	p.SetAutoPageBreak(false, 0)
-	p.AddUTF8FontFromBytes("body", "", font)
-	p.SetTitle("Academic transcript: "+s.Name, true)
-	p.SetAuthor(o.Institution, true)
-	p.SetSubject(c.ID, true)
-	p.SetCreator("etranscript", true)
-	issued, _ := time.Parse(time.RFC3339, c.ValidFrom)
-	p.SetCreationDate(issued)
-	p.SetModificationDate(issued)
-	p.AliasNbPages("{nb}")
-	p.SetFooterFunc(func() {
-		p.SetY(pageH - 12)
-		p.SetFont("body", "", 7)
-		p.SetTextColor(90, 90, 90)
-		p.CellFormat(120, 4, o.Institution+" · "+c.ID, "", 0, "L", false, 0, "")
-		p.CellFormat(0, 4, fmt.Sprintf("Page %d of {nb} · 第 %d 頁，共 {nb} 頁", p.PageNo(), p.PageNo()), "", 0, "R", false, 0, "")
-		p.SetTextColor(0, 0, 0)
-	})
+	p := newCanvas(f, margin)
+	p.footer = func(page, pages int) {
+		p.setY(pageH - 12)
+		p.setFont(7)
+		p.setTextColor(90, 90, 90)
+		p.cell(120, 4, o.Institution+" · "+c.ID, "", 0, "L", false)
+		p.cell(0, 4, fmt.Sprintf("Page %d of %d · 第 %d 頁，共 %d 頁", page, pages, page, pages), "", 0, "R", false)
+		p.setTextColor(0, 0, 0)
+	}
 	d := &doc{p: p, c: &c, o: o}
 	d.firstPage()
 	for ti := range s.Terms {
@@ -99,79 +75,53 @@ func (r *Renderer) Render(cred []byte, o Options) ([]byte, error) {
 	d.summary()
 	d.gradingKey()
 	d.closing()
-	p.SetAttachments([]fpdf.Attachment{{Content: cred, Filename: AttachmentName,
-		Description: "The Blockcerts verifiable credential this transcript shows"}})
-	var buf bytes.Buffer
-	if err := p.Output(&buf); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	out, err := associate(buf.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("render: associated file: %w", err)
-	}
-	return out, nil
-}
-
-// texts are the strings a transcript shows, for the font cut.
-func texts(c *credential.Credential, o Options) []string {
-	s := &c.CredentialSubject
-	out := []string{o.Institution, o.VerifyURL, c.ID, s.Name, s.NameLocal, s.StudentID, s.Program.Name, s.Program.Code, s.Program.Level}
-	for _, t := range s.Terms {
-		out = append(out, t.Term)
-		for _, co := range t.Courses {
-			out = append(out, co.Code, co.Title, co.Grade)
-		}
-	}
-	if a := s.Award; a != nil {
-		out = append(out, a.Degree, a.Major, a.Classification)
-	}
-	if o.Scheme != nil {
-		for _, g := range o.Scheme.Grades {
-			out = append(out, g.Grade, g.Meaning)
-		}
-	}
-	return out
+	issued, _ := time.Parse(time.RFC3339, c.ValidFrom)
+	return writeDoc(p, info{
+		Title: "Academic transcript: " + s.Name, Author: o.Institution, Subject: c.ID, Creator: "etranscript", Created: issued,
+		Attachment: attachment{Name: AttachmentName, MIME: "application/json", Content: cred,
+			Description: "The Blockcerts verifiable credential this transcript shows"},
+	}), nil
 }
 
 type doc struct {
-	p *fpdf.Fpdf
+	p *canvas
 	c *credential.Credential
 	o Options
 }
 
-func (d *doc) font(size float64) { d.p.SetFont("body", "", size) }
+func (d *doc) font(size float64) { d.p.setFont(size) }
 
 // room starts a new page unless h millimetres fit on this one; it reports
 // whether it did.
 func (d *doc) room(h float64) bool {
-	if d.p.GetY()+h <= bottom {
+	if d.p.getY()+h <= bottom {
 		return false
 	}
-	d.p.AddPage()
+	d.p.addPage()
 	d.continuationHeader()
 	return true
 }
 
 func (d *doc) firstPage() {
 	p, s := d.p, &d.c.CredentialSubject
-	p.AddPage()
+	p.addPage()
 	// QR code to the verification page, top right, with its URL.
 	const qr = 30.0
 	if d.o.VerifyURL != "" {
 		d.qrCode(d.o.VerifyURL, pageW-margin-qr, margin-2, qr)
 	}
-	p.SetXY(margin, margin)
+	p.setXY(margin, margin)
 	d.font(15)
-	p.MultiCell(pageW-2*margin-qr-4, 7, d.o.Institution, "", "L", false)
+	p.multiCell(pageW-2*margin-qr-4, 7, d.o.Institution, "L")
 	d.font(11)
-	p.CellFormat(0, 6, "Official Academic Transcript · 正式成績單", "", 1, "L", false, 0, "")
+	p.cell(0, 6, "Official Academic Transcript · 正式成績單", "", 1, "L", false)
 	if d.o.VerifyURL != "" {
 		d.font(6.5)
-		p.SetXY(pageW-margin-qr-14, margin+qr-1)
-		p.MultiCell(qr+14, 3, "Verify: "+d.o.VerifyURL, "", "C", false)
+		p.setXY(pageW-margin-qr-14, margin+qr-1)
+		p.multiCell(qr+14, 3, "Verify: "+d.o.VerifyURL, "C")
 	}
 	// Below the QR code and its URL, however many lines that takes.
-	p.SetY(max(margin+qr+8, p.GetY()+2))
+	p.setY(max(margin+qr+8, p.getY()+2))
 	d.rule()
 	name := s.Name
 	if s.NameLocal != "" {
@@ -203,7 +153,7 @@ func (d *doc) qrCode(url string, x, y, size float64) {
 	}
 	bm := q.Bitmap()
 	m := size / float64(len(bm))
-	d.p.SetFillColor(0, 0, 0)
+	var runs [][4]float64
 	for r, row := range bm {
 		for c := 0; c < len(row); {
 			if !row[c] {
@@ -214,45 +164,47 @@ func (d *doc) qrCode(url string, x, y, size float64) {
 			for c < len(row) && row[c] {
 				c++
 			}
-			d.p.Rect(x+float64(start)*m, y+float64(r)*m, float64(c-start)*m, m, "F")
+			runs = append(runs, [4]float64{x + float64(start)*m, y + float64(r)*m, float64(c-start) * m, m})
 		}
 	}
-	d.p.LinkString(x, y, size, size, url)
+	d.p.setFillColor(0, 0, 0)
+	d.p.fillRects(runs)
+	d.p.link(x, y, size, size, url)
 }
 
 func (d *doc) continuationHeader() {
 	p, s := d.p, &d.c.CredentialSubject
-	p.SetXY(margin, margin)
+	p.setXY(margin, margin)
 	d.font(8)
-	p.SetTextColor(90, 90, 90)
-	p.CellFormat(0, 4, d.o.Institution+" · Academic Transcript of "+s.Name+" ("+s.StudentID+"), continued", "", 1, "L", false, 0, "")
-	p.SetTextColor(0, 0, 0)
-	p.Ln(2)
+	p.setTextColor(90, 90, 90)
+	p.cell(0, 4, d.o.Institution+" · Academic Transcript of "+s.Name+" ("+s.StudentID+"), continued", "", 1, "L", false)
+	p.setTextColor(0, 0, 0)
+	p.ln(2)
 }
 
 // field draws "label   value", the value wrapped.
 func (d *doc) field(label, value string) {
 	p := d.p
 	d.font(9)
-	lines := p.SplitText(value, pageW-2*margin-38)
+	lines := p.splitText(value, pageW-2*margin-38)
 	d.room(float64(len(lines)) * lineH)
-	p.SetTextColor(90, 90, 90)
-	p.CellFormat(38, lineH, label, "", 0, "L", false, 0, "")
-	p.SetTextColor(0, 0, 0)
+	p.setTextColor(90, 90, 90)
+	p.cell(38, lineH, label, "", 0, "L", false)
+	p.setTextColor(0, 0, 0)
 	for i, l := range lines {
 		if i > 0 {
-			p.SetX(margin + 38)
+			p.setX(margin + 38)
 		}
-		p.CellFormat(0, lineH, l, "", 1, "L", false, 0, "")
+		p.cell(0, lineH, l, "", 1, "L", false)
 	}
 }
 
 func (d *doc) rule() {
 	p := d.p
-	p.SetDrawColor(160, 160, 160)
-	y := p.GetY() + 1.5
-	p.Line(margin, y, pageW-margin, y)
-	p.SetY(y + 2.5)
+	p.setDrawColor(160, 160, 160)
+	y := p.getY() + 1.5
+	p.line(margin, y, pageW-margin, y)
+	p.setY(y + 2.5)
 }
 
 func scaleName(s string) string {
@@ -281,9 +233,9 @@ func (d *doc) term(t *credential.Term) {
 		if cont {
 			h += "  continued"
 		}
-		p.CellFormat(0, 6, h, "", 1, "L", false, 0, "")
+		p.cell(0, 6, h, "", 1, "L", false)
 		d.font(8)
-		p.SetFillColor(235, 235, 235)
+		p.setFillColor(235, 235, 235)
 		// English, and Chinese below it.
 		for row, hdrs := range [][]string{{"Code", "Course title", "Credits", "Grade", "Grade points"}, {"科目編號", "科目名稱", "學分", "成績", "績點"}} {
 			border := ""
@@ -295,21 +247,21 @@ func (d *doc) term(t *credential.Term) {
 				if i >= 2 {
 					align = "R"
 				}
-				p.CellFormat(cols[i], lineH, hdr, border, 0, align, true, 0, "")
+				p.cell(cols[i], lineH, hdr, border, 0, align, true)
 			}
-			p.Ln(-1)
+			p.ln(-1)
 		}
 	}
 	// Keep the heading with at least one course.
 	if d.room(6 + 3*lineH + 4) {
-		p.Ln(1)
+		p.ln(1)
 	} else {
-		p.Ln(3)
+		p.ln(3)
 	}
 	heading(false)
 	d.font(8.5)
 	for _, co := range t.Courses {
-		lines := p.SplitText(co.Title, cols[1]-2)
+		lines := p.splitText(co.Title, cols[1]-2)
 		if len(lines) == 0 {
 			lines = []string{""}
 		}
@@ -318,17 +270,17 @@ func (d *doc) term(t *credential.Term) {
 			heading(true)
 			d.font(8.5)
 		}
-		x, y := p.GetX(), p.GetY()
-		p.CellFormat(cols[0], 4.2, co.Code, "", 0, "L", false, 0, "")
+		x, y := p.getX(), p.getY()
+		p.cell(cols[0], 4.2, co.Code, "", 0, "L", false)
 		for i, l := range lines {
-			p.SetXY(x+cols[0], y+float64(i)*4.2)
-			p.CellFormat(cols[1], 4.2, l, "", 0, "L", false, 0, "")
+			p.setXY(x+cols[0], y+float64(i)*4.2)
+			p.cell(cols[1], 4.2, l, "", 0, "L", false)
 		}
-		p.SetXY(x+cols[0]+cols[1], y)
-		p.CellFormat(cols[2], 4.2, co.Credits, "", 0, "R", false, 0, "")
-		p.CellFormat(cols[3], 4.2, co.Grade, "", 0, "R", false, 0, "")
-		p.CellFormat(cols[4], 4.2, transcript.FormatPoints(co.GradePoints), "", 0, "R", false, 0, "")
-		p.SetXY(x, y+h)
+		p.setXY(x+cols[0]+cols[1], y)
+		p.cell(cols[2], 4.2, co.Credits, "", 0, "R", false)
+		p.cell(cols[3], 4.2, co.Grade, "", 0, "R", false)
+		p.cell(cols[4], 4.2, transcript.FormatPoints(co.GradePoints), "", 0, "R", false)
+		p.setXY(x, y+h)
 	}
 	d.room(lineH)
 	d.font(8.5)
@@ -336,15 +288,15 @@ func (d *doc) term(t *credential.Term) {
 	if t.TGA != "" {
 		line += "      Term grade average (TGA) 學期平均績點 " + t.TGA
 	}
-	p.CellFormat(0, lineH, line, "T", 1, "R", false, 0, "")
+	p.cell(0, lineH, line, "T", 1, "R", false)
 }
 
 func (d *doc) summary() {
 	p, s := d.p, &d.c.CredentialSubject
 	if d.room(40) {
-		p.Ln(1)
+		p.ln(1)
 	} else {
-		p.Ln(4)
+		p.ln(4)
 	}
 	d.rule()
 	cga := s.CGA
@@ -417,13 +369,13 @@ func trim(f float64) string {
 func (d *doc) paragraph(text string, size float64) {
 	p := d.p
 	d.font(size)
-	lines := p.SplitText(text, pageW-2*margin)
+	lines := p.splitText(text, pageW-2*margin)
 	h := size * 0.45
 	for _, l := range lines {
 		d.room(h)
-		p.CellFormat(0, h, l, "", 1, "L", false, 0, "")
+		p.cell(0, h, l, "", 1, "L", false)
 	}
-	p.Ln(2)
+	p.ln(2)
 }
 
 func (d *doc) closing() {

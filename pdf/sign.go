@@ -64,10 +64,6 @@ type Maker struct {
 	Signing   Signing
 }
 
-// Prepare makes the font cover texts (a chunk of credentials as JSON)
-// before they are rendered.
-func (m *Maker) Prepare(texts ...string) error { return m.Renderer.Prepare(texts...) }
-
 // Extension is the transcript PDF's file name ending (issuer.Output).
 func (m *Maker) Extension() string { return ".pdf" }
 
