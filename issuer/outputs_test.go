@@ -18,7 +18,7 @@ import (
 // each credential's id in a text file.
 type idText struct{ ext string }
 
-func (o idText) Extension() string     { return o.ext }
+func (o idText) Extension() string { return o.ext }
 func (idText) Make(_ context.Context, cred []byte) ([]byte, error) {
 	var c struct{ ID string }
 	if err := json.Unmarshal(cred, &c); err != nil {
