@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"strconv"
 	"unicode"
 )
@@ -74,6 +75,27 @@ func (c *canvas) num(v float64)                    { c.cur.ops = strconv.AppendF
 func (c *canvas) op(s string)                      { c.cur.ops = append(c.cur.ops, s...) }
 func (c *canvas) pt(x, y float64) (px, py float64) { return x * k, (pageH - y) * k }
 
+// appendFixed appends v rounded to 1/scale (a power of ten), without
+// trailing zeros: PDF numbers, written often enough that strconv's
+// general formatting showed in profiles.
+func appendFixed(b []byte, v float64, scale int64) []byte {
+	n := int64(math.Round(v * float64(scale)))
+	if n < 0 {
+		b, n = append(b, '-'), -n
+	}
+	b = strconv.AppendInt(b, n/scale, 10)
+	frac := n % scale
+	if frac == 0 {
+		return b
+	}
+	b = append(b, '.')
+	for scale /= 10; frac != 0; scale /= 10 {
+		b = append(b, byte('0'+frac/scale))
+		frac %= scale
+	}
+	return b
+}
+
 // ln moves to the start of a line h below (the last cell's height if h
 // is negative).
 func (c *canvas) ln(h float64) {
@@ -86,7 +108,7 @@ func (c *canvas) ln(h float64) {
 // color writes a fill ("rg") or stroke ("RG") colour.
 func (c *canvas) color(rgb [3]uint8, op string) {
 	for _, v := range rgb {
-		c.cur.ops = strconv.AppendFloat(c.cur.ops, float64(v)/255, 'f', 3, 64)
+		c.cur.ops = appendFixed(c.cur.ops, float64(v)/255, 1000)
 		c.op(" ")
 	}
 	c.op(op + "\n")

@@ -79,3 +79,18 @@ func FuzzSplitText(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendFixed(t *testing.T) {
+	for _, tc := range []struct {
+		v     float64
+		scale int64
+		want  string
+	}{
+		{0, 100, "0"}, {1.5, 100, "1.5"}, {841.8897, 100, "841.89"}, {-12.345, 100, "-12.35"}, {0.004, 100, "0"},
+		{0.35294, 1000, "0.353"}, {1, 1000, "1"}, {0.05, 100, "0.05"}, {-0.001, 100, "0"},
+	} {
+		if got := string(appendFixed(nil, tc.v, tc.scale)); got != tc.want {
+			t.Errorf("appendFixed(%v, %d) = %q, want %q", tc.v, tc.scale, got, tc.want)
+		}
+	}
+}

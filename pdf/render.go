@@ -46,14 +46,27 @@ var cols = [5]float64{24, 96, 20, 18, 22}
 // Render draws the transcript of cred, a credential we issued (JSON, with
 // its proofs), and attaches cred itself. Every value is drawn as text.
 func (r *Renderer) Render(cred []byte, o Options) ([]byte, error) {
+	c, err := parse(cred)
+	if err != nil {
+		return nil, err
+	}
+	return r.render(c, cred, o)
+}
+
+// parse reads a transcript credential.
+func parse(cred []byte) (*credential.Credential, error) {
 	var c credential.Credential
 	if err := json.Unmarshal(cred, &c); err != nil {
 		return nil, fmt.Errorf("credential: %w", err)
 	}
-	s := &c.CredentialSubject
-	if c.ID == "" || s.StudentID == "" {
+	if c.ID == "" || c.CredentialSubject.StudentID == "" {
 		return nil, errors.New("credential: not a transcript credential (no id or student id)")
 	}
+	return &c, nil
+}
+
+func (r *Renderer) render(c *credential.Credential, cred []byte, o Options) ([]byte, error) {
+	s := &c.CredentialSubject
 	f, err := body()
 	if err != nil {
 		return nil, err
@@ -67,7 +80,7 @@ func (r *Renderer) Render(cred []byte, o Options) ([]byte, error) {
 		p.cell(0, 4, fmt.Sprintf("Page %d of %d · 第 %d 頁，共 %d 頁", page, pages, page, pages), "", 0, "R", false)
 		p.setTextColor(0, 0, 0)
 	}
-	d := &doc{p: p, c: &c, o: o}
+	d := &doc{p: p, c: c, o: o}
 	d.firstPage()
 	for ti := range s.Terms {
 		d.term(&s.Terms[ti])

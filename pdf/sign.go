@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -69,17 +68,15 @@ func (m *Maker) Extension() string { return ".pdf" }
 
 // Make renders and signs the transcript PDF of cred.
 func (m *Maker) Make(ctx context.Context, cred []byte) ([]byte, error) {
-	var c struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(cred, &c); err != nil {
-		return nil, fmt.Errorf("credential: %w", err)
+	c, err := parse(cred)
+	if err != nil {
+		return nil, err
 	}
 	o := Options{Institution: m.Institution, Scheme: m.Scheme}
 	if m.VerifyURL != nil {
 		o.VerifyURL = m.VerifyURL(c.ID)
 	}
-	out, err := m.Renderer.Render(cred, o)
+	out, err := m.Renderer.render(c, cred, o)
 	if err != nil {
 		return nil, err
 	}

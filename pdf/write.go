@@ -2,9 +2,9 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"crypto/sha256"
 	"fmt"
+	"github.com/klauspost/compress/zlib"
 	"strconv"
 	"sync"
 	"time"
