@@ -62,6 +62,7 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	if err != nil {
 		return nil, Usage(err)
 	}
+	ring.Unlock(pass) // the keys used below, decrypted at once
 	sig, err := statusSigner(cfg, ring, pass)
 	if err != nil {
 		return nil, err

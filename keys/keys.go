@@ -48,6 +48,7 @@ func (k Key) Multibase() string {
 type Ring struct {
 	dir  string
 	Keys []Key `json:"keys"`
+	memo secrets
 }
 
 const ringFile = "keyring.json"
@@ -134,7 +135,7 @@ func (r *Ring) Active(typ string) (Key, bool) {
 
 // Signer decrypts the private key id with passphrase.
 func (r *Ring) Signer(id string, passphrase []byte) (crypto.Signer, error) {
-	seed, err := readSecret(filepath.Join(r.dir, id+".key"), passphrase)
+	seed, err := r.secret(id, passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %w", id, err)
 	}
@@ -187,6 +188,11 @@ func readSecret(path string, passphrase []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openSecret(path, b, passphrase)
+}
+
+// openSecret decrypts b, the content of the key file at path.
+func openSecret(path string, b, passphrase []byte) ([]byte, error) {
 	var s sealed
 	if err := json.Unmarshal(b, &s); err != nil || s.KDF != "scrypt" || s.N < 1<<14 || s.N > 1<<20 {
 		return nil, ErrPassphrase

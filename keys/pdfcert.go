@@ -182,7 +182,7 @@ func (r *Ring) PDFSigner(passphrase []byte) (crypto.Signer, []*x509.Certificate,
 	if !ok {
 		return nil, nil, ErrNoPDFKey
 	}
-	der, err := readSecret(filepath.Join(r.dir, k.ID+".key"), passphrase)
+	der, err := r.secret(k.ID, passphrase)
 	if err != nil {
 		return nil, nil, err
 	}
