@@ -49,12 +49,15 @@ func BenchmarkService(b *testing.B) {
 					batch.ID = fmt.Sprintf("bench-%d-%d", n, i)
 					ctx := context.Background()
 					b.StartTimer()
+					t0 := time.Now()
 					if _, _, err := svc.Submit(ctx, batch, delivery.Submission{Chain: "mocknet"}); err != nil {
 						b.Fatal(err)
 					}
+					ts := time.Now()
 					if _, err := svc.Process(ctx, batch.ID); err != nil {
 						b.Fatal(err)
 					}
+					t1 := time.Now()
 					for {
 						k, err := svc.SendDue(ctx, 500)
 						if err != nil {
@@ -64,6 +67,7 @@ func BenchmarkService(b *testing.B) {
 							break
 						}
 					}
+					b.Logf("submit %v process %v mail %v", ts.Sub(t0), t1.Sub(ts), time.Since(t1))
 					if got := len(smtpSrv.Messages()); got != n {
 						b.Fatalf("%d messages, want %d", got, n)
 					}

@@ -85,33 +85,24 @@ func scanDelivery(row scanner) (*delivery.Delivery, error) {
 	return &x, nil
 }
 
-// AddDeliveries implements delivery.JobStore.
+// AddDeliveries implements delivery.JobStore: one transaction, a
+// hundred rows a statement.
 func (d *DB) AddDeliveries(ctx context.Context, xs []*delivery.Delivery) (int, error) {
-	added := 0
+	var added int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return d.wrap(err)
-		}
-		defer st.Close()
-		for _, x := range xs {
-			res, err := st.ExecContext(ctx, x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created), x.Note, x.Share, x.NameLocal)
-			if err != nil {
-				return d.wrap(err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return d.wrap(err)
-			}
-			added += int(n)
-		}
-		return nil
+		var err error
+		added, err = inChunks(ctx, tx, len(xs), func(rows int) string {
+			return `INSERT INTO deliveries (` + deliveryColumns + `) VALUES ` + valuesList(rows, 16, nil) + ` ON CONFLICT DO NOTHING`
+		}, func(i int) []any {
+			x := xs[i]
+			return []any{x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created), x.Note, x.Share, x.NameLocal}
+		})
+		return d.wrap(err)
 	})
 	if err != nil {
 		return 0, err
 	}
-	return added, nil
+	return int(added), nil
 }
 
 // Delivery implements delivery.JobStore.
@@ -149,28 +140,29 @@ func (d *DB) UpdateDelivery(ctx context.Context, x *delivery.Delivery) error {
 	return d.wrap(err)
 }
 
-// SaveDeliveries implements delivery.JobStore: one transaction.
+// SaveDeliveries implements delivery.JobStore: one transaction, a
+// hundred rows a statement.
 func (d *DB) SaveDeliveries(ctx context.Context, ds []*delivery.Delivery, links []*delivery.Link) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		for _, l := range links {
-			if _, err := tx.ExecContext(ctx, insertLink, l.Hash, l.Delivery, ts(l.Expires), ts(l.Created)); err != nil {
-				return d.wrap(err)
-			}
-		}
-		if len(ds) == 0 {
-			return nil
-		}
-		st, err := tx.PrepareContext(ctx, updateDelivery)
+		_, err := inChunks(ctx, tx, len(links), func(rows int) string {
+			return `INSERT INTO links (hash, delivery, expires, created) VALUES ` + valuesList(rows, 4, nil)
+		}, func(i int) []any {
+			l := links[i]
+			return []any{l.Hash, l.Delivery, ts(l.Expires), ts(l.Created)}
+		})
 		if err != nil {
 			return d.wrap(err)
 		}
-		defer st.Close()
-		for _, x := range ds {
-			if _, err := st.ExecContext(ctx, deliveryUpdate(x)...); err != nil {
-				return d.wrap(err)
-			}
-		}
-		return nil
+		// The columns of VALUES are column1, column2... in both engines.
+		_, err = inChunks(ctx, tx, len(ds), func(rows int) string {
+			return `UPDATE deliveries SET state = v.column2, attempts = v.column3, next_attempt = v.column4, last_error = v.column5,
+				message_id = v.column6, sent_at = v.column7, share = v.column8
+				FROM (VALUES ` + valuesList(rows, 8, map[int]string{2: "INTEGER", 6: "TEXT"}) + `) AS v WHERE deliveries.id = v.column1`
+		}, func(i int) []any {
+			a := deliveryUpdate(ds[i])
+			return append([]any{a[len(a)-1]}, a[:len(a)-1]...) // the id first
+		})
+		return d.wrap(err)
 	})
 }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +102,63 @@ func TestAddDeliveries(t *testing.T) {
 			ds, err := db.Deliveries(ctx, "b")
 			if err != nil || len(ds) != 3 {
 				t.Fatalf("%d deliveries, %v", len(ds), err)
+			}
+		})
+	}
+}
+
+// TestDeliveriesInChunks: deliveries and links written a hundred rows a
+// statement, over several statements, come back as written; a duplicate
+// holder delivery is skipped and not counted.
+func TestDeliveriesInChunks(t *testing.T) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			db := open(t)
+			ctx := context.Background()
+			now := time.Now().UTC().Truncate(time.Second)
+			if _, _, err := db.CreateJob(ctx, &delivery.JobRecord{ID: "b", Input: "00", Chain: "mocknet", State: delivery.JobQueued, Created: now, Updated: now}); err != nil {
+				t.Fatal(err)
+			}
+			const n = 250
+			var xs []*delivery.Delivery
+			for i := range n + 5 {
+				cred := fmt.Sprintf("c%d", i%n) // the last five are duplicates
+				xs = append(xs, &delivery.Delivery{ID: fmt.Sprintf("d%03d", i), Batch: "b", Credential: cred, Kind: delivery.KindHolder,
+					Email: "a@example.edu", Name: "Ｎａｍｅ", NameLocal: "梁詠詩", State: delivery.DeliveryPending, NextAttempt: now, Created: now})
+			}
+			if added, err := db.AddDeliveries(ctx, xs); err != nil || added != n {
+				t.Fatalf("added %d, %v; want %d", added, err, n)
+			}
+			xs = xs[:n]
+			var links []*delivery.Link
+			for i, x := range xs {
+				x.State, x.Attempts, x.MessageID, x.Share = delivery.DeliverySent, i%3+1, fmt.Sprintf("<m%d@example.edu>", i), fmt.Sprintf("s%d", i)
+				if i%2 == 0 {
+					sent := now.Add(time.Duration(i) * time.Second)
+					x.SentAt = &sent
+				}
+				links = append(links, &delivery.Link{Hash: fmt.Sprintf("h%d", i), Delivery: x.ID, Expires: now.Add(time.Hour), Created: now})
+			}
+			if err := db.SaveDeliveries(ctx, xs, links); err != nil {
+				t.Fatal(err)
+			}
+			ds, err := db.Deliveries(ctx, "b")
+			if err != nil || len(ds) != n {
+				t.Fatalf("%d deliveries, %v", len(ds), err)
+			}
+			for _, got := range ds {
+				var i int
+				fmt.Sscanf(got.ID, "d%03d", &i)
+				want := xs[i]
+				if got.State != want.State || got.Attempts != want.Attempts || got.MessageID != want.MessageID || got.Share != want.Share ||
+					got.NameLocal != want.NameLocal || (got.SentAt == nil) != (want.SentAt == nil) || (got.SentAt != nil && !got.SentAt.Equal(*want.SentAt)) {
+					t.Errorf("delivery %s: got %+v, want %+v", got.ID, got, want)
+				}
+			}
+			for _, l := range []string{"h0", "h149", "h249"} {
+				if got, err := db.Link(ctx, l); err != nil || got.Delivery == "" {
+					t.Errorf("link %s: %+v, %v", l, got, err)
+				}
 			}
 		})
 	}
