@@ -26,8 +26,12 @@ type Options struct {
 // use; the font is read once per process, on first use.
 type Renderer struct{}
 
-// NewRenderer returns a Renderer.
-func NewRenderer() *Renderer { return &Renderer{} }
+// NewRenderer returns a Renderer, and starts reading the font (about
+// 70 ms, once per process) while the caller does other work.
+func NewRenderer() *Renderer {
+	go body()
+	return &Renderer{}
+}
 
 // AttachmentName is the attached credential's file name.
 const AttachmentName = pdfcheck.AttachmentName
