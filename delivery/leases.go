@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -64,23 +65,48 @@ func (s *Service) heartbeat(ctx context.Context) (stop func()) {
 	return s.renewing(ctx, beatNow)
 }
 
+// ErrLeaseLost stops a job this process no longer holds: it was paused
+// (or cut off from the database) past its lease, and another process took
+// the job over.
+var ErrLeaseLost = errors.New("another process took this batch over (this one lost its lease); stopping here")
+
 // claimJob claims a job for this process and keeps its lease while ctx
 // lives; release gives it back. ok is false when another process has it.
-func (s *Service) claimJob(ctx context.Context, id string) (ok bool, release func(), err error) {
+// The job runs with jctx, which ends (cause ErrLeaseLost) if a renewal
+// finds the lease taken by another process; fence asks the database
+// whether the lease is still this process's, for the steps that must
+// not run twice.
+func (s *Service) claimJob(ctx context.Context, id string) (ok bool, jctx context.Context, fence func(context.Context) error, release func(), err error) {
 	if s.Leases == nil {
-		return true, func() {}, nil
+		return true, ctx, nil, func() {}, nil
 	}
-	now := time.Now()
-	if ok, err = s.Leases.ClaimJob(ctx, id, s.owner(), now, now.Add(jobLease)); err != nil || !ok {
-		return ok, nil, err
-	}
-	stop := s.renewing(ctx, func(ctx context.Context) error {
+	renew := func(ctx context.Context) (bool, error) {
 		now := time.Now()
-		_, err := s.Leases.ClaimJob(ctx, id, s.owner(), now, now.Add(jobLease))
+		return s.Leases.ClaimJob(ctx, id, s.owner(), now, now.Add(jobLease))
+	}
+	if ok, err = renew(ctx); err != nil || !ok {
+		return ok, nil, nil, nil, err
+	}
+	jctx, lost := context.WithCancelCause(ctx)
+	fence = func(ctx context.Context) error {
+		held, err := renew(ctx)
+		if err == nil && !held {
+			lost(ErrLeaseLost)
+			err = ErrLeaseLost
+		}
+		return err
+	}
+	stop := s.renewing(jctx, func(ctx context.Context) error {
+		err := fence(ctx)
+		if errors.Is(err, ErrLeaseLost) {
+			s.log().Error("lost a job's lease to another process; stopping it", "batch", id)
+			return nil // jctx has ended, and the renewing with it
+		}
 		return err
 	})
-	return true, func() {
+	return true, jctx, fence, func() {
 		stop()
+		lost(nil)
 		if err := s.Leases.ReleaseJob(context.WithoutCancel(ctx), id, s.owner()); err != nil {
 			s.log().Warn("releasing a job's lease", "batch", id, "err", err)
 		}

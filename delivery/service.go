@@ -231,7 +231,7 @@ func (s *Service) Process(ctx context.Context, id string) (*JobRecord, error) {
 // process is Process when the job is free: done is false when another
 // process holds it (j is then as the store says).
 func (s *Service) process(ctx context.Context, id string) (j *JobRecord, done bool, err error) {
-	ok, release, err := s.claimJob(ctx, id)
+	ok, jctx, fence, release, err := s.claimJob(ctx, id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -240,12 +240,15 @@ func (s *Service) process(ctx context.Context, id string) (j *JobRecord, done bo
 		return j, false, err
 	}
 	defer release()
-	j, err = s.processClaimed(ctx, id)
+	j, err = s.processClaimed(jctx, id, fence)
+	if cause := context.Cause(jctx); errors.Is(cause, ErrLeaseLost) {
+		err = cause
+	}
 	return j, true, err
 }
 
 // processClaimed takes a job this process holds as far as it can go.
-func (s *Service) processClaimed(ctx context.Context, id string) (*JobRecord, error) {
+func (s *Service) processClaimed(ctx context.Context, id string, fence func(context.Context) error) (*JobRecord, error) {
 	j, err := s.Store.Job(ctx, id)
 	if err != nil {
 		return nil, err
@@ -257,7 +260,10 @@ func (s *Service) processClaimed(ctx context.Context, id string) (*JobRecord, er
 		}
 	}
 	if j.State == JobIssuing {
-		if err := s.issue(ctx, j); err != nil {
+		if err := s.issue(ctx, j, fence); err != nil {
+			if errors.Is(context.Cause(ctx), ErrLeaseLost) {
+				return j, err // the job is another process's now: its record too
+			}
 			j.Error, j.Updated = err.Error(), s.now()
 			if uerr := s.Store.UpdateJob(context.WithoutCancel(ctx), j); uerr != nil {
 				s.log().Error("recording a job's error", "batch", j.ID, "err", uerr)
@@ -273,7 +279,7 @@ func (s *Service) processClaimed(ctx context.Context, id string) (*JobRecord, er
 	return j, nil
 }
 
-func (s *Service) issue(ctx context.Context, j *JobRecord) error {
+func (s *Service) issue(ctx context.Context, j *JobRecord, fence func(context.Context) error) error {
 	// The batch as submitted in memory, or its saved input (validated
 	// when it was submitted) read a chunk at a time: a batch of any size
 	// is never held whole.
@@ -302,7 +308,7 @@ func (s *Service) issue(ctx context.Context, j *JobRecord) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.Issuer.Issue(ctx, issuer.Request{Records: b, Input: input, Chain: j.Chain, Out: j.Out, Progress: progress})
+	res, err := s.Issuer.Issue(ctx, issuer.Request{Records: b, Input: input, Chain: j.Chain, Out: j.Out, Progress: progress, Fence: fence})
 	if err != nil {
 		return err
 	}

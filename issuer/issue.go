@@ -117,6 +117,12 @@ type Job struct {
 	// Out is where the credentials are written, one file each, with a
 	// manifest.
 	Out string
+	// Fence, if set, is asked right before the root is anchored, under
+	// the anchoring lock, whether this process still holds the batch; an
+	// error stops the run there. A process paused past its job's lease
+	// (another took the job over) so never anchors the batch a second
+	// time.
+	Fence func(context.Context) error
 }
 
 // Issued is one credential of a finished batch, as written.
@@ -242,6 +248,11 @@ func anchorLocked(ctx context.Context, job Job, s Settings, root [32]byte, st *S
 			return nil, err
 		}
 		defer unlock()
+	}
+	if job.Fence != nil {
+		if err := job.Fence(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return job.Anchorer.Anchor(ctx, root, st)
 }

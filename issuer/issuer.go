@@ -33,6 +33,9 @@ type Request struct {
 	// Progress, if set, is told how many credentials are done of how
 	// many.
 	Progress func(Progress)
+	// Fence, if set, says whether this process still holds the batch
+	// (Job.Fence).
+	Fence func(context.Context) error
 }
 
 // Issue runs the batch through Run on its chain, resuming it if an
@@ -47,5 +50,5 @@ func (is *Issuer) Issue(ctx context.Context, r Request) (*Batch, error) {
 		s.Progress = r.Progress
 	}
 	id := r.Records.BatchID()
-	return Run(ctx, Job{Dir: filepath.Join(is.BatchesDir, id), Batch: r.Records, Input: r.Input, Chain: r.Chain, Anchorer: a, Out: r.Out}, s)
+	return Run(ctx, Job{Dir: filepath.Join(is.BatchesDir, id), Batch: r.Records, Input: r.Input, Chain: r.Chain, Anchorer: a, Out: r.Out, Fence: r.Fence}, s)
 }
