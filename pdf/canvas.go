@@ -28,9 +28,10 @@ type canvas struct {
 	text   [3]uint8
 	fill   [3]uint8
 	draw   [3]uint8
-	// cids numbers the glyphs the document uses, in the order of first
-	// use (CID 0 is .notdef): the embedded subset keeps that order.
-	cids  map[uint16]uint16
+	// cids numbers the glyphs the document uses, by glyph, in the order
+	// of first use: the embedded subset keeps that order. CID 0 is
+	// .notdef; any other glyph whose number is 0 is not used yet.
+	cids  []uint16
 	order []uint16
 	runes []rune // the character of each CID, for the text layer
 	// footer, if set, draws each page's footer once the pages are known.
@@ -41,6 +42,11 @@ type canvas struct {
 type page struct {
 	ops   []byte
 	links []link
+	// The graphics state the content stream has set, written again only
+	// when it changes: fill and stroke colours (black at the start) and
+	// the font size (none yet).
+	fill, stroke [3]uint8
+	size         float64
 }
 
 type link struct {
@@ -49,7 +55,7 @@ type link struct {
 }
 
 func newCanvas(f *face, margin float64) *canvas {
-	return &canvas{face: f, margin: margin, size: 10, cids: map[uint16]uint16{0: 0}, order: []uint16{0}, runes: []rune{0}}
+	return &canvas{face: f, margin: margin, size: 10, cids: make([]uint16, f.glyphs), order: []uint16{0}, runes: []rune{0}}
 }
 
 func (c *canvas) addPage() {
@@ -105,8 +111,16 @@ func (c *canvas) ln(h float64) {
 	c.x, c.y = c.margin, c.y+h
 }
 
-// color writes a fill ("rg") or stroke ("RG") colour.
+// color sets the fill ("rg") or stroke ("RG") colour, if it changes.
 func (c *canvas) color(rgb [3]uint8, op string) {
+	cur := &c.cur.fill
+	if op == "RG" {
+		cur = &c.cur.stroke
+	}
+	if *cur == rgb {
+		return
+	}
+	*cur = rgb
 	for _, v := range rgb {
 		c.cur.ops = appendFixed(c.cur.ops, float64(v)/255, 1000)
 		c.op(" ")
@@ -167,19 +181,22 @@ func (c *canvas) cell(w, h float64, txt, border string, ln int, align string, fi
 // show writes txt with its baseline starting at x, y.
 func (c *canvas) show(x, y float64, txt string) {
 	px, py := c.pt(x, y)
-	c.op("BT ")
 	c.color(c.text, "rg")
-	c.op("/F1 ")
-	c.num(c.size)
-	c.op(" Tf ")
+	if c.cur.size != c.size {
+		c.cur.size = c.size
+		c.op("/F1 ")
+		c.num(c.size)
+		c.op(" Tf\n")
+	}
+	c.op("BT ")
 	c.num(px)
 	c.op(" ")
 	c.num(py)
 	c.op(" Td <")
 	for _, r := range txt {
 		g := c.face.glyph(r)
-		cid, ok := c.cids[g]
-		if !ok {
+		cid := c.cids[g]
+		if cid == 0 && g != 0 {
 			cid = uint16(len(c.order))
 			c.cids[g] = cid
 			c.order = append(c.order, g)
