@@ -62,7 +62,11 @@ func openEnv(ctx context.Context, dir string, pass []byte, o envOptions) (*env, 
 	if err != nil {
 		return nil, Usage(err)
 	}
-	ring.Unlock(pass) // the keys used below, decrypted at once
+	unlock := []string{keys.Ed25519} // the keys used below, decrypted at once
+	if !o.NoPDF {
+		unlock = append(unlock, keys.PDFSigning)
+	}
+	ring.Unlock(pass, unlock...)
 	sig, err := statusSigner(cfg, ring, pass)
 	if err != nil {
 		return nil, err

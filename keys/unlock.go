@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -53,21 +54,19 @@ func (r *Ring) secret(id string, passphrase []byte) ([]byte, error) {
 	return s, nil
 }
 
-// Unlock decrypts, in parallel, the keys a service uses (every Ed25519
-// key not revoked and the active document-signing key) so that the calls
-// that need them later return at once. A key that does not open is left
-// for that call to report.
-func (r *Ring) Unlock(passphrase []byte) {
+// Unlock decrypts, in parallel, the keys of the given types that a
+// service uses (Ed25519 keys not revoked, the active document-signing
+// key) so that the calls that need them later return at once. A key that
+// does not open is left for that call to report.
+func (r *Ring) Unlock(passphrase []byte, types ...string) {
 	var wg sync.WaitGroup
 	for _, k := range r.Keys {
-		if k.Revoked != nil || (k.Type != Ed25519 && k.Type != PDFSigning) || (k.Type == PDFSigning && k.Retired != nil) {
+		if !slices.Contains(types, k.Type) || k.Revoked != nil || (k.Type == PDFSigning && k.Retired != nil) {
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			r.secret(k.ID, passphrase) // errors are reported by the call that needs the key
-		}()
+		})
 	}
 	wg.Wait()
 }

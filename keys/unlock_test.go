@@ -23,7 +23,7 @@ func TestUnlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Unlock(pass)
+	r.Unlock(pass, Ed25519, PDFSigning)
 	if len(r.memo.open) == 0 {
 		t.Fatal("Unlock opened no key")
 	}
@@ -37,7 +37,7 @@ func TestUnlock(t *testing.T) {
 	if _, err := r.Signer(k.ID, []byte("wrong passphrase!")); !errors.Is(err, ErrPassphrase) {
 		t.Errorf("wrong passphrase after Unlock: %v", err)
 	}
-	r.Unlock([]byte("wrong passphrase!")) // leaves the errors to the callers
+	r.Unlock([]byte("wrong passphrase!"), Ed25519) // leaves the errors to the callers
 	path := filepath.Join(dir, k.ID+".key")
 	if err := os.WriteFile(path, []byte(`{"kdf":"scrypt"}`), 0o600); err != nil {
 		t.Fatal(err)

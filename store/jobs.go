@@ -92,7 +92,7 @@ func (d *DB) AddDeliveries(ctx context.Context, xs []*delivery.Delivery) (int, e
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		added, err = inChunks(ctx, tx, len(xs), func(rows int) string {
-			return `INSERT INTO deliveries (` + deliveryColumns + `) VALUES ` + valuesList(rows, 16, nil) + ` ON CONFLICT DO NOTHING`
+			return `INSERT INTO deliveries (` + deliveryColumns + `) VALUES ` + d.dialect.values(rows, 16, nil) + ` ON CONFLICT DO NOTHING`
 		}, func(i int) []any {
 			x := xs[i]
 			return []any{x.ID, x.Batch, x.Credential, x.Kind, x.Email, x.Name, x.State, x.Attempts, ts(x.NextAttempt), x.LastError, x.MessageID, nil, ts(x.Created), x.Note, x.Share, x.NameLocal}
@@ -145,7 +145,7 @@ func (d *DB) UpdateDelivery(ctx context.Context, x *delivery.Delivery) error {
 func (d *DB) SaveDeliveries(ctx context.Context, ds []*delivery.Delivery, links []*delivery.Link) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := inChunks(ctx, tx, len(links), func(rows int) string {
-			return `INSERT INTO links (hash, delivery, expires, created) VALUES ` + valuesList(rows, 4, nil)
+			return `INSERT INTO links (hash, delivery, expires, created) VALUES ` + d.dialect.values(rows, 4, nil)
 		}, func(i int) []any {
 			l := links[i]
 			return []any{l.Hash, l.Delivery, ts(l.Expires), ts(l.Created)}
@@ -157,7 +157,7 @@ func (d *DB) SaveDeliveries(ctx context.Context, ds []*delivery.Delivery, links 
 		_, err = inChunks(ctx, tx, len(ds), func(rows int) string {
 			return `UPDATE deliveries SET state = v.column2, attempts = v.column3, next_attempt = v.column4, last_error = v.column5,
 				message_id = v.column6, sent_at = v.column7, share = v.column8
-				FROM (VALUES ` + valuesList(rows, 8, map[int]string{2: "INTEGER", 6: "TEXT"}) + `) AS v WHERE deliveries.id = v.column1`
+				FROM (VALUES ` + d.dialect.values(rows, 8, map[int]string{2: "INTEGER", 6: "TEXT"}) + `) AS v WHERE deliveries.id = v.column1`
 		}, func(i int) []any {
 			a := deliveryUpdate(ds[i])
 			return append([]any{a[len(a)-1]}, a[:len(a)-1]...) // the id first

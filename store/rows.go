@@ -13,11 +13,11 @@ import (
 // one at a time).
 const rowsPerStatement = 100
 
-// valuesList writes "($1, $2), ($3, $4)" for rows of cols placeholders,
-// numbered from 1; casts[i] wraps column i's placeholder in a CAST, so
+// values writes "($1, $2), ($3, $4)" (SQLite: "(?, ?), (?, ?)") for rows
+// of cols parameters, numbered from 1; casts[i] wraps column i's placeholder in a CAST, so
 // that PostgreSQL knows its type where no column gives it (VALUES in a
 // FROM).
-func valuesList(rows, cols int, casts map[int]string) string {
+func (dl dialect) values(rows, cols int, casts map[int]string) string {
 	var b strings.Builder
 	b.Grow(rows * cols * 5)
 	n := 1
@@ -30,7 +30,10 @@ func valuesList(rows, cols int, casts map[int]string) string {
 			if c > 0 {
 				b.WriteString(", ")
 			}
-			p := "$" + strconv.Itoa(n)
+			p := "?"
+			if dl.numbered {
+				p = "$" + strconv.Itoa(n)
+			}
 			if t, ok := casts[c]; ok {
 				p = "CAST(" + p + " AS " + t + ")"
 			}

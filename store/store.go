@@ -29,11 +29,16 @@ type dialect struct {
 	// lock, if set, is run first in a transaction that allocates slots
 	// (SQLite transactions are already exclusive: BEGIN IMMEDIATE).
 	lock string
+	// numbered: parameters are $1, $2... (PostgreSQL); else ?, in order
+	// (SQLite: it keeps $1 or ?1 as a name, looked up in a list when the
+	// statement is parsed and again for each value bound, quadratic in a
+	// statement of many rows).
+	numbered bool
 }
 
 var (
 	sqlite   = dialect{name: "sqlite", blob: "BLOB", serial: "INTEGER"}
-	postgres = dialect{name: "postgres", blob: "BYTEA", serial: "BIGSERIAL", lock: "LOCK TABLE status_lists IN EXCLUSIVE MODE"}
+	postgres = dialect{name: "postgres", blob: "BYTEA", serial: "BIGSERIAL", lock: "LOCK TABLE status_lists IN EXCLUSIVE MODE", numbered: true}
 )
 
 // ErrUnavailable wraps every failure to reach the database (a DSN that does
