@@ -135,27 +135,50 @@ func (l *lexer) str() error {
 	}
 }
 
-// nested consumes an object or an array, up to its closing bracket.
+// nested consumes an object or an array, up to its closing bracket: a
+// buffered window at a time, not a byte at a time (a record of 4 KB is
+// 4,000 calls otherwise; this was a tenth of a large batch's reading).
 func (l *lexer) nested() error {
-	depth := 0
+	depth, inStr, esc := 0, false, false
 	for {
-		c, err := l.take()
-		if err != nil {
-			return err
+		if l.r.Buffered() == 0 {
+			if _, err := l.r.Peek(1); err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return fmt.Errorf("%w: %v", errMalformed, err)
+			}
 		}
-		switch c {
-		case '"':
-			l.buf = l.buf[:len(l.buf)-1]
-			l.r.UnreadByte()
-			if err := l.str(); err != nil {
-				return err
+		win, _ := l.r.Peek(l.r.Buffered())
+		i, done := 0, false
+	scan:
+		for ; i < len(win); i++ {
+			c := win[i]
+			switch {
+			case inStr && esc:
+				esc = false
+			case inStr && c == '\\':
+				esc = true
+			case inStr:
+				inStr = c != '"'
+			case c == '"':
+				inStr = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				if depth--; depth == 0 {
+					i, done = i+1, true
+					break scan
+				}
 			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth--; depth == 0 {
-				return nil
-			}
+		}
+		if len(l.buf)+i > maxRecordBytes {
+			return fmt.Errorf("a value larger than %d MiB", maxRecordBytes>>20)
+		}
+		l.buf = append(l.buf, win[:i]...)
+		l.r.Discard(i)
+		if done {
+			return nil
 		}
 	}
 }
