@@ -96,22 +96,35 @@ func (w *pdfWriter) obj(n int, body string) {
 	w.b = append(w.b, "\nendobj\n"...)
 }
 
-// zlibs are reused compressors: a new one allocates about 1 MB.
-var zlibs = sync.Pool{New: func() any {
-	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
-	return zw
-}}
+// Compressors, reused (a new one allocates about 1 MB): the fastest LZ77
+// level for text (content streams, the credential, the ToUnicode map);
+// Huffman coding alone for the font's glyph outlines, where LZ77 finds
+// few matches for its cost (26 KB: 22 KB in 0.14 ms against 19.6 KB in
+// 0.35 ms).
+var (
+	fastZlib    = zlibPool(zlib.BestSpeed)
+	huffmanZlib = zlibPool(zlib.HuffmanOnly)
+)
+
+func zlibPool(level int) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		zw, _ := zlib.NewWriterLevel(nil, level)
+		return zw
+	}}
+}
 
 // stream writes object n, a stream of data compressed, its dictionary
 // holding dict besides the filter and length.
-func (w *pdfWriter) stream(n int, dict string, data []byte) {
+func (w *pdfWriter) stream(n int, dict string, data []byte) { w.streamWith(fastZlib, n, dict, data) }
+
+func (w *pdfWriter) streamWith(pool *sync.Pool, n int, dict string, data []byte) {
 	var z bytes.Buffer
 	z.Grow(len(data)/2 + 64)
-	zw := zlibs.Get().(*zlib.Writer)
+	zw := pool.Get().(*zlib.Writer)
 	zw.Reset(&z)
 	zw.Write(data) // a bytes.Buffer does not fail
 	zw.Close()
-	zlibs.Put(zw)
+	pool.Put(zw)
 	w.offs[n] = len(w.b)
 	w.b = fmt.Appendf(w.b, "%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\nstream\n", n, dict, z.Len())
 	w.b = append(w.b, z.Bytes()...)
@@ -156,7 +169,7 @@ func (w *pdfWriter) font(c *canvas) {
 	w.obj(objDescriptor, fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>",
 		name, f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3], f.ascent, f.descent, f.capHeight, objFontFile))
 	sub := f.subset(append([]uint16(nil), c.order...))
-	w.stream(objFontFile, fmt.Sprintf("/Length1 %d", len(sub)), sub)
+	w.streamWith(huffmanZlib, objFontFile, fmt.Sprintf("/Length1 %d", len(sub)), sub)
 	w.stream(objToUnicode, "", toUnicode(c.runes))
 }
 
