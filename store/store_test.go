@@ -81,17 +81,23 @@ func TestUnavailable(t *testing.T) {
 	}
 }
 
+// withJob is a store with the queued job id, and the time it was made.
+func withJob(t *testing.T, open func(testing.TB) *store.DB, id string) (*store.DB, context.Context, time.Time) {
+	db := open(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	if _, _, err := db.CreateJob(ctx, &delivery.JobRecord{ID: id, Input: "00", Chain: "mocknet", State: delivery.JobQueued, Created: now, Updated: now}); err != nil {
+		t.Fatal(err)
+	}
+	return db, ctx, now
+}
+
 // TestAddDeliveries: deliveries are added in one transaction; a second
 // holder delivery of a credential is ignored and not counted.
 func TestAddDeliveries(t *testing.T) {
 	for name, open := range stores(t) {
 		t.Run(name, func(t *testing.T) {
-			db := open(t)
-			ctx := context.Background()
-			now := time.Now().UTC().Truncate(time.Second)
-			if _, _, err := db.CreateJob(ctx, &delivery.JobRecord{ID: "b", Input: "00", Chain: "mocknet", State: delivery.JobQueued, Created: now, Updated: now}); err != nil {
-				t.Fatal(err)
-			}
+			db, ctx, now := withJob(t, open, "b")
 			d := func(id, cred, kind string) *delivery.Delivery {
 				return &delivery.Delivery{ID: id, Batch: "b", Credential: cred, Kind: kind, Email: "a@example.edu", State: delivery.DeliveryPending, NextAttempt: now, Created: now}
 			}
@@ -113,12 +119,7 @@ func TestAddDeliveries(t *testing.T) {
 func TestDeliveriesInChunks(t *testing.T) {
 	for name, open := range stores(t) {
 		t.Run(name, func(t *testing.T) {
-			db := open(t)
-			ctx := context.Background()
-			now := time.Now().UTC().Truncate(time.Second)
-			if _, _, err := db.CreateJob(ctx, &delivery.JobRecord{ID: "b", Input: "00", Chain: "mocknet", State: delivery.JobQueued, Created: now, Updated: now}); err != nil {
-				t.Fatal(err)
-			}
+			db, ctx, now := withJob(t, open, "b")
 			const n = 250
 			var xs []*delivery.Delivery
 			for i := range n + 5 {
