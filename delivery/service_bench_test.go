@@ -12,13 +12,15 @@ import (
 	"github.com/etranscript/etranscript/delivery"
 	"github.com/etranscript/etranscript/internal/testkit"
 	"github.com/etranscript/etranscript/issuer"
+	"github.com/etranscript/etranscript/status"
 )
 
 // BenchmarkService takes batches of 1,000 and 4,000 transcripts (40
-// courses, signed, with PDFs) through the issuing service, from Submit to
-// every mail accepted by a real SMTP server, on SQLite and on PostgreSQL
-// (with ETRANSCRIPT_TEST_POSTGRES); it reports credentials per second and
-// the peak heap in use while the service works, sampled every 10 ms.
+// courses, signed, with PDFs, their status slots in the same database)
+// through the issuing service, from Submit to every mail accepted by a
+// real SMTP server, on SQLite and on PostgreSQL (with
+// ETRANSCRIPT_TEST_POSTGRES); it reports credentials per second and the
+// peak heap in use while the service works, sampled every 10 ms.
 func BenchmarkService(b *testing.B) {
 	for name, open := range testkit.Stores(b) {
 		for _, n := range []int{1000, 4000} {
@@ -45,6 +47,7 @@ func BenchmarkService(b *testing.B) {
 					b.StopTimer() // a new issuer's keys and store are not the service's work
 					svc, smtpSrv, _, is := service(b, func(tb testing.TB) delivery.JobStore { return open(tb) }, 0)
 					is.EnablePDF(b)
+					is.Status.Store = svc.Store.(status.Store)           // the status slots in the same database, as serve has them
 					svc.Issuer.(*issuer.Issuer).Settings = is.Settings() // with the PDF output
 					batch.ID = fmt.Sprintf("bench-%d-%d", n, i)
 					ctx := context.Background()

@@ -46,16 +46,14 @@ func (d *DB) Allocate(ctx context.Context, batch string, ids []string) ([]status
 		if err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO credentials (id, batch, list_no, idx) VALUES ($1, $2, $3, $4)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for i, id := range ids {
+		for i := range ids {
 			out[i] = status.Slot{List: list, Index: idx[i]}
-			if _, err := stmt.ExecContext(ctx, id, batch, list, idx[i]); err != nil {
-				return fmt.Errorf("credential %s: %w", id, err)
-			}
+		}
+		_, err = inChunks(ctx, tx, len(ids), func(rows int) string {
+			return `INSERT INTO credentials (id, batch, list_no, idx) VALUES ` + d.dialect.values(rows, 4, nil)
+		}, func(i int) []any { return []any{ids[i], batch, list, idx[i]} })
+		if err != nil {
+			return fmt.Errorf("the credentials of batch %s: %w", batch, err)
 		}
 		return nil
 	})

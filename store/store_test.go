@@ -164,3 +164,33 @@ func TestDeliveriesInChunks(t *testing.T) {
 		})
 	}
 }
+
+// TestAllocateInChunks: a batch's status slots, written a hundred rows a
+// statement, are each credential's, distinct, as Allocate returned them.
+func TestAllocateInChunks(t *testing.T) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			db := open(t)
+			ctx := context.Background()
+			var ids []string
+			for i := range 250 {
+				ids = append(ids, fmt.Sprintf("urn:uuid:c%03d", i))
+			}
+			slots, err := db.Allocate(ctx, "b", ids)
+			if err != nil || len(slots) != len(ids) {
+				t.Fatalf("%d slots, %v", len(slots), err)
+			}
+			seen := map[status.Slot]bool{}
+			for i, id := range ids {
+				e, err := db.Entry(ctx, id)
+				if err != nil || e.List != slots[i].List || e.Index != slots[i].Index || e.Batch != "b" {
+					t.Fatalf("%s: %+v, %v; want %+v", id, e, err, slots[i])
+				}
+				if seen[slots[i]] {
+					t.Fatalf("slot %+v given twice", slots[i])
+				}
+				seen[slots[i]] = true
+			}
+		})
+	}
+}
