@@ -143,6 +143,7 @@ func (d *DB) UpdateDelivery(ctx context.Context, x *delivery.Delivery) error {
 // SaveDeliveries implements delivery.JobStore: one transaction, a
 // hundred rows a statement.
 func (d *DB) SaveDeliveries(ctx context.Context, ds []*delivery.Delivery, links []*delivery.Link) error {
+	ds = lastOfEach(ds)
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		_, err := inChunks(ctx, tx, len(links), func(rows int) string {
 			return `INSERT INTO links (hash, delivery, expires, created) VALUES ` + d.dialect.values(rows, 4, nil)
@@ -164,6 +165,26 @@ func (d *DB) SaveDeliveries(ctx context.Context, ds []*delivery.Delivery, links 
 		})
 		return d.wrap(err)
 	})
+}
+
+// lastOfEach is ds with only the last of the deliveries of one id: one
+// UPDATE ... FROM with a row twice would take either (PostgreSQL), where
+// one statement a row took the last.
+func lastOfEach(ds []*delivery.Delivery) []*delivery.Delivery {
+	last := make(map[string]int, len(ds))
+	for i, x := range ds {
+		last[x.ID] = i
+	}
+	if len(last) == len(ds) {
+		return ds
+	}
+	out := make([]*delivery.Delivery, 0, len(last))
+	for i, x := range ds {
+		if last[x.ID] == i {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 const updateDelivery = `UPDATE deliveries SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, message_id = $5, sent_at = $6, share = $7 WHERE id = $8`
