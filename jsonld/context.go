@@ -408,6 +408,11 @@ func (d *definer) member(td *termDef, term, kk string, vv any) error {
 			return nil
 		}
 		id, err := d.expand(term, s)
+		if err == nil && strings.HasPrefix(id, "@") {
+			// A term that aliases a keyword ("id" for @id): json-gold
+			// refuses it where JSON-LD 1.1 allows it; left to it.
+			return unsupported("@id of term " + term + " through an alias of " + id)
+		}
 		td.id = id
 		return err
 	case "@type":
@@ -448,6 +453,16 @@ func (d *definer) typeMember(td *termDef, term string, vv any) error {
 		return unsupported("@type " + s)
 	}
 	t, err := d.expand(term, s)
+	if err == nil && t == "" {
+		// "" or an undefined term: an invalid type mapping (JSON-LD 1.1
+		// §4.2.2 step 13.2), which the complete processor reports.
+		return unsupported("@type of term " + term + " expands to nothing")
+	}
+	if err == nil && strings.HasPrefix(t, "@") {
+		// Through an alias ("id" for @id): allowed by JSON-LD 1.1,
+		// refused by json-gold; left to it.
+		return unsupported("@type of term " + term + " through an alias of " + t)
+	}
 	td.typ = t
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"math"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -596,7 +597,34 @@ func absolute(iri string) bool {
 			}
 		}
 	}
-	return true
+	return authorityOK(iri, i)
+}
+
+// parseOK remembers authorityOK's answers by scheme and authority, bounded
+// by urlOKSize.
+var parseOK sync.Map
+
+// authorityOK: an IRI with an authority ("scheme://host:port/...", the
+// scheme ending at i) has one url.Parse reads. json-gold takes an IRI for
+// absolute only if url.Parse reads it, and drops it, or refuses a context
+// defining it, otherwise ("kttps://host:::x/" has a port it cannot read).
+// Past the authority url.Parse fails only on what absolute has refused.
+func authorityOK(iri string, i int) bool {
+	if !strings.HasPrefix(iri[i:], "://") {
+		return true
+	}
+	auth := iri
+	if j := strings.IndexAny(iri[i+3:], "/?#"); j >= 0 {
+		auth = iri[:i+3+j]
+	}
+	if v, ok := parseOK.Load(auth); ok {
+		return v.(bool)
+	}
+	_, err := url.Parse(auth)
+	if urlOKSize.Add(1) < 65536 {
+		parseOK.Store(strings.Clone(auth), err == nil)
+	}
+	return err == nil
 }
 
 // notInIRI marks the bytes that may not appear in an IRI.
