@@ -64,8 +64,6 @@ func (c *canvas) addPage() {
 	c.x, c.y = c.margin, c.margin
 }
 
-func (c *canvas) pageNo() int { return len(c.pages) }
-
 func (c *canvas) setFont(size float64)             { c.size = size }
 func (c *canvas) setTextColor(r, g, b uint8)       { c.text = [3]uint8{r, g, b} }
 func (c *canvas) setFillColor(r, g, b uint8)       { c.fill = [3]uint8{r, g, b} }
@@ -77,7 +75,7 @@ func (c *canvas) getX() float64                    { return c.x }
 func (c *canvas) getY() float64                    { return c.y }
 func (c *canvas) fontMM() float64                  { return c.size / k }
 func (c *canvas) width() float64                   { return pageW - c.margin }
-func (c *canvas) num(v float64)                    { c.cur.ops = strconv.AppendFloat(c.cur.ops, v, 'f', 2, 64) }
+func (c *canvas) num(v float64)                    { c.cur.ops = appendFixed(c.cur.ops, v, 100) }
 func (c *canvas) op(s string)                      { c.cur.ops = append(c.cur.ops, s...) }
 func (c *canvas) pt(x, y float64) (px, py float64) { return x * k, (pageH - y) * k }
 

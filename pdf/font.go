@@ -29,7 +29,3 @@ var body = sync.OnceValues(func() (*face, error) {
 	}
 	return f, nil
 })
-
-// labelsZH are the Chinese labels every transcript carries beside the
-// English ones.
-const labelsZH = "正式成績單姓名學號課程入學日期已修學分計入平均學位頒授日期科目編號名稱成績績點第頁，共學期累積"

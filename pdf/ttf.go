@@ -11,14 +11,15 @@ import (
 // map, its advances and its glyphs, so that a document's subset is cut
 // from it without parsing it again.
 type face struct {
-	data    []byte
-	tables  map[string][]byte
-	upem    float64
-	numHM   int
-	glyphs  int
-	longLoc bool
-	bmp     []uint16        // glyph of each BMP character
-	astral  map[rune]uint16 // glyph of each character beyond it
+	tables map[string][]byte
+	// The tables read for every glyph, kept out of the map.
+	hmtx, loca, glyf []byte
+	upem             float64
+	numHM            int
+	glyphs           int
+	longLoc          bool
+	bmp              []uint16        // glyph of each BMP character
+	astral           map[rune]uint16 // glyph of each character beyond it
 	// ascent, descent, capHeight and bbox in 1000ths of the em.
 	ascent, descent, capHeight int
 	bbox                       [4]int
@@ -32,7 +33,7 @@ func parseFace(data []byte) (*face, error) {
 	if len(data) < 12 || binary.BigEndian.Uint32(data) != 0x00010000 {
 		return nil, errFont
 	}
-	f := &face{data: data, tables: map[string][]byte{}}
+	f := &face{tables: map[string][]byte{}}
 	n := int(binary.BigEndian.Uint16(data[4:]))
 	for i := 0; i < n; i++ {
 		rec := data[12+16*i:]
@@ -54,14 +55,15 @@ func parseFace(data []byte) (*face, error) {
 		}
 	}
 	head, hhea := f.tables["head"], f.tables["hhea"]
+	f.hmtx, f.loca, f.glyf = f.tables["hmtx"], f.tables["loca"], f.tables["glyf"]
 	f.upem = float64(binary.BigEndian.Uint16(head[18:]))
 	f.longLoc = binary.BigEndian.Uint16(head[50:]) == 1
 	f.numHM = int(binary.BigEndian.Uint16(hhea[34:]))
 	f.glyphs = int(binary.BigEndian.Uint16(f.tables["maxp"][4:]))
-	if f.upem == 0 || f.numHM == 0 || len(f.tables["hmtx"]) < 4*f.numHM+2*(f.glyphs-f.numHM) {
+	if f.upem == 0 || f.numHM == 0 || len(f.hmtx) < 4*f.numHM+2*(f.glyphs-f.numHM) {
 		return nil, fmt.Errorf("%w: bad metrics", errFont)
 	}
-	if (f.longLoc && len(f.tables["loca"]) < 4*(f.glyphs+1)) || (!f.longLoc && len(f.tables["loca"]) < 2*(f.glyphs+1)) {
+	if (f.longLoc && len(f.loca) < 4*(f.glyphs+1)) || (!f.longLoc && len(f.loca) < 2*(f.glyphs+1)) {
 		return nil, fmt.Errorf("%w: short loca table", errFont)
 	}
 	em := func(b []byte) int { return int(float64(int16(binary.BigEndian.Uint16(b))) * 1000 / f.upem) }
@@ -172,21 +174,21 @@ func (f *face) glyph(r rune) uint16 {
 // advance is glyph g's advance width in font units.
 func (f *face) advance(g uint16) int {
 	i := min(int(g), f.numHM-1)
-	return int(binary.BigEndian.Uint16(f.tables["hmtx"][4*i:]))
+	return int(binary.BigEndian.Uint16(f.hmtx[4*i:]))
 }
 
 // lsb is glyph g's left side bearing, as stored.
 func (f *face) lsb(g uint16) []byte {
 	if int(g) < f.numHM {
-		return f.tables["hmtx"][4*int(g)+2 : 4*int(g)+4]
+		return f.hmtx[4*int(g)+2 : 4*int(g)+4]
 	}
 	at := 4*f.numHM + 2*(int(g)-f.numHM)
-	return f.tables["hmtx"][at : at+2]
+	return f.hmtx[at : at+2]
 }
 
 // outline is glyph g's data in the glyf table.
 func (f *face) outline(g uint16) []byte {
-	loca, glyf := f.tables["loca"], f.tables["glyf"]
+	loca, glyf := f.loca, f.glyf
 	var from, to int
 	if f.longLoc {
 		from, to = int(binary.BigEndian.Uint32(loca[4*int(g):])), int(binary.BigEndian.Uint32(loca[4*int(g)+4:]))

@@ -156,12 +156,11 @@ func (d *DB) SaveDeliveries(ctx context.Context, ds []*delivery.Delivery, links 
 		}
 		// The columns of VALUES are column1, column2... in both engines.
 		_, err = inChunks(ctx, tx, len(ds), func(rows int) string {
-			return `UPDATE deliveries SET state = v.column2, attempts = v.column3, next_attempt = v.column4, last_error = v.column5,
-				message_id = v.column6, sent_at = v.column7, share = v.column8
-				FROM (VALUES ` + d.dialect.values(rows, 8, map[int]string{2: "INTEGER", 6: "TEXT"}) + `) AS v WHERE deliveries.id = v.column1`
+			return `UPDATE deliveries SET state = v.column1, attempts = v.column2, next_attempt = v.column3, last_error = v.column4,
+				message_id = v.column5, sent_at = v.column6, share = v.column7
+				FROM (VALUES ` + d.dialect.values(rows, 8, map[int]string{1: "INTEGER", 5: "TEXT"}) + `) AS v WHERE deliveries.id = v.column8`
 		}, func(i int) []any {
-			a := deliveryUpdate(ds[i])
-			return append([]any{a[len(a)-1]}, a[:len(a)-1]...) // the id first
+			return deliveryUpdate(ds[i]) // the id last, as updateDelivery takes it
 		})
 		return d.wrap(err)
 	})

@@ -370,25 +370,13 @@ func (s *Scheme) ReadCSV(file, batchID string, r io.Reader, maxBytes int64) (*Ba
 		return nil, cb.ps.err()
 	}
 	for {
-		row, err := cr.Read()
-		if err == io.EOF {
+		row, line, next := readRow(cr, cb.ps)
+		if next == rowsEnd {
 			break
 		}
-		line := 0
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			line = pe.Line
-		} else if len(row) > 0 {
-			line, _ = cr.FieldPos(0)
+		if next == rowOK {
+			cb.row(row, line)
 		}
-		if err != nil {
-			cb.ps.add(Problem{Line: line, Message: "malformed CSV: " + csvMessage(err)})
-			if pe == nil || !errors.Is(pe.Err, csv.ErrFieldCount) {
-				break // past a quoting error the rows cannot be trusted
-			}
-			continue
-		}
-		cb.row(row, line)
 	}
 	for ri := range cb.b.Records {
 		setOptional(cb.ps, &cb.b.Records[ri], ri, cb.optional[ri])
@@ -418,6 +406,36 @@ type csvBatch struct {
 
 // header reads the header row: known columns, each once, the required
 // ones all there.
+// What readRow found.
+const (
+	rowOK      = iota
+	rowSkipped // a row with the wrong number of fields, a problem in ps
+	rowsEnd    // the end, or a quoting error past which no row can be trusted
+)
+
+// readRow reads the next row of cr and its line; a malformed row is a
+// problem in ps.
+func readRow(cr *csv.Reader, ps *problems) (row []string, line, next int) {
+	row, err := cr.Read()
+	if err == io.EOF {
+		return nil, 0, rowsEnd
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		line = pe.Line
+	} else if len(row) > 0 {
+		line, _ = cr.FieldPos(0)
+	}
+	if err != nil {
+		ps.add(Problem{Line: line, Message: "malformed CSV: " + csvMessage(err)})
+		if pe == nil || !errors.Is(pe.Err, csv.ErrFieldCount) {
+			return nil, line, rowsEnd // past a quoting error the rows cannot be trusted
+		}
+		return nil, line, rowSkipped
+	}
+	return row, line, rowOK
+}
+
 func (cb *csvBatch) header(cr *csv.Reader) bool {
 	header, err := cr.Read()
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -91,22 +90,11 @@ func indexCSV(ps *problems, f io.ReaderAt, size int64) (*csvIndex, bool) {
 	ix := &csvIndex{col: cb.col, rows: map[string][]rowRef{}}
 	for {
 		at := base + cr.InputOffset()
-		row, err := cr.Read()
-		if err == io.EOF {
+		row, line, next := readRow(cr, ps)
+		if next == rowsEnd {
 			break
 		}
-		line := 0
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			line = pe.Line
-		} else if len(row) > 0 {
-			line, _ = cr.FieldPos(0)
-		}
-		if err != nil {
-			ps.add(Problem{Line: line, Message: "malformed CSV: " + csvMessage(err)})
-			if pe == nil || !errors.Is(pe.Err, csv.ErrFieldCount) {
-				break // past a quoting error the rows cannot be trusted
-			}
+		if next == rowSkipped {
 			continue
 		}
 		id := cb.get(row, "studentId")
