@@ -93,6 +93,15 @@ func (s *Service) Assign(ctx context.Context, batch string, ids []string, sig *S
 	return out, nil
 }
 
+// Unassign frees the slots Assign gave ids of batch, whose credentials
+// were never issued (Store.Release).
+func (s *Service) Unassign(ctx context.Context, batch string, ids []string) error {
+	if err := s.Store.Release(ctx, batch, ids); err != nil {
+		return fmt.Errorf("status lists: %w", err)
+	}
+	return nil
+}
+
 // Set revokes, suspends or lifts a suspension, then republishes the
 // credential's list.
 func (s *Service) Set(ctx context.Context, id string, p Purpose, on bool, reason string, sig *Signer) (*Entry, error) {

@@ -55,6 +55,10 @@ type Store interface {
 	// stays at most half full, opening a new list when none does, and
 	// records the assignment; it is durable when it returns.
 	Allocate(ctx context.Context, batch string, ids []string) ([]Slot, error)
+	// Release frees the slots Allocate gave the ids of batch that no
+	// credential was issued with (a batch refused while it was built),
+	// durably when it returns; an id of another batch, or none, is left.
+	Release(ctx context.Context, batch string, ids []string) error
 	// Entry returns a credential's slot and status.
 	Entry(ctx context.Context, id string) (*Entry, error)
 	// SetStatus sets or lifts a status. Revocation cannot be lifted.
@@ -160,6 +164,22 @@ func (m *MemStore) Allocate(ctx context.Context, batch string, ids []string) ([]
 		m.entries[id] = &Entry{ID: id, Batch: batch, Slot: out[i]}
 	}
 	return out, nil
+}
+
+func (m *MemStore) Release(ctx context.Context, batch string, ids []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	for _, id := range ids {
+		if e, ok := m.entries[id]; ok && e.Batch == batch {
+			Set(m.used[e.List-1], e.Index, false)
+			m.count[e.List-1]--
+			delete(m.entries, id)
+		}
+	}
+	return nil
 }
 
 func (m *MemStore) Entry(ctx context.Context, id string) (*Entry, error) {

@@ -45,6 +45,25 @@ func (dl dialect) values(rows, cols int, casts map[int]string) string {
 	return b.String()
 }
 
+// list writes "($first, ..., $first+n-1)" (SQLite: "(?, ..., ?)"), for
+// IN.
+func (dl dialect) list(first, n int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if dl.numbered {
+			b.WriteString("$" + strconv.Itoa(first+i))
+		} else {
+			b.WriteByte('?')
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
 // inChunks runs one statement per chunk of n rows, rowsPerStatement at a
 // time, with the statement that query gives for a chunk's size and the
 // arguments args gives for row i; it returns the rows affected.

@@ -63,6 +63,65 @@ func (d *DB) Allocate(ctx context.Context, batch string, ids []string) ([]status
 	return out, nil
 }
 
+// Release implements status.Store, in one transaction that holds the
+// lists exclusively.
+func (d *DB) Release(ctx context.Context, batch string, ids []string) error {
+	return d.wrap(d.tx(ctx, func(tx *sql.Tx) error {
+		if d.dialect.lock != "" {
+			if _, err := tx.ExecContext(ctx, d.dialect.lock); err != nil {
+				return err
+			}
+		}
+		freed := map[int][]int{} // indexes by list
+		for from := 0; from < len(ids); from += rowsPerStatement {
+			chunk := ids[from:min(from+rowsPerStatement, len(ids))]
+			args := make([]any, 0, len(chunk)+1)
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			args = append(args, batch)
+			q := `DELETE FROM credentials WHERE id IN ` + d.dialect.list(1, len(chunk)) + ` AND batch = ` + d.dialect.list(len(chunk)+1, 1) + ` RETURNING list_no, idx`
+			rows, err := tx.QueryContext(ctx, q, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var list, idx int
+				if err := rows.Scan(&list, &idx); err != nil {
+					rows.Close()
+					return err
+				}
+				freed[list] = append(freed[list], idx)
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		for list, idx := range freed {
+			if err := freeSlots(ctx, tx, list, idx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// freeSlots clears the used bits idx of a list and lowers its count.
+func freeSlots(ctx context.Context, tx *sql.Tx, list int, idx []int) error {
+	var used []byte
+	if err := tx.QueryRowContext(ctx, `SELECT used FROM status_lists WHERE id = $1`, list).Scan(&used); err != nil {
+		return fmt.Errorf("status list %d: %w", list, err)
+	}
+	for _, i := range idx {
+		status.Set(used, i, false)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE status_lists SET used = $1, allocated = allocated - $2 WHERE id = $3`, used, len(idx), list)
+	return err
+}
+
 const entryColumns = `id, batch, list_no, idx, revoked_at, revocation_reason, suspended_at, suspension_reason`
 
 type scanner interface{ Scan(...any) error }

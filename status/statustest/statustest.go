@@ -30,6 +30,7 @@ var cases = []struct {
 	{"ok/concurrent-allocations", concurrentAllocations},
 	{"ok/status", setStatus},
 	{"ok/documents", documents},
+	{"ok/release", release},
 }
 
 var (
@@ -89,6 +90,44 @@ func newListWhenHalfFull(t *testing.T, s status.Store) {
 	}
 	if l, err := s.Lists(ctx); err != nil || len(l) != 2 || l[0] != 1 || l[1] != 2 {
 		t.Fatalf("lists %v, %v", l, err)
+	}
+}
+
+// release: the slots of a refused batch's ids are free again (a full
+// list takes as many again), only that batch's; the ids have none.
+func release(t *testing.T, s status.Store) {
+	// The first list is filled to half but 255 slots, the refused and
+	// kept batches' share.
+	for n := 0; n < status.ListSize/2-255; n += 8192 {
+		k := min(8192, status.ListSize/2-255-n)
+		if _, err := s.Allocate(ctx, "full", ids(fmt.Sprint("f", n), k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused, kept := ids("r", 250), ids("k", 5)
+	if _, err := s.Allocate(ctx, "refused", refused); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Allocate(ctx, "kept", kept); err != nil {
+		t.Fatal(err)
+	}
+	// The list is half full now; released, the refused batch's 250 make
+	// room for 245 more in it.
+	if err := s.Release(ctx, "refused", append(refused, kept[0], "urn:uuid:nope")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Entry(ctx, refused[249]); !errors.Is(err, status.ErrUnknownCredential) {
+		t.Errorf("a released id: %v", err)
+	}
+	if e, err := s.Entry(ctx, kept[0]); err != nil || e.Batch != "kept" {
+		t.Errorf("another batch's id, named in the release: %+v, %v", e, err)
+	}
+	slots, err := s.Allocate(ctx, "after", ids("a", 245))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slots[0].List != 1 {
+		t.Errorf("after the release, list %d: expected room in the first", slots[0].List)
 	}
 }
 
