@@ -132,7 +132,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 }
 
 // submit records the batch as a job: b, or, when b is nil, the batch
-// file read a record at a time.
+// file read a record at a time, and built as it is read.
 func submit(ctx context.Context, e *env, batchFile string, b *transcript.Batch, opts IssueOptions) (*delivery.JobRecord, error) {
 	hold := opts.NoMail || delivery.TestChain(opts.Chain) && !opts.Mail
 	sub := delivery.Submission{Chain: opts.Chain, HoldMail: hold}
@@ -140,9 +140,10 @@ func submit(ctx context.Context, e *env, batchFile string, b *transcript.Batch, 
 		j, _, err := e.svc.Submit(ctx, b, sub)
 		return j, err
 	}
-	j, _, err := e.svc.SubmitStream(ctx, func(w io.Writer) (string, int, error) {
-		return e.scheme.StreamFile(batchFile, opts.Batch, w)
-	}, sub)
+	// Read once: checked, copied to the inbox and built as it is read.
+	j, _, err := e.svc.SubmitReading(ctx, func(w io.Writer, each transcript.Each) (string, int, error) {
+		return e.scheme.StreamFile(batchFile, opts.Batch, w, each)
+	}, sub, opts.Progress)
 	return j, err
 }
 
@@ -298,8 +299,14 @@ func ProgressLine(w io.Writer) func(issuer.Progress) {
 		case issuer.ProgressWritten:
 			written = p.Done
 		}
-		total = p.Total
-		fmt.Fprintf(w, "\rbuilt %d/%d · anchored %s · written %d/%d ", built, total, anchored, written, total)
+		if p.Total > 0 { // 0 while a large batch is still being read
+			total = p.Total
+		}
+		of := ""
+		if total > 0 {
+			of = fmt.Sprintf("/%d", total)
+		}
+		fmt.Fprintf(w, "\rbuilt %d%s · anchored %s · written %d%s ", built, of, anchored, written, of)
 	}
 }
 

@@ -218,7 +218,8 @@ func (e *env) newIssuer(noPDF bool) (delivery.Issuer, error) {
 			Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
 				return e.status.Assign(ctx, batch, ids, e.sig)
 			},
-			Outputs: outputs,
+			Unassign: e.status.Unassign,
+			Outputs:  outputs,
 		},
 	}, nil
 }

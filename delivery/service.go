@@ -60,6 +60,9 @@ type Service struct {
 		sync.Mutex
 		input string
 		batch *transcript.Batch
+		// prepared is where the batch last submitted by SubmitReading
+		// was built as it was read (issuer.Request.Prepared).
+		prepared string
 	}
 }
 
@@ -308,7 +311,7 @@ func (s *Service) issue(ctx context.Context, j *JobRecord, fence func(context.Co
 	if err != nil {
 		return err
 	}
-	res, err := s.Issuer.Issue(ctx, issuer.Request{Records: b, Input: input, Chain: j.Chain, Out: j.Out, Progress: progress, Fence: fence})
+	res, err := s.Issuer.Issue(ctx, issuer.Request{Records: b, Input: input, Chain: j.Chain, Out: j.Out, Progress: progress, Fence: fence, Prepared: s.prepared(j)})
 	if err != nil {
 		return err
 	}

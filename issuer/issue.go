@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +53,9 @@ type Settings struct {
 	// (status.Service.Assign), Chunk credentials at a time; without it the
 	// credentials cannot be revoked.
 	Status func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error)
+	// Unassign, if set, frees the status slots Status gave ids of a batch
+	// that is refused while Prepare builds it (status.Service.Unassign).
+	Unassign func(ctx context.Context, batch string, ids []string) error
 	// Outputs render each credential into other files, written beside its
 	// JSON as <id><extension>: the transcript PDF is one (pdf.Maker).
 	Outputs []Output
@@ -123,6 +127,11 @@ type Job struct {
 	// (another took the job over) so never anchors the batch a second
 	// time.
 	Fence func(context.Context) error
+	// Prepared, if set, is a directory where Prepare built this batch
+	// while it was read: taken in place of building it again when the
+	// batch has no state yet and it was built from the same input on the
+	// same chain, removed in any case.
+	Prepared string
 }
 
 // Issued is one credential of a finished batch, as written.
@@ -184,6 +193,11 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	}
 	input := hex.EncodeToString(job.Input[:])
 	resumed := st != nil
+	if st == nil && job.Prepared != "" {
+		if st, err = adopt(job, input); err != nil {
+			return nil, fmt.Errorf("batch %s: %w", id, err)
+		}
+	}
 	if st != nil && st.Input != input {
 		return nil, fmt.Errorf("batch %s: %w (see %s)", id, ErrOtherInput, job.Dir)
 	}
@@ -193,7 +207,7 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 	var leaves []merkle.Hash
 	var tree *merkle.Tree
 	if st == nil {
-		if st, leaves, tree, err = prepare(ctx, job, s, input); err != nil {
+		if st, leaves, tree, err = prepare(ctx, job, s, func() (string, error) { return input, nil }); err != nil {
 			return nil, fmt.Errorf("batch %s: %w", id, err)
 		}
 		fault("after-prepare")
@@ -426,8 +440,10 @@ func now(s Settings) time.Time {
 
 // prepare builds and hashes every credential, Chunk at a time on every
 // core, appends them in batch order to credentials.jsonl, then stores the
-// leaves and the state.
-func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []merkle.Hash, *merkle.Tree, error) {
+// leaves and the state, with the digest of the batch's input, asked once
+// every record is read (a batch still being read and checked as it is
+// built has it only then).
+func prepare(ctx context.Context, job Job, s Settings, input func() (string, error)) (*State, []merkle.Hash, *merkle.Tree, error) {
 	canon := s.Canon
 	if canon == nil {
 		canon = dataintegrity.Default
@@ -443,8 +459,8 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	defer cancel()
 	chunks := make(chan pending, 1)
 	reader.Go(func() { readAhead(pctx, b, n, s, chunks) })
-	leaves := make([]merkle.Hash, n)
-	index := make([]entry, n)
+	leaves := make([]merkle.Hash, 0, max(n, 0))
+	index := make([]entry, 0, max(n, 0))
 	path := filepath.Join(job.Dir, "credentials.jsonl")
 	f, err := os.OpenFile(path+".tmp", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -458,6 +474,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			return nil, nil, nil, p.err
 		}
 		base, m, records, ids, entries := done, len(p.records), p.records, p.ids, p.entries
+		leaves, index = slices.Grow(leaves, m)[:base+m], slices.Grow(index, m)[:base+m]
 		lines := make([]*bytes.Buffer, m)
 		err := workpool.Run(ctx, m, s.Workers, nil, func(j int) error {
 			i := base + j
@@ -481,13 +498,17 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 			encodePool.Put(l)
 		}
 		done += m
-		s.report(ProgressBuilt, done, n)
+		s.report(ProgressBuilt, done, max(n, 0))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, err // the reader stopped early
 	}
-	if done != n {
+	if done != n && n >= 0 {
 		return nil, nil, nil, fmt.Errorf("%d records, %d expected", done, n)
+	}
+	digest, err := input()
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if err := w.Flush(); err != nil {
 		return nil, nil, nil, err
@@ -498,7 +519,7 @@ func prepare(ctx context.Context, job Job, s Settings, input string) (*State, []
 	if err := os.Rename(path+".tmp", path); err != nil {
 		return nil, nil, nil, err
 	}
-	st, tree, err := savePrepared(job, input, leaves, index)
+	st, tree, err := savePrepared(job, digest, leaves, index)
 	return st, leaves, tree, err
 }
 
@@ -572,8 +593,9 @@ type pending struct {
 }
 
 // readAhead sends b's records to out a chunk at a time, with their ids
-// and status entries, then closes out. It checks there are n records;
-// after an error it sends it and stops, and it stops when ctx is done.
+// and status entries, then closes out. It checks there are n records (if
+// n is not negative: a batch still being read); after an error it sends
+// it and stops, and it stops when ctx is done.
 func readAhead(ctx context.Context, b transcript.Records, n int, s Settings, out chan<- pending) {
 	defer close(out)
 	send := func(p pending) bool {
@@ -585,21 +607,8 @@ func readAhead(ctx context.Context, b transcript.Records, n int, s Settings, out
 		}
 	}
 	var cur pending
-	count := 0
-	for r, err := range b.All() {
-		switch {
-		case err != nil:
-			send(pending{err: err})
-			return
-		case count == n:
-			send(pending{err: fmt.Errorf("more records than the %d expected", n)})
-			return
-		}
-		cur.records = append(cur.records, r)
-		count++
-		if len(cur.records) < Chunk && count < n {
-			continue
-		}
+	// flush gives the chunk read its ids and status entries and sends it.
+	flush := func() bool {
 		cur.ids = make([]string, len(cur.records))
 		for j := range cur.ids {
 			cur.ids[j] = credential.NewID()
@@ -608,16 +617,35 @@ func readAhead(ctx context.Context, b transcript.Records, n int, s Settings, out
 			var err error
 			if cur.entries, err = s.Status(ctx, b.BatchID(), cur.ids); err != nil {
 				send(pending{err: err})
-				return
+				return false
 			}
 		}
-		if !send(cur) {
+		ok := send(cur)
+		cur = pending{}
+		return ok
+	}
+	count := 0
+	for r, err := range b.All() {
+		switch {
+		case err != nil:
+			send(pending{err: err})
+			return
+		case count == n && n >= 0:
+			send(pending{err: fmt.Errorf("more records than the %d expected", n)})
 			return
 		}
-		cur = pending{}
+		cur.records = append(cur.records, r)
+		count++
+		if (len(cur.records) == Chunk || count == n) && !flush() {
+			return
+		}
 	}
 	if count < n {
 		send(pending{err: fmt.Errorf("%d records, %d expected", count, n)})
+		return
+	}
+	if len(cur.records) > 0 { // the last chunk of a batch of unknown size
+		flush()
 	}
 }
 

@@ -36,6 +36,8 @@ type Request struct {
 	// Fence, if set, says whether this process still holds the batch
 	// (Job.Fence).
 	Fence func(context.Context) error
+	// Prepared, if set, is where Prepare built this batch (Job.Prepared).
+	Prepared string
 }
 
 // Issue runs the batch through Run on its chain, resuming it if an
@@ -50,5 +52,5 @@ func (is *Issuer) Issue(ctx context.Context, r Request) (*Batch, error) {
 		s.Progress = r.Progress
 	}
 	id := r.Records.BatchID()
-	return Run(ctx, Job{Dir: filepath.Join(is.BatchesDir, id), Batch: r.Records, Input: r.Input, Chain: r.Chain, Anchorer: a, Out: r.Out, Fence: r.Fence}, s)
+	return Run(ctx, Job{Dir: filepath.Join(is.BatchesDir, id), Batch: r.Records, Input: r.Input, Chain: r.Chain, Anchorer: a, Out: r.Out, Fence: r.Fence, Prepared: r.Prepared}, s)
 }

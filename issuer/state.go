@@ -130,7 +130,7 @@ func Unanchored(batchesDir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !e.IsDir() || isPrepared(e.Name()) {
 			continue
 		}
 		st, err := loadState(filepath.Join(batchesDir, e.Name()))

@@ -47,8 +47,9 @@ func (s *Scheme) ReadFile(path, batchID string, maxBytes int64) (*Batch, error) 
 
 // StreamFile is ReadFile of a batch file of any size, written to w as
 // Batch.WriteJSON would write it (StreamJSON, StreamCSV): it returns the
-// batch's id and its number of records.
-func (s *Scheme) StreamFile(path, batchID string, w io.Writer) (id string, n int, err error) {
+// batch's id and its number of records. each, if not nil, is given the
+// records as they are written (StreamJSON).
+func (s *Scheme) StreamFile(path, batchID string, w io.Writer, each Each) (id string, n int, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
@@ -57,7 +58,7 @@ func (s *Scheme) StreamFile(path, batchID string, w io.Writer) (id string, n int
 	name := filepath.Base(path)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".json":
-		return s.StreamJSON(name, f, batchID, w)
+		return s.StreamJSON(name, f, batchID, w, each)
 	case ".csv":
 		fi, err := f.Stat()
 		if err != nil {
@@ -66,7 +67,7 @@ func (s *Scheme) StreamFile(path, batchID string, w io.Writer) (id string, n int
 		if batchID, err = csvBatchID(name, batchID); err != nil {
 			return "", 0, err
 		}
-		n, err := s.StreamCSV(name, batchID, f, fi.Size(), w)
+		n, err := s.StreamCSV(name, batchID, f, fi.Size(), w, each)
 		return batchID, n, err
 	}
 	return "", 0, notABatchFile(name)

@@ -25,12 +25,17 @@ const maxStreamProblems = 1000
 // every export writes it). Problems name the record, the field and the
 // student (not the line: the file is not held); a batch with problems
 // returns an *InvalidError, and what was written must be discarded.
-func (s *Scheme) StreamJSON(file string, r io.Reader, batchID string, w io.Writer) (id string, count int, err error) {
+//
+// each, if not nil, is given the records as they are written, in order, a
+// chunk at a time: work on them may start before the whole batch is
+// checked, and must be discarded as what was written is when the batch
+// turns out to have problems.
+func (s *Scheme) StreamJSON(file string, r io.Reader, batchID string, w io.Writer, each Each) (id string, count int, err error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
 		br.Discard(3)
 	}
-	st := &streamer{s: s, ps: &problems{file: file}, seen: map[string]int{}, lim: s.creditLimit(), w: w, id: batchID}
+	st := &streamer{s: s, ps: &problems{file: file}, seen: map[string]int{}, lim: s.creditLimit(), w: w, id: batchID, each: each}
 	if err := st.top(&lexer{r: br}); err != nil {
 		return "", 0, err
 	}
@@ -43,6 +48,11 @@ func (s *Scheme) StreamJSON(file string, r io.Reader, batchID string, w io.Write
 	return st.id, st.n, nil
 }
 
+// Each is given a streamed batch's id and its records as they are written
+// (StreamJSON, StreamCSV), in order, a chunk at a time; the records are
+// its own to keep.
+type Each func(id string, recs []*Record)
+
 // streamer is one StreamJSON.
 type streamer struct {
 	s     *Scheme
@@ -53,6 +63,8 @@ type streamer struct {
 	id    string
 	n     int
 	began bool // the output's head is written
+	each  Each
+	out   []*Record // written, not yet given to each
 }
 
 func (st *streamer) fail(msg string, args ...any) error {
@@ -208,11 +220,12 @@ func (st *streamer) flush(chunk []json.RawMessage) error {
 			st.seen[r.StudentID] = st.n
 		}
 		if len(st.ps.list) == 0 { // nothing more is written once the batch is refused
-			if err := st.write(js[k]); err != nil {
+			if err := st.write(js[k], r); err != nil {
 				return err
 			}
 		}
 	}
+	st.give()
 	return nil
 }
 
@@ -247,8 +260,12 @@ func (st *streamer) check(raw json.RawMessage, i int) (*Record, []Problem) {
 	return &b.Records[0], sub.list
 }
 
-// write writes a record's JSON as Batch.WriteJSON does.
-func (st *streamer) write(js []byte) error {
+// write writes a record's JSON as Batch.WriteJSON does, and keeps the
+// record for each.
+func (st *streamer) write(js []byte, r *Record) error {
+	if st.each != nil {
+		st.out = append(st.out, r)
+	}
 	if !st.began {
 		id, _ := json.Marshal(st.id)
 		if _, err := fmt.Fprintf(st.w, `{"batch":%s,"records":[`, id); err != nil {
@@ -262,8 +279,17 @@ func (st *streamer) write(js []byte) error {
 	return err
 }
 
+// give gives each the records written since it was last given some.
+func (st *streamer) give() {
+	if len(st.out) > 0 {
+		st.each(st.id, st.out)
+		st.out = nil
+	}
+}
+
 // finish closes the output.
 func (st *streamer) finish() error {
+	st.give()
 	if st.began {
 		_, err := io.WriteString(st.w, "]}")
 		return err

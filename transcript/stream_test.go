@@ -4,21 +4,75 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // streamOrRead runs both readers on in: StreamJSON's output and error,
-// and ReadJSON's batch written as the inbox copy, and error.
+// and ReadJSON's batch written as the inbox copy, and error. It fails t
+// unless the records StreamJSON gave its Each are those it wrote.
 func streamOrRead(t testing.TB, in string) (streamed []byte, serr error, read []byte, rerr error) {
 	var w bytes.Buffer
-	_, _, serr = HKUST().StreamJSON("f.json", strings.NewReader(in), "", &w)
+	each, given := collect()
+	_, _, serr = HKUST().StreamJSON("f.json", strings.NewReader(in), "", &w, each)
+	checkGiven(t, serr, w.Bytes(), given)
 	b, rerr := HKUST().ReadJSON("f.json", strings.NewReader(in), 1<<20)
 	var r bytes.Buffer
 	if rerr == nil {
 		b.WriteJSON(&r)
 	}
 	return w.Bytes(), serr, r.Bytes(), rerr
+}
+
+// collect is an Each that keeps what it is given, as a batch.
+func collect() (Each, *Batch) {
+	b := &Batch{}
+	return func(id string, recs []*Record) {
+		b.ID = id
+		for _, r := range recs {
+			b.Records = append(b.Records, *r)
+		}
+	}, b
+}
+
+// checkGiven fails t unless the records given to an Each, written as the
+// inbox copy, are what the stream wrote (when it succeeded).
+func checkGiven(t testing.TB, serr error, streamed []byte, given *Batch) {
+	t.Helper()
+	if serr != nil {
+		return
+	}
+	var g bytes.Buffer
+	if err := given.WriteJSON(&g); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(g.Bytes(), streamed) {
+		t.Fatalf("the records given are not those written:\ngiven   %.300s\nwritten %.300s", g.Bytes(), streamed)
+	}
+}
+
+// TestStreamGivesChunks: a batch of several chunks is given to Each in
+// order, a chunk at a time, every record once; the CSV form too.
+func TestStreamGivesChunks(t *testing.T) {
+	js := benchBatch(t, 2*streamChunk+3)
+	var sizes []int
+	var w bytes.Buffer
+	each, given := collect()
+	_, n, err := HKUST().StreamJSON("f.json", bytes.NewReader(js), "", &w, func(id string, recs []*Record) {
+		sizes = append(sizes, len(recs))
+		each(id, recs)
+	})
+	if err != nil || n != 2*streamChunk+3 {
+		t.Fatalf("%d records, %v", n, err)
+	}
+	checkGiven(t, err, w.Bytes(), given)
+	if want := []int{streamChunk, streamChunk, 3}; !slices.Equal(sizes, want) {
+		t.Errorf("given in chunks of %v, want %v", sizes, want)
+	}
+	if given.ID != "bench" {
+		t.Errorf("given the batch id %q", given.ID)
+	}
 }
 
 // TestStreamJSON: a streamed batch writes the same inbox copy as one read

@@ -17,8 +17,9 @@ import (
 // and validates the record, and writes it. The records, their order and
 // the problems named (with their lines) are ReadCSV's; a batch with
 // problems returns an *InvalidError, and what was written must be
-// discarded.
-func (s *Scheme) StreamCSV(file, batchID string, f io.ReaderAt, size int64, w io.Writer) (count int, err error) {
+// discarded. each, if not nil, is given the records written, as
+// StreamJSON's is.
+func (s *Scheme) StreamCSV(file, batchID string, f io.ReaderAt, size int64, w io.Writer, each Each) (count int, err error) {
 	ps := &problems{file: file}
 	ix, ok := indexCSV(ps, f, size)
 	if !ok {
@@ -32,7 +33,7 @@ func (s *Scheme) StreamCSV(file, batchID string, f io.ReaderAt, size int64, w io
 	if len(ix.order) == 0 {
 		ps.add(Problem{Field: "records", Message: "expected at least one record"})
 	}
-	st := &streamer{s: s, ps: ps, w: w, id: batchID}
+	st := &streamer{s: s, ps: ps, w: w, id: batchID, each: each}
 	rd := &rowReader{f: f, size: size}
 	for i, id := range ix.order {
 		rec, err := s.csvRecord(ps, batchID, ix.col, rd, ix.rows[id], i+1)
@@ -47,8 +48,11 @@ func (s *Scheme) StreamCSV(file, batchID string, f io.ReaderAt, size int64, w io
 			if err != nil {
 				return 0, err
 			}
-			if err := st.write(js); err != nil {
+			if err := st.write(js, rec); err != nil {
 				return 0, err
+			}
+			if len(st.out) == streamChunk {
+				st.give()
 			}
 		}
 	}

@@ -9,10 +9,13 @@ import (
 )
 
 // streamOrReadCSV runs both CSV readers on in: StreamCSV's output and
-// error, and ReadCSV's batch written as the inbox copy, and error.
-func streamOrReadCSV(in string) (streamed []byte, serr error, read []byte, rerr error) {
+// error, and ReadCSV's batch written as the inbox copy, and error. It
+// fails t unless the records StreamCSV gave its Each are those it wrote.
+func streamOrReadCSV(t testing.TB, in string) (streamed []byte, serr error, read []byte, rerr error) {
 	var w bytes.Buffer
-	_, serr = HKUST().StreamCSV("f.csv", "f", strings.NewReader(in), int64(len(in)), &w)
+	each, given := collect()
+	_, serr = HKUST().StreamCSV("f.csv", "f", strings.NewReader(in), int64(len(in)), &w, each)
+	checkGiven(t, serr, w.Bytes(), given)
 	b, rerr := HKUST().ReadCSV("f.csv", "f", strings.NewReader(in), 1<<20)
 	var r bytes.Buffer
 	if rerr == nil {
@@ -67,7 +70,7 @@ func TestStreamCSV(t *testing.T) {
 		{"fail/nothing", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			streamed, serr, read, rerr := streamOrReadCSV(tc.in)
+			streamed, serr, read, rerr := streamOrReadCSV(t, tc.in)
 			if (serr == nil) != tc.ok || (rerr == nil) != tc.ok {
 				t.Fatalf("streamed: %v; read whole: %v", serr, rerr)
 			}
@@ -87,7 +90,7 @@ func FuzzStreamCSV(f *testing.F) {
 	f.Add(csvHeader + rowA1 + rowB1 + rowA2)
 	f.Add(csvHeader + rowA1 + "1,2\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		streamed, serr, read, rerr := streamOrReadCSV(in)
+		streamed, serr, read, rerr := streamOrReadCSV(t, in)
 		if (serr == nil) != (rerr == nil) {
 			t.Fatalf("streamed: %v; read whole: %v", serr, rerr)
 		}

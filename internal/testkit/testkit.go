@@ -158,6 +158,7 @@ func (is *Issuer) Settings() issuer.Settings {
 		Status: func(ctx context.Context, batch string, ids []string) ([][]credential.StatusEntry, error) {
 			return is.Status.Assign(ctx, batch, ids, sig)
 		},
+		Unassign: is.Status.Unassign,
 	}
 	if is.PDF != nil {
 		s.Outputs = []issuer.Output{is.PDF}
