@@ -91,7 +91,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	}
 	defer e.Close()
 	if opts.Progress != nil {
-		e.svc.Issuer = withProgress{e.svc.Issuer, opts.Progress}
+		e.svc.Issuer = withProgress{e.svc.Issuer.(issuing), opts.Progress}
 	}
 	if opts.Mail && opts.NoMail {
 		return Usage(errors.New("--mail and --no-mail: choose one"))
@@ -143,7 +143,7 @@ func submit(ctx context.Context, e *env, batchFile string, b *transcript.Batch, 
 	// Read once: checked, copied to the inbox and built as it is read.
 	j, _, err := e.svc.SubmitReading(ctx, func(w io.Writer, each transcript.Each) (string, int, error) {
 		return e.scheme.StreamFile(batchFile, opts.Batch, w, each)
-	}, sub, opts.Progress)
+	}, sub)
 	return j, err
 }
 

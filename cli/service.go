@@ -191,7 +191,7 @@ func (e *env) Anchorer(ctx context.Context, chain string) (issuer.Anchorer, erro
 
 // newIssuer is the issuer of this data directory's keys; an issuer that
 // refuses, saying why, when no key can sign.
-func (e *env) newIssuer(noPDF bool) (delivery.Issuer, error) {
+func (e *env) newIssuer(noPDF bool) (issuing, error) {
 	eth, _ := e.ring.Active(keys.Secp256k1)
 	ed, ok := e.ring.Active(keys.Ed25519)
 	if !ok {
@@ -229,21 +229,41 @@ type cannotIssue struct{ err error }
 
 func (c cannotIssue) Issue(context.Context, issuer.Request) (*issuer.Batch, error) { return nil, c.err }
 
+func (c cannotIssue) Prepare(context.Context, issuer.Request, func() ([32]byte, error)) (string, error) {
+	return "", c.err
+}
+
+// issuing is the issuer newIssuer makes: it issues, and builds a batch
+// as it is read.
+type issuing interface {
+	delivery.Issuer
+	delivery.Preparer
+}
+
 // withProgress is an issuer that also tells show how far a batch is.
 type withProgress struct {
-	delivery.Issuer
+	issuing
 	show func(issuer.Progress)
 }
 
 func (w withProgress) Issue(ctx context.Context, r issuer.Request) (*issuer.Batch, error) {
-	inner := r.Progress
-	r.Progress = func(p issuer.Progress) {
+	r.Progress = w.also(r.Progress)
+	return w.issuing.Issue(ctx, r)
+}
+
+func (w withProgress) Prepare(ctx context.Context, r issuer.Request, input func() ([32]byte, error)) (string, error) {
+	r.Progress = w.also(r.Progress)
+	return w.issuing.Prepare(ctx, r, input)
+}
+
+// also is inner, if any, then show.
+func (w withProgress) also(inner func(issuer.Progress)) func(issuer.Progress) {
+	return func(p issuer.Progress) {
 		if inner != nil {
 			inner(p)
 		}
 		w.show(p)
 	}
-	return w.Issuer.Issue(ctx, r)
 }
 
 // reissue writes a job's credentials again from the batch's stored state

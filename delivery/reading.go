@@ -27,8 +27,7 @@ var errKnown = errors.New("a job already has this batch's id")
 // being read, and Process takes what was built in place of reading the
 // saved copy again. When the batch turns out to have a problem, what was
 // built is removed, and the error is read's, as with SubmitStream.
-// progress, if set, is told how many records are built.
-func (s *Service) SubmitReading(ctx context.Context, read func(w io.Writer, each transcript.Each) (id string, n int, err error), sub Submission, progress func(issuer.Progress)) (*JobRecord, bool, error) {
+func (s *Service) SubmitReading(ctx context.Context, read func(w io.Writer, each transcript.Each) (id string, n int, err error), sub Submission) (*JobRecord, bool, error) {
 	p, ok := s.Issuer.(Preparer)
 	if !ok {
 		return s.SubmitStream(ctx, func(w io.Writer) (string, int, error) { return read(w, nil) }, sub)
@@ -43,7 +42,7 @@ func (s *Service) SubmitReading(ctx context.Context, read func(w io.Writer, each
 	var dir string
 	go func() {
 		var err error
-		dir, err = p.Prepare(ctx, issuer.Request{Records: pipe, Chain: sub.Chain, Progress: progress}, func() ([32]byte, error) {
+		dir, err = p.Prepare(ctx, issuer.Request{Records: pipe, Chain: sub.Chain}, func() ([32]byte, error) {
 			d := <-input
 			return d.sum, d.err
 		})

@@ -66,11 +66,12 @@ func testReadOnce(t *testing.T, open func(testing.TB) delivery.JobStore) {
 		t.Fatal(err)
 	}
 	var built atomic.Int64
-	j, created, err := svc.SubmitReading(ctx, reader(js.Bytes()), delivery.Submission{Chain: "mocknet"}, func(p issuer.Progress) {
+	is.Settings.Progress = func(p issuer.Progress) {
 		if p.Stage == issuer.ProgressBuilt {
 			built.Store(int64(p.Done))
 		}
-	})
+	}
+	j, created, err := svc.SubmitReading(ctx, reader(js.Bytes()), delivery.Submission{Chain: "mocknet"})
 	if err != nil || !created || j.Total != len(b.Records) {
 		t.Fatalf("submit: %+v %v %v", j, created, err)
 	}
@@ -104,7 +105,7 @@ func testReadOnce(t *testing.T, open func(testing.TB) delivery.JobStore) {
 	noneLeft(t, is.BatchesDir)
 
 	// Submitted again: its job is found, and nothing is built again.
-	if _, created, err := svc.SubmitReading(ctx, reader(js.Bytes()), delivery.Submission{Chain: "mocknet"}, nil); err != nil || created {
+	if _, created, err := svc.SubmitReading(ctx, reader(js.Bytes()), delivery.Submission{Chain: "mocknet"}); err != nil || created {
 		t.Fatalf("submitted again: created %v, %v", created, err)
 	}
 	if slots.Load() != int64(len(b.Records)) {
@@ -122,7 +123,7 @@ func testReadLateProblem(t *testing.T, open func(testing.TB) delivery.JobStore) 
 	if err := b.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := svc.SubmitReading(ctx, reader(js.Bytes()), delivery.Submission{Chain: "mocknet"}, nil)
+	_, _, err := svc.SubmitReading(ctx, reader(js.Bytes()), delivery.Submission{Chain: "mocknet"})
 	var inv *transcript.InvalidError
 	if !errors.As(err, &inv) || len(inv.Problems) != 1 || inv.Problems[0].Record != len(b.Records)-1 {
 		t.Fatalf("submit: %v", err)
