@@ -20,16 +20,9 @@ import (
 // TestSubmitReading: a batch submitted as it is read is built as it is
 // read, once: Process takes what was built and does not read the saved
 // copy again; a batch found wrong late leaves nothing built and no status
-// slot held; a batch
-// submitted again is not built again.
+// slot held; a batch submitted again is not built again.
 func TestSubmitReading(t *testing.T) {
-	for name, open := range testkit.Stores(t) {
-		t.Run(name, func(t *testing.T) {
-			jobs := func(t testing.TB) delivery.JobStore { return open(t) }
-			t.Run("ok/built-once", func(t *testing.T) { testReadOnce(t, jobs) })
-			t.Run("fail/problem-late", func(t *testing.T) { testReadLateProblem(t, jobs) })
-		})
-	}
+	onStores(t, namedTest{"ok/built-once", testReadOnce}, namedTest{"fail/problem-late", testReadLateProblem})
 }
 
 // readingService is service with the status slots its issuer holds

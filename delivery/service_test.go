@@ -73,16 +73,29 @@ func sample(t testing.TB) *transcript.Batch {
 	return b
 }
 
-func TestService(t *testing.T) {
+// onStores runs each named test on every store, in order.
+func onStores(t *testing.T, tests ...namedTest) {
 	for name, open := range testkit.Stores(t) {
 		t.Run(name, func(t *testing.T) {
 			jobs := func(t testing.TB) delivery.JobStore { return open(t) }
-			t.Run("ok/submit-issue-mail-download", func(t *testing.T) { testDelivery(t, jobs) })
-			t.Run("ok/smtp-down-then-back", func(t *testing.T) { testRetry(t, jobs) })
-			t.Run("ok/chain-down-then-back", func(t *testing.T) { testResume(t, jobs) })
-			t.Run("ok/stopped-mid-round", func(t *testing.T) { testStopped(t, jobs) })
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) { tc.test(t, jobs) })
+			}
 		})
 	}
+}
+
+type namedTest struct {
+	name string
+	test func(*testing.T, func(testing.TB) delivery.JobStore)
+}
+
+func TestService(t *testing.T) {
+	onStores(t,
+		namedTest{"ok/submit-issue-mail-download", testDelivery},
+		namedTest{"ok/smtp-down-then-back", testRetry},
+		namedTest{"ok/chain-down-then-back", testResume},
+		namedTest{"ok/stopped-mid-round", testStopped})
 }
 
 func testDelivery(t *testing.T, open func(testing.TB) delivery.JobStore) {
