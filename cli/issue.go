@@ -50,28 +50,14 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if err != nil {
 		return err
 	}
-	scheme, err := cfg.Scheme()
-	if err != nil {
+	if _, err := cfg.Scheme(); err != nil {
 		return Usage(err)
 	}
-	// A file over the size cap is read a record at a time (no cap, memory
-	// flat in its size); a smaller one is read whole, so that each
-	// problem is named with its line too, while the keys are decrypted. A
-	// bad file is reported before anything else.
-	stream, err := overCap(batchFile, cfg.MaxBatchBytes)
+	// The file is read once, a record at a time, and built as it is read
+	// (no cap, memory flat in its size).
+	small, err := underCap(batchFile, cfg.MaxBatchBytes)
 	if err != nil {
 		return err
-	}
-	reading := make(chan error, 1)
-	var b *transcript.Batch
-	if stream {
-		reading <- nil
-	} else {
-		go func() {
-			var err error
-			b, err = scheme.ReadFile(batchFile, opts.Batch, cfg.MaxBatchBytes)
-			reading <- err
-		}()
 	}
 	if opts.Chain == "" {
 		opts.Chain = DevChainName
@@ -80,12 +66,6 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 		opts.Passphrase = func() ([]byte, error) { return nil, Usage(errors.New("passphrase: set $ETRANSCRIPT_PASSPHRASE")) }
 	}
 	e, err := openWithPassphrase(ctx, dir, opts)
-	if rerr := <-reading; rerr != nil {
-		if e != nil {
-			e.Close()
-		}
-		return rerr
-	}
 	if err != nil {
 		return err
 	}
@@ -96,7 +76,7 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	if opts.Mail && opts.NoMail {
 		return Usage(errors.New("--mail and --no-mail: choose one"))
 	}
-	j, err := submit(ctx, e, batchFile, b, opts)
+	j, err := submit(ctx, e, batchFile, small, opts)
 	if err != nil {
 		return err
 	}
@@ -131,19 +111,26 @@ func Issue(ctx context.Context, dir, batchFile string, opts IssueOptions, w io.W
 	return sendBatchMail(ctx, e, dir, j, w)
 }
 
-// submit records the batch as a job: b, or, when b is nil, the batch
-// file read a record at a time, and built as it is read.
-func submit(ctx context.Context, e *env, batchFile string, b *transcript.Batch, opts IssueOptions) (*delivery.JobRecord, error) {
+// submit records the batch as a job: the batch file read once, checked,
+// copied to the inbox and built as it is read. A file up to the size cap
+// that is refused is read again whole, so that malformed JSON is named
+// with its line (and a file whose "batch" follows its "records", which
+// only a whole read takes, is issued from memory).
+func submit(ctx context.Context, e *env, batchFile string, small bool, opts IssueOptions) (*delivery.JobRecord, error) {
 	hold := opts.NoMail || delivery.TestChain(opts.Chain) && !opts.Mail
 	sub := delivery.Submission{Chain: opts.Chain, HoldMail: hold}
-	if b != nil {
-		j, _, err := e.svc.Submit(ctx, b, sub)
-		return j, err
-	}
-	// Read once: checked, copied to the inbox and built as it is read.
 	j, _, err := e.svc.SubmitReading(ctx, func(w io.Writer, each transcript.Each) (string, int, error) {
 		return e.scheme.StreamFile(batchFile, opts.Batch, w, each)
 	}, sub)
+	var inv *transcript.InvalidError
+	if !small || !errors.As(err, &inv) {
+		return j, err
+	}
+	b, err := e.scheme.ReadFile(batchFile, opts.Batch, e.cfg.MaxBatchBytes)
+	if err != nil {
+		return nil, err
+	}
+	j, _, err = e.svc.Submit(ctx, b, sub)
 	return j, err
 }
 
@@ -320,9 +307,9 @@ func openWithPassphrase(ctx context.Context, dir string, opts IssueOptions) (*en
 	return openEnv(ctx, dir, pass, envOptions{DB: opts.DB, SMTP: opts.SMTP, NoPDF: opts.NoPDF, Out: opts.Out, Log: opts.Log})
 }
 
-// overCap reports a batch file larger than the size cap: it is read as a
-// stream (transcript.StreamFile), with no cap.
-func overCap(path string, max int64) (bool, error) {
+// underCap reports whether a batch file is no larger than the size cap:
+// such a file, when it is refused, is read again whole (ReadFile).
+func underCap(path string, max int64) (bool, error) {
 	if max <= 0 {
 		max = transcript.DefaultMaxBatchBytes
 	}
@@ -330,5 +317,5 @@ func overCap(path string, max int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return fi.Size() > max, nil
+	return fi.Size() <= max, nil
 }

@@ -197,6 +197,9 @@ func Run(ctx context.Context, job Job, s Settings) (*Batch, error) {
 		if st, err = adopt(job, input); err != nil {
 			return nil, fmt.Errorf("batch %s: %w", id, err)
 		}
+		if st != nil {
+			fault("after-prepare")
+		}
 	}
 	if st != nil && st.Input != input {
 		return nil, fmt.Errorf("batch %s: %w (see %s)", id, ErrOtherInput, job.Dir)

@@ -39,6 +39,26 @@ func TestIssueStreamed(t *testing.T) {
 			t.Errorf("output written for a refused batch")
 		}
 	})
+	// Under the cap: refused, it is read again whole, so that malformed
+	// JSON is named with its line; "batch" after "records" is taken.
+	t.Run("fail/small-named-by-line", func(t *testing.T) {
+		data := initData(t, "https://registry.example.edu")
+		f := filepath.Join(t.TempDir(), "lines.json")
+		os.WriteFile(f, []byte("{\"batch\": \"lines\", \"records\": [\n"+rec("1", "a@example.edu", "3", "A")+",\n{\"studentId\": 2 x}]}"), 0o644)
+		r := etranscript(t, data, "issue", f, "--chain", "mocknet", "--no-mail", "--no-pdf")
+		if r.code != 2 || !strings.Contains(r.stderr, "lines.json: malformed JSON (expected ',' or '}' in an object) (line 3, column 17)") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
+	t.Run("ok/small-batch-after-records", func(t *testing.T) {
+		data := initData(t, "https://registry.example.edu")
+		f := filepath.Join(t.TempDir(), "after.json")
+		os.WriteFile(f, []byte(`{"records": [`+rec("1", "a@example.edu", "3", "A")+`], "batch": "after"}`), 0o644)
+		r := etranscript(t, data, "issue", f, "--chain", "mocknet", "--no-mail", "--no-pdf", "--out", filepath.Join(t.TempDir(), "out"))
+		if r.code != 0 || !strings.Contains(r.stdout, "batch after: 1 credential(s) issued") {
+			t.Fatalf("issue: %+v", r)
+		}
+	})
 	t.Run("ok/verified", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "out")
 		r := etranscript(t, data, "issue", good, "--chain", "mocknet", "--no-mail", "--no-pdf", "--out", out)
