@@ -233,7 +233,7 @@ func decodeAll(raw []json.RawMessage, records []Record) []error {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(raw); i += workers {
-				errs[i] = strictUnmarshal(raw[i], &records[i])
+				errs[i] = decodeRecord(raw[i], &records[i])
 			}
 		})
 	}
@@ -286,6 +286,18 @@ func detail(d string) string {
 	return " " + d
 }
 
+// decodeRecord decodes one record's JSON into r, which is zero, as
+// strictUnmarshal does: by fastRecord when it can.
+func decodeRecord(data []byte, r *Record) error {
+	if fast, ok := fastRecord(data); ok {
+		*r = fast
+		return nil
+	}
+	return strictUnmarshal(data, r)
+}
+
+// strictUnmarshal decodes data into v, refusing unknown members and
+// anything after the value.
 func strictUnmarshal(data []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.DisallowUnknownFields()

@@ -244,7 +244,7 @@ func (st *streamer) check(raw json.RawMessage, i int) (*Record, []Problem) {
 		return nil, []Problem{p}
 	}
 	var r Record
-	if err := strictUnmarshal(raw, &r); err != nil {
+	if err := decodeRecord(raw, &r); err != nil {
 		_, found, _ := diagnose(raw)
 		if len(found) == 0 {
 			found = []Problem{{Message: jsonMessage(raw, err, 0)}}
