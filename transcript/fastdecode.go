@@ -54,19 +54,7 @@ func fastRecord(raw []byte) (Record, bool) {
 }
 
 func (d *fastDecoder) program(p *Program) bool {
-	return d.object(func(key []byte) bool {
-		switch string(key) {
-		case "code":
-			return d.str(&p.Code)
-		case "name":
-			return d.str(&p.Name)
-		case "level":
-			return d.str(&p.Level)
-		case "admitted":
-			return d.str(&p.Admitted)
-		}
-		return false
-	})
+	return d.strings(&[...]field{{"code", &p.Code}, {"name", &p.Name}, {"level", &p.Level}, {"admitted", &p.Admitted}})
 }
 
 func (d *fastDecoder) term(t *Term) bool {
@@ -102,16 +90,22 @@ func (d *fastDecoder) course(c *Course) bool {
 }
 
 func (d *fastDecoder) award(a *Award) bool {
+	return d.strings(&[...]field{{"degree", &a.Degree}, {"major", &a.Major}, {"classification", &a.Classification}, {"conferred", &a.Conferred}})
+}
+
+// field is a member of an object of strings, and where its value goes.
+type field struct {
+	name string
+	v    *string
+}
+
+// strings reads an object whose members are the four fields' strings.
+func (d *fastDecoder) strings(fields *[4]field) bool {
 	return d.object(func(key []byte) bool {
-		switch string(key) {
-		case "degree":
-			return d.str(&a.Degree)
-		case "major":
-			return d.str(&a.Major)
-		case "classification":
-			return d.str(&a.Classification)
-		case "conferred":
-			return d.str(&a.Conferred)
+		for _, f := range fields {
+			if string(key) == f.name {
+				return d.str(f.v)
+			}
 		}
 		return false
 	})
