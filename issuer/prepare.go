@@ -3,18 +3,18 @@ package issuer
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/etranscript/etranscript/credential"
+	"github.com/etranscript/etranscript/internal/atomicfile"
 )
 
-// preparedPattern names Prepare's directories in BatchesDir: '+' is in no
-// batch id, so none is taken for a batch's.
-const preparedPattern = "+prepared.*"
+// preparedPrefix begins the names of Prepare's directories in BatchesDir:
+// '+' is in no batch id, so none is taken for a batch's.
+const preparedPrefix = "+prepared."
 
 // Prepare builds, signs and hashes a batch while it is being read and
 // checked (r.Records of unknown length, a transcript.Pipe), so that a large
@@ -29,7 +29,7 @@ func (is *Issuer) Prepare(ctx context.Context, r Request, input func() ([32]byte
 		return "", err
 	}
 	removeStalePrepared(is.BatchesDir)
-	if dir, err = os.MkdirTemp(is.BatchesDir, preparedPattern); err != nil {
+	if dir, err = os.MkdirTemp(is.BatchesDir, preparedPrefix+"*"); err != nil {
 		return "", err
 	}
 	release, err := lock(dir) // not stale while it is held
@@ -72,7 +72,7 @@ func (is *Issuer) Prepare(ctx context.Context, r Request, input func() ([32]byte
 // removeStalePrepared removes what Prepare left in dir and no process
 // holds: a run that crashed, or whose batch was issued otherwise.
 func removeStalePrepared(dir string) {
-	stale, _ := filepath.Glob(filepath.Join(dir, preparedPattern))
+	stale, _ := filepath.Glob(filepath.Join(dir, preparedPrefix+"*"))
 	for _, p := range stale {
 		if release, err := lock(p); err == nil {
 			os.RemoveAll(p)
@@ -82,7 +82,7 @@ func removeStalePrepared(dir string) {
 }
 
 // isPrepared reports whether name, in BatchesDir, is Prepare's.
-func isPrepared(name string) bool { return strings.HasPrefix(name, "+prepared.") }
+func isPrepared(name string) bool { return strings.HasPrefix(name, preparedPrefix) }
 
 // adopt moves the batch Prepare built in job.Prepared into job.Dir, which
 // has no state, and returns its state; nil when it was built from another
@@ -105,27 +105,14 @@ func adopt(job Job, input string) (*State, error) {
 			return nil, fmt.Errorf("taking the prepared batch: %w", err)
 		}
 	}
-	if err := syncDir(job.Dir); err != nil {
+	if err := atomicfile.SyncDir(job.Dir); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(filepath.Join(job.Prepared, stateFile), filepath.Join(job.Dir, stateFile)); err != nil {
 		return nil, fmt.Errorf("taking the prepared batch: %w", err)
 	}
-	if err := syncDir(job.Dir); err != nil {
+	if err := atomicfile.SyncDir(job.Dir); err != nil {
 		return nil, err
 	}
 	return loadState(job.Dir)
-}
-
-// syncDir makes the renames into dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }

@@ -53,10 +53,15 @@ func Stream(dir, pattern string, perm os.FileMode, fn func(w io.Writer) error, n
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", err
 	}
+	return path, SyncDir(dir)
+}
+
+// SyncDir makes the renames into dir durable (fsync of the directory).
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer d.Close()
-	return path, d.Sync()
+	return d.Sync()
 }
